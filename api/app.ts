@@ -1,0 +1,68 @@
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { bodyLimit } from "hono/body-limit";
+import { timeout } from "hono/timeout";
+import type { Deps, Env } from "./http/env.ts";
+import { onError, onNotFound } from "./http/problem.ts";
+import { requestContext } from "./gateway/context.ts";
+import { observe } from "./gateway/observe.ts";
+import { authenticate } from "./gateway/auth.ts";
+import { rateLimit } from "./gateway/ratelimit.ts";
+import { healthRoutes } from "./health/routes.ts";
+import { keyRoutes } from "./keys/mod.ts";
+import type { Principal } from "./keys/keys.ts";
+import { DomainError } from "../shared/errors/errors.ts";
+import { Gauge } from "../shared/metrics/metrics.ts";
+
+/** The version reported by /metrics' build info. */
+export const VERSION = "0.1.0";
+
+/**
+ * The whole HTTP surface: the gateway (ids, CORS, limits, timeouts, auth, rate limits) in
+ * front of one sub-app per domain module. Everything it needs comes in through `deps`.
+ */
+export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Principal | null>) {
+  const { config } = deps;
+  deps.registry.add(new Gauge("berth_build_info", "berth build information"))
+    .set({ version: VERSION, deno: Deno.version.deno }, 1);
+
+  const v1 = new Hono<Env>()
+    .use(authenticate(resolveKey))
+    .use(rateLimit(config.BERTH_RATE_LIMIT_PER_SECOND))
+    .route("/api-keys", keyRoutes());
+
+  const app = new Hono<Env>()
+    .use(async (c, next) => {
+      c.set("deps", deps);
+      await next();
+    })
+    .use(requestContext())
+    .use(observe(deps.registry))
+    .use(cors({
+      origin: config.BERTH_CORS_ORIGINS === "*" ? "*" : config.BERTH_CORS_ORIGINS.split(","),
+      allowHeaders: [
+        "Authorization",
+        "Content-Type",
+        "Idempotency-Key",
+        "X-Request-Id",
+        "traceparent",
+      ],
+      exposeHeaders: ["X-Request-Id", "X-Correlation-Id", "Retry-After"],
+    }))
+    .use(timeout(config.BERTH_REQUEST_TIMEOUT_MS))
+    .use(bodyLimit({
+      maxSize: config.BERTH_BODY_LIMIT_BYTES,
+      onError: () => {
+        throw new DomainError(
+          "payload_too_large",
+          413,
+          `the body is larger than ${config.BERTH_BODY_LIMIT_BYTES} bytes`,
+        );
+      },
+    }))
+    .route("/", healthRoutes())
+    .route("/v1", v1);
+  app.onError(onError);
+  app.notFound(onNotFound);
+  return app;
+}

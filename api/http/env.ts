@@ -1,0 +1,28 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { Sql } from "../../shared/db/db.ts";
+import type { Config } from "../../shared/config/config.ts";
+import type { Registry } from "../../shared/metrics/metrics.ts";
+import type { Principal } from "../keys/keys.ts";
+
+/** What the api needs from outside; passed in by main.ts (or a test), never imported. */
+export interface Deps {
+  sql: Sql;
+  /** null when the api runs without NATS (readiness then reports it). */
+  nc: NatsConnection | null;
+  config: Config;
+  registry: Registry;
+  /** The clock; tests pass a fixed or movable one. */
+  now: () => Date;
+  /** Drops cached API key lookups (after a revocation). */
+  forgetKeys: () => void;
+}
+
+/** Hono environment: per-request variables set by the gateway. */
+export interface Env {
+  Variables: {
+    deps: Deps;
+    requestId: string;
+    correlationId: string;
+    principal: Principal;
+  };
+}

@@ -1,0 +1,91 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { DomainError, type FieldError } from "../../shared/errors/errors.ts";
+import { isPgError, isPgUnavailable } from "../../shared/db/db.ts";
+import { log } from "../../shared/log/log.ts";
+
+/** An RFC 9457 problem document with berth's stable `code`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: FieldError[];
+}
+
+const titles: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Payload Too Large",
+  415: "Unsupported Media Type",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/** Builds a problem+json response. */
+export function problem(
+  c: Context,
+  status: number,
+  code: string,
+  detail: string,
+  errors?: FieldError[],
+): Response {
+  const body: Problem = {
+    type: `https://berth.dev/problems/${code}`,
+    title: titles[status] ?? "Error",
+    status,
+    detail,
+    code,
+    ...(errors?.length ? { errors } : {}),
+  };
+  return c.body(JSON.stringify(body), status as ContentfulStatusCode, {
+    "content-type": "application/problem+json",
+  });
+}
+
+const httpCodes: Record<number, string> = {
+  400: "validation_failed",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "rate_limited",
+  504: "timeout",
+};
+
+/** The one error handler: domain errors, HTTPExceptions and SQLSTATEs become problem+json. */
+export function onError(err: Error, c: Context): Response {
+  if (err instanceof DomainError) return problem(c, err.status, err.code, err.message, err.errors);
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    return problem(c, status, httpCodes[status] ?? "error", err.message || titles[status] || "");
+  }
+  if (isPgError(err, "23514")) {
+    // A CHECK constraint caught what the locks should have: nothing was written.
+    return problem(c, 409, "sold_out", "not enough inventory left");
+  }
+  if (isPgError(err, "23505")) return problem(c, 409, "conflict", "that already exists");
+  if (isPgError(err, "40P01", "40001", "55P03")) {
+    return problem(c, 503, "unavailable", "the database was busy; retry the request");
+  }
+  if (isPgUnavailable(err)) {
+    log.warn("database unavailable", { err });
+    return problem(c, 503, "unavailable", "the database is unavailable; retry shortly");
+  }
+  log.error("unhandled error", { err, path: c.req.path });
+  return problem(c, 500, "internal", "an unexpected error happened; it has been logged");
+}
+
+/** Unknown routes. */
+export function onNotFound(c: Context): Response {
+  return problem(c, 404, "not_found", `no route for ${c.req.method} ${c.req.path}`);
+}

@@ -1,0 +1,35 @@
+/**
+ * The api process, run by `deno serve --parallel api/main.ts` (one instance per core).
+ * Composition root: config, Postgres pool, NATS connection, then the app.
+ */
+import { loadConfig } from "../shared/config/config.ts";
+import { connectDb } from "../shared/db/db.ts";
+import { connectNats } from "../shared/nats/nats.ts";
+import { configureLog, log } from "../shared/log/log.ts";
+import { Registry } from "../shared/metrics/metrics.ts";
+import { createApp } from "./app.ts";
+import { keyResolver } from "./gateway/auth.ts";
+import { findActiveKey } from "./keys/mod.ts";
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  console.error((err as Error).message);
+  Deno.exit(2);
+}
+configureLog({ level: config.LOG_LEVEL, service: "api" });
+
+const sql = connectDb(config.DATABASE_URL, { max: config.BERTH_PG_POOL, appName: "berth-api" });
+const nc = await connectNats(config.NATS_URL, "berth-api").catch((err) => {
+  log.warn("NATS unreachable at start; bookings still work through the outbox", { err });
+  return null;
+});
+const keys = keyResolver((h) => findActiveKey(sql, h), config.BERTH_ADMIN_KEY);
+const app = createApp(
+  { sql, nc, config, registry: new Registry(), now: () => new Date(), forgetKeys: keys.forget },
+  keys.resolve,
+);
+log.info("api ready", { port: config.BERTH_PORT });
+
+export default { fetch: app.fetch } satisfies Deno.ServeDefaultExport;

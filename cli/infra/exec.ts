@@ -1,0 +1,69 @@
+/** Runs a command to completion; returns its exit code and output as text. */
+export async function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; quiet?: boolean } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(cmd, {
+    args,
+    env: opts.env,
+    cwd: opts.cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Runs a command and throws with its output when it fails. */
+export async function mustRun(
+  cmd: string,
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<string> {
+  const r = await run(cmd, args, opts);
+  if (r.code !== 0) {
+    throw new Error(`${cmd} ${args.join(" ")} exited ${r.code}\n${r.stderr || r.stdout}`.trim());
+  }
+  return r.stdout;
+}
+
+/** True when an executable of that name is on PATH. */
+export async function onPath(name: string): Promise<string | null> {
+  const r = await run("sh", ["-c", `command -v ${name}`]).catch(() => null);
+  return r && r.code === 0 ? r.stdout.trim() : null;
+}
+
+/** Resolves once something accepts TCP connections on host:port, or throws after `timeoutMs`. */
+export async function waitForPort(port: number, timeoutMs = 30_000, host = "127.0.0.1") {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const conn = await Deno.connect({ hostname: host, port });
+      conn.close();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+}
+
+/** A free TCP port on loopback, chosen by the kernel. */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** True when a process with that pid exists. */
+export function alive(pid: number): boolean {
+  try {
+    Deno.kill(pid, "SIGCONT");
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,175 @@
+import { DATA, PG_PORT } from "./paths.ts";
+import { mustRun, onPath, run } from "./exec.ts";
+
+const isRoot = Deno.uid() === 0;
+
+/** Postgres refuses to run as root; as root, berth runs its cluster as the `postgres` user. */
+function asPostgres(cmd: string, args: string[]): [string, string[]] {
+  return isRoot ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] : [cmd, args];
+}
+
+async function findBinDir(): Promise<string | null> {
+  const versions: number[] = [];
+  try {
+    for await (const e of Deno.readDir("/usr/lib/postgresql")) {
+      if (/^\d+$/.test(e.name)) versions.push(Number(e.name));
+    }
+  } catch { /* not a Debian layout */ }
+  for (const v of versions.sort((a, b) => b - a)) {
+    const dir = `/usr/lib/postgresql/${v}/bin`;
+    try {
+      await Deno.stat(`${dir}/initdb`);
+      return dir;
+    } catch { /* server package not installed for this version */ }
+  }
+  const initdb = await onPath("initdb");
+  return initdb ? initdb.replace(/\/initdb$/, "") : null;
+}
+
+/** Finds Debian's Postgres server binaries, installing the `postgresql` package as root if missing. */
+export async function postgresBinDir(say: (m: string) => void = console.error): Promise<string> {
+  let dir = await findBinDir();
+  if (dir) return dir;
+  if (!isRoot) {
+    throw new Error(
+      "Postgres server binaries (initdb, pg_ctl) are missing: install Debian's `postgresql` package " +
+        "(sudo apt-get install postgresql), or set DATABASE_URL to a Postgres you run",
+    );
+  }
+  say("berth: installing Debian's postgresql package (once)");
+  await mustRun("apt-get", ["update", "-q"]);
+  await mustRun("apt-get", ["install", "-y", "-q", "postgresql"], {
+    env: { DEBIAN_FRONTEND: "noninteractive" },
+  });
+  dir = await findBinDir();
+  if (!dir) {
+    throw new Error("installed postgresql but found no initdb in /usr/lib/postgresql/*/bin");
+  }
+  return dir;
+}
+
+/** Is `path` reachable by the postgres user? A checkout under /root is not. */
+async function postgresCanReach(path: string): Promise<boolean> {
+  if (!isRoot) return true;
+  return (await run("runuser", ["-u", "postgres", "--", "test", "-x", path])).code === 0;
+}
+
+/** A private Postgres cluster for berth, on its own port and data folder. */
+export class LocalPostgres {
+  readonly port = PG_PORT;
+  #home = `${DATA}/pg`;
+
+  /** The URL of a database on this cluster (superuser `berth`, trust auth on loopback). */
+  url(database = "berth"): string {
+    return `postgres://berth@127.0.0.1:${this.port}/${database}`;
+  }
+
+  async #resolveHome(): Promise<string> {
+    await Deno.mkdir(DATA, { recursive: true });
+    if (await postgresCanReach(DATA)) return this.#home;
+    // The checkout sits where the postgres user cannot go: keep the cluster in /var/tmp,
+    // keyed by the checkout's path so two checkouts never share one.
+    const key = Array.from(new TextEncoder().encode(DATA)).reduce((h, c) => (h * 31 + c) >>> 0, 7);
+    this.#home = `/var/tmp/berth-pg-${key.toString(16)}`;
+    return this.#home;
+  }
+
+  async #pgCtl(bin: string, args: string[]) {
+    const [cmd, a] = asPostgres(`${bin}/pg_ctl`, args);
+    return await run(cmd, a);
+  }
+
+  /** True when this cluster answers. */
+  async running(): Promise<boolean> {
+    const bin = await postgresBinDir();
+    const home = await this.#resolveHome();
+    return (await this.#pgCtl(bin, ["-D", `${home}/data`, "status"])).code === 0;
+  }
+
+  /** Creates the cluster if needed and starts it; returns false if it was already running. */
+  async start(say: (m: string) => void = console.error): Promise<boolean> {
+    const bin = await postgresBinDir(say);
+    const home = await this.#resolveHome();
+    const data = `${home}/data`;
+    await Deno.mkdir(home, { recursive: true });
+    if (isRoot) await mustRun("chown", ["postgres:postgres", home]);
+    const exists = await Deno.stat(`${data}/PG_VERSION`).then(() => true, () => false);
+    if (!exists) {
+      say(`berth: creating a private Postgres cluster in ${data}`);
+      const [cmd, args] = asPostgres(`${bin}/initdb`, [
+        "-D",
+        data,
+        "-U",
+        "berth",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--no-locale",
+      ]);
+      await mustRun(cmd, args);
+      const conf = [
+        "",
+        "# berth: a private cluster on loopback only",
+        `port = ${this.port}`,
+        "listen_addresses = '127.0.0.1'",
+        `unix_socket_directories = '${home}'`,
+        "max_connections = 300",
+        "shared_buffers = 512MB",
+        "work_mem = 8MB",
+        "wal_buffers = 16MB",
+        "max_wal_size = 4GB",
+        "checkpoint_timeout = 15min",
+        "",
+      ].join("\n");
+      const [sh, shArgs] = asPostgres("sh", ["-c", `cat >> '${data}/postgresql.conf'`]);
+      const p = new Deno.Command(sh, { args: shArgs, stdin: "piped" }).spawn();
+      const w = p.stdin.getWriter();
+      await w.write(new TextEncoder().encode(conf));
+      await w.close();
+      if (!(await p.status).success) throw new Error("could not write postgresql.conf");
+    }
+    if ((await this.#pgCtl(bin, ["-D", data, "status"])).code === 0) return false;
+    const r = await this.#pgCtl(bin, [
+      "-D",
+      data,
+      "-l",
+      `${home}/postgres.log`,
+      "-w",
+      "-t",
+      "60",
+      "start",
+    ]);
+    if (r.code !== 0) {
+      throw new Error(
+        `Postgres did not start (see ${home}/postgres.log):\n${r.stderr || r.stdout}`,
+      );
+    }
+    await this.#ensureDatabase("berth", bin);
+    return true;
+  }
+
+  async #ensureDatabase(name: string, bin: string) {
+    const psql = (sql: string) =>
+      run(`${bin}/psql`, [
+        "-h",
+        "127.0.0.1",
+        "-p",
+        String(this.port),
+        "-U",
+        "berth",
+        "-d",
+        "postgres",
+        "-tAc",
+        sql,
+      ]);
+    const has = await psql(`select 1 from pg_database where datname = '${name}'`);
+    if (has.stdout.trim() !== "1") await psql(`create database ${name}`);
+  }
+
+  /** Stops the cluster (fast shutdown). */
+  async stop(): Promise<void> {
+    const bin = await postgresBinDir();
+    const home = await this.#resolveHome();
+    await this.#pgCtl(bin, ["-D", `${home}/data`, "-m", "fast", "-w", "stop"]);
+  }
+}

@@ -1,0 +1,81 @@
+import { down, up } from "./up.ts";
+import { test } from "./run_tests.ts";
+import { localPostgres, prepare, startInfra } from "./platform.ts";
+import { status } from "./status.ts";
+import { NATS_PORT } from "./infra/paths.ts";
+import { ensureTool, type Tool } from "./infra/tools.ts";
+
+const usage = `berth: an event-driven booking platform
+
+usage: ./berth <command>
+  up [--log-level L]  start Postgres, NATS, the api, the relay and every consumer (Ctrl-C stops)
+  down                stop everything \`up\` started
+  test [deno test args]  run the whole test suite against throwaway databases and NATS servers
+  env                 print DATABASE_URL, NATS_URL and BERTH_URL for the instances in use
+  status              streams, consumers and the outbox backlog
+  migrate             apply database migrations
+  tool <name> [args]  run a pinned tool (nats, k6, nats-server), installing it if needed`;
+
+function envUrls() {
+  const port = Deno.env.get("BERTH_PORT") ?? "8080";
+  const host = Deno.env.get("BERTH_HOST") ?? "127.0.0.1";
+  return {
+    DATABASE_URL: Deno.env.get("DATABASE_URL") ?? localPostgres.url(),
+    NATS_URL: Deno.env.get("NATS_URL") ?? `nats://127.0.0.1:${NATS_PORT}`,
+    BERTH_URL: Deno.env.get("BERTH_URL") ?? `http://${host}:${port}`,
+  };
+}
+
+async function main(args: string[]): Promise<number> {
+  const [cmd, ...rest] = args;
+  switch (cmd) {
+    case "up": {
+      const i = rest.indexOf("--log-level");
+      return await up({ logLevel: i >= 0 ? rest[i + 1] : undefined });
+    }
+    case "down":
+      return await down();
+    case "test":
+      return await test(rest);
+    case "env":
+      for (const [k, v] of Object.entries(envUrls())) console.log(`export ${k}='${v}'`);
+      return 0;
+    case "status":
+      return await status(envUrls());
+    case "migrate": {
+      const infra = await startInfra();
+      try {
+        await prepare(infra, console.log);
+      } finally {
+        await infra.stop();
+      }
+      return 0;
+    }
+    case "tool": {
+      const [name, ...toolArgs] = rest;
+      if (!["nats", "k6", "nats-server"].includes(name)) {
+        console.error("usage: ./berth tool nats|k6|nats-server [args]");
+        return 2;
+      }
+      const bin = await ensureTool(name as Tool);
+      const r = await new Deno.Command(bin, { args: toolArgs }).spawn().status;
+      return r.code;
+    }
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      console.log(usage);
+      return cmd ? 0 : 2;
+    default:
+      console.error(`berth: unknown command ${cmd}\n\n${usage}`);
+      return 2;
+  }
+}
+
+try {
+  Deno.exit(await main(Deno.args));
+} catch (err) {
+  console.error(`berth: ${(err as Error).message}`);
+  Deno.exit(1);
+}

@@ -1,0 +1,82 @@
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connectDb } from "../shared/db/db.ts";
+import { migrate } from "../shared/db/migrate.ts";
+import { connectNats } from "../shared/nats/nats.ts";
+import { provisionStreams } from "../shared/events/mod.ts";
+import { LocalPostgres } from "./infra/postgres.ts";
+import { NatsServer } from "./infra/natsd.ts";
+import { ensureTool } from "./infra/tools.ts";
+import { DATA, LOGS, NATS_MONITOR_PORT, NATS_PORT } from "./infra/paths.ts";
+import { alive, waitForPort } from "./infra/exec.ts";
+
+/** The infrastructure berth talks to, and what it started itself (to stop it again). */
+export interface Infra {
+  databaseUrl: string;
+  natsUrl: string;
+  stop(): Promise<void>;
+}
+
+export const localPostgres = new LocalPostgres();
+const NATS_PID = `${DATA}/nats/nats-server.pid`;
+
+/**
+ * Uses DATABASE_URL / NATS_URL when given; otherwise starts the private Postgres cluster and
+ * nats-server (unless already running). `stop()` stops only what this call started.
+ */
+export async function startInfra(say: (m: string) => void = console.error): Promise<Infra> {
+  const stops: (() => Promise<void>)[] = [];
+  let databaseUrl = Deno.env.get("DATABASE_URL");
+  if (!databaseUrl) {
+    if (await localPostgres.start(say)) stops.push(() => localPostgres.stop());
+    databaseUrl = localPostgres.url();
+  }
+  let natsUrl = Deno.env.get("NATS_URL");
+  if (!natsUrl) {
+    const running = await Deno.readTextFile(NATS_PID).then((t) => alive(Number(t)), () => false);
+    const server = new NatsServer({
+      bin: await ensureTool("nats-server", say),
+      port: NATS_PORT,
+      monitorPort: NATS_MONITOR_PORT,
+      storeDir: `${DATA}/nats`,
+      logFile: `${LOGS}/nats-server.log`,
+    });
+    if (!running) {
+      await Deno.mkdir(LOGS, { recursive: true });
+      await server.start();
+      await Deno.writeTextFile(NATS_PID, String(server.pid));
+      stops.push(async () => {
+        await server.stop();
+        await Deno.remove(NATS_PID).catch(() => {});
+      });
+    } else {
+      await waitForPort(NATS_PORT, 5000);
+    }
+    natsUrl = server.url;
+  }
+  return {
+    databaseUrl,
+    natsUrl,
+    async stop() {
+      for (const s of stops.reverse()) await s();
+    },
+  };
+}
+
+/** Applies migrations and provisions the streams of the event catalogue. */
+export async function prepare(infra: Infra, say: (m: string) => void = console.error) {
+  const sql = connectDb(infra.databaseUrl, { max: 1, appName: "berth-migrate" });
+  try {
+    const applied = await migrate(sql);
+    if (applied.length) say(`berth: applied migrations ${applied.join(", ")}`);
+  } finally {
+    await sql.end();
+  }
+  const nc = await connectNats(infra.natsUrl, "berth-provision");
+  try {
+    const { created, updated } = await provisionStreams(await jetstreamManager(nc));
+    if (created.length) say(`berth: created streams ${created.join(", ")}`);
+    if (updated.length) say(`berth: updated streams ${updated.join(", ")}`);
+  } finally {
+    await nc.close();
+  }
+}

@@ -1,0 +1,59 @@
+import { localPostgres } from "./platform.ts";
+import { ensureTool } from "./infra/tools.ts";
+import { DENO, ROOT } from "./infra/paths.ts";
+
+/**
+ * `./berth test`: lint and format checks, then every `*_test.ts` against a throwaway
+ * database on the private cluster (or on DATABASE_URL's server) and throwaway
+ * nats-servers the tests start themselves. Ends with `tests: N passed, N failed`.
+ */
+export async function test(args: string[]): Promise<number> {
+  const natsServer = await ensureTool("nats-server");
+  let stopPg: (() => Promise<void>) | null = null;
+  let adminUrl = Deno.env.get("DATABASE_URL");
+  if (!adminUrl) {
+    if (await localPostgres.start()) stopPg = () => localPostgres.stop();
+    adminUrl = localPostgres.url("postgres");
+  }
+  try {
+    for (const check of [["fmt", "--check"], ["lint"]]) {
+      const r = await new Deno.Command(DENO, { args: check, cwd: ROOT }).output();
+      if (!r.success) {
+        console.log(`berth: deno ${check.join(" ")} failed`);
+        console.log("tests: 0 passed, 1 failed");
+        return 1;
+      }
+    }
+    const env = {
+      ...Deno.env.toObject(),
+      BERTH_TEST_DATABASE_URL: adminUrl,
+      BERTH_NATS_SERVER: natsServer,
+      LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "silent",
+      NO_COLOR: "1",
+    };
+    const child = new Deno.Command(DENO, {
+      args: ["test", "-A", "--no-prompt", ...args],
+      cwd: ROOT,
+      env,
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    let tail = "";
+    const dec = new TextDecoder();
+    for await (const chunk of child.stdout) {
+      await Deno.stdout.write(chunk);
+      tail = (tail + dec.decode(chunk)).slice(-4000);
+    }
+    const status = await child.status;
+    // deno test closes with "ok | 12 passed (3 steps) | 0 failed (4s)".
+    const m = /(\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(
+      tail,
+    );
+    const passed = m ? Number(m[1]) : 0;
+    const failed = m ? Number(m[2]) : status.success ? 0 : 1;
+    console.log(`tests: ${passed} passed, ${failed} failed`);
+    return status.success && passed > 0 ? 0 : 1;
+  } finally {
+    if (stopPg) await stopPg();
+  }
+}

@@ -1,0 +1,94 @@
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connectNats } from "../shared/nats/nats.ts";
+import { connectDb } from "../shared/db/db.ts";
+
+/** Formats rows as a left-aligned text table. */
+export function table(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+}
+
+function bytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${i ? n.toFixed(1) : n} ${units[i]}`;
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const t = new Promise<never>((_, rej) => {
+    timer = setTimeout(() => rej(new Error(`${what} did not answer in ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `./berth status`: streams, consumers and the outbox backlog, as readable tables. */
+export async function status(urls: { DATABASE_URL: string; NATS_URL: string }): Promise<number> {
+  let ok = true;
+  try {
+    const nc = await withTimeout(connectNats(urls.NATS_URL, "berth-status"), 3000, "NATS");
+    try {
+      const jsm = await jetstreamManager(nc);
+      const streams = [];
+      const consumers = [];
+      for await (const s of jsm.streams.list()) {
+        streams.push([
+          s.config.name,
+          s.state.messages,
+          bytes(s.state.bytes),
+          s.state.consumer_count,
+        ]);
+        for await (const c of jsm.consumers.list(s.config.name)) {
+          consumers.push([
+            s.config.name,
+            c.name,
+            c.num_pending,
+            c.num_ack_pending,
+            c.num_redelivered,
+            c.delivered.stream_seq,
+          ]);
+        }
+      }
+      console.log(`NATS ${urls.NATS_URL}\n`);
+      console.log(table(["STREAM", "MESSAGES", "BYTES", "CONSUMERS"], streams));
+      console.log();
+      console.log(
+        consumers.length
+          ? table(
+            ["STREAM", "CONSUMER", "PENDING", "ACK PENDING", "REDELIVERED", "LAST SEQ"],
+            consumers,
+          )
+          : "no consumers yet",
+      );
+    } finally {
+      await nc.close();
+    }
+  } catch (err) {
+    ok = false;
+    console.log(`NATS ${urls.NATS_URL}: unreachable (${(err as Error).message}); is berth up?`);
+  }
+  const sql = connectDb(urls.DATABASE_URL, { max: 1, appName: "berth-status" });
+  try {
+    const [row] = await sql<{ backlog: number; oldest: string | null }[]>`
+      select count(*)::int as backlog, min(created_at)::text as oldest
+      from outbox where published_at is null`;
+    console.log(
+      `\noutbox backlog: ${row.backlog} event(s)${row.oldest ? `, oldest from ${row.oldest}` : ""}`,
+    );
+  } catch (err) {
+    ok = false;
+    console.log(`\nPostgres: ${(err as Error).message}`);
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,153 @@
+import { localPostgres, prepare, startInfra } from "./platform.ts";
+import { DATA, DENO, LOGS, ROOT, RUN } from "./infra/paths.ts";
+import { alive, waitForPort } from "./infra/exec.ts";
+import { loadConfig } from "../shared/config/config.ts";
+
+const STATE = `${RUN}/up.json`;
+
+interface UpState {
+  pid: number;
+  children: number[];
+  url: string;
+}
+
+/** `./berth up`: infrastructure, migrations, streams, then api, relay and consumers. */
+export async function up(opts: { logLevel?: string } = {}): Promise<number> {
+  const existing = await readState();
+  if (existing && alive(existing.pid)) {
+    console.error(
+      `berth: already up (pid ${existing.pid}) at ${existing.url}; ./berth down stops it`,
+    );
+    return 1;
+  }
+  const infra = await startInfra();
+  const env: Record<string, string> = {
+    ...Deno.env.toObject(),
+    DATABASE_URL: infra.databaseUrl,
+    NATS_URL: infra.natsUrl,
+    BERTH_ADMIN_KEY: Deno.env.get("BERTH_ADMIN_KEY") ?? "berth-dev-admin-key-change-me",
+  };
+  if (opts.logLevel) env.LOG_LEVEL = opts.logLevel;
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    console.error((err as Error).message);
+    await infra.stop();
+    return 2;
+  }
+  const children: Deno.ChildProcess[] = [];
+  let stopping = false;
+  const stopAll = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.error("berth: stopping");
+    for (const c of children.reverse()) {
+      try {
+        c.kill("SIGTERM");
+      } catch { /* gone */ }
+    }
+    await Promise.allSettled(children.map((c) => c.status));
+    await infra.stop();
+    await Deno.remove(STATE).catch(() => {});
+  };
+  try {
+    await prepare(infra);
+    await Deno.mkdir(LOGS, { recursive: true });
+    await Deno.mkdir(RUN, { recursive: true });
+    const spawn = async (name: string, args: string[]) => {
+      const log = await Deno.open(`${LOGS}/${name}.log`, { create: true, append: true });
+      const child = new Deno.Command(DENO, {
+        args,
+        env,
+        cwd: ROOT,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      // Both streams go to the same log file.
+      child.stdout.pipeTo(log.writable, { preventClose: true }).catch(() => {});
+      child.stderr.pipeTo(log.writable, { preventClose: true }).catch(() => {});
+      children.push(child);
+      child.status.then((s) => {
+        if (!stopping) {
+          console.error(`berth: ${name} exited with ${s.code}; see ${LOGS}/${name}.log`);
+          stopAll().then(() => Deno.exit(1));
+        }
+      });
+    };
+    await spawn("api", [
+      "serve",
+      "-A",
+      "--parallel",
+      "--host",
+      config.BERTH_HOST,
+      "--port",
+      String(config.BERTH_PORT),
+      "api/main.ts",
+    ]);
+    await spawn("workers", ["run", "-A", "consumers/main.ts"]);
+    await waitForPort(config.BERTH_PORT, 60_000, config.BERTH_HOST);
+    const url = `http://${config.BERTH_HOST}:${config.BERTH_PORT}`;
+    const state: UpState = { pid: Deno.pid, children: children.map((c) => c.pid), url };
+    await Deno.writeTextFile(STATE, JSON.stringify(state));
+    console.log(`berth is up
+  api       ${url}  (docs ${url}/docs, metrics ${url}/metrics)
+  postgres  ${infra.databaseUrl}
+  nats      ${infra.natsUrl}
+  logs      ${LOGS}/{api,workers,nats-server}.log
+  stop      Ctrl-C or ./berth down`);
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  const done = Promise.withResolvers<void>();
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(sig, () => stopAll().then(() => done.resolve()));
+  }
+  await done.promise;
+  return 0;
+}
+
+async function readState(): Promise<UpState | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(STATE));
+  } catch {
+    return null;
+  }
+}
+
+/** `./berth down`: asks a running `up` to stop, or cleans up after one that died. */
+export async function down(): Promise<number> {
+  const state = await readState();
+  if (state && alive(state.pid)) {
+    Deno.kill(state.pid, "SIGTERM");
+    const deadline = Date.now() + 30_000;
+    while (alive(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (!alive(state.pid)) {
+      console.error("berth: down");
+      return 0;
+    }
+  }
+  // No live `up`: stop whatever it left behind.
+  for (const pid of state?.children ?? []) {
+    if (alive(pid)) Deno.kill(pid, "SIGKILL");
+  }
+  await stopLeftovers();
+  await Deno.remove(STATE).catch(() => {});
+  console.error("berth: down");
+  return 0;
+}
+
+/** Stops the private nats-server and Postgres cluster, if running. */
+async function stopLeftovers(): Promise<void> {
+  try {
+    const pid = Number(await Deno.readTextFile(`${DATA}/nats/nats-server.pid`));
+    if (alive(pid)) {
+      Deno.kill(pid, "SIGTERM");
+      for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    await Deno.remove(`${DATA}/nats/nats-server.pid`);
+  } catch { /* none */ }
+  if (await localPostgres.running().catch(() => false)) await localPostgres.stop();
+}

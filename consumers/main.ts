@@ -1,0 +1,33 @@
+/**
+ * The workers process: the outbox relay, the hold-expiry sweeper and every consumer service.
+ * Composition root for everything that is not HTTP.
+ */
+import { loadConfig } from "../shared/config/config.ts";
+import { connectDb } from "../shared/db/db.ts";
+import { connectNats } from "../shared/nats/nats.ts";
+import { configureLog, log } from "../shared/log/log.ts";
+import { runRelay } from "../shared/outbox/mod.ts";
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  console.error((err as Error).message);
+  Deno.exit(2);
+}
+configureLog({ level: config.LOG_LEVEL, service: "workers" });
+
+const sql = connectDb(config.DATABASE_URL, { max: config.BERTH_PG_POOL, appName: "berth-workers" });
+const nc = await connectNats(config.NATS_URL, "berth-workers");
+const stop = new AbortController();
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(sig, () => stop.abort());
+}
+
+log.info("workers starting");
+await Promise.all([
+  runRelay({ sql, nc, signal: stop.signal }),
+]);
+await nc.drain().catch(() => {});
+await sql.end({ timeout: 5 });
+log.info("workers stopped");

@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const pgUrl = z.string().refine((v) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === "postgres:" || u.protocol === "postgresql:") && u.hostname !== "";
+  } catch {
+    return false;
+  }
+}, "must be a postgres://user@host:port/database URL");
+
+const natsUrl = z.string().refine(
+  (v) =>
+    v.split(",").every((part) => {
+      try {
+        const u = new URL(part.trim());
+        return ["nats:", "tls:", "ws:", "wss:"].includes(u.protocol) && u.hostname !== "";
+      } catch {
+        return false;
+      }
+    }),
+  "must be one or more nats://host:port URLs, comma separated",
+);
+
+/** Every environment variable berth reads, with its default. Documented in README.md. */
+export const configSchema = z.object({
+  DATABASE_URL: pgUrl,
+  NATS_URL: natsUrl,
+  BERTH_HOST: z.string().min(1).default("127.0.0.1"),
+  BERTH_PORT: int(8080, 1, 65535),
+  BERTH_ADMIN_KEY: z.string().min(16, "must be at least 16 characters").optional(),
+  BERTH_HOLD_MINUTES: int(15, 1, 24 * 60),
+  BERTH_IDEMPOTENCY_TTL_HOURS: int(24, 1, 24 * 30),
+  BERTH_MAX_QUANTITY: int(20, 1, 10_000),
+  BERTH_BODY_LIMIT_BYTES: int(64 * 1024, 1024, 16 * 1024 * 1024),
+  BERTH_REQUEST_TIMEOUT_MS: int(10_000, 100, 600_000),
+  BERTH_RATE_LIMIT_PER_SECOND: int(0, 0, 1_000_000),
+  BERTH_CORS_ORIGINS: z.string().default("*"),
+  BERTH_PG_POOL: int(8, 1, 200),
+  BERTH_SWEEP_INTERVAL_MS: int(1000, 50, 60_000),
+  BERTH_PAYMENT_TIMEOUT_MS: int(2000, 50, 60_000),
+  BERTH_SMTP_URL: z.string().default("smtp://127.0.0.1:2525"),
+  BERTH_MAIL_FROM: z.string().default("berth <bookings@berth.local>"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Raised when the environment does not make a valid configuration. One line, names the variable. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment once; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? "environment");
+    const message = issue.code === "invalid_type" && cleaned[name] === undefined
+      ? "is required"
+      : issue.message;
+    throw new ConfigError(`config: ${name} ${message}`);
+  }
+  return parsed.data;
+}
+
+/** Runs `main` with the parsed config; a ConfigError ends the process with its one-line message. */
+export async function withConfig(main: (config: Config) => Promise<void> | void): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      Deno.exit(2);
+    }
+    throw err;
+  }
+  await main(config);
+}

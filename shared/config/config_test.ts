@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { ConfigError, loadConfig } from "./config.ts";
+
+const good = {
+  DATABASE_URL: "postgres://berth@127.0.0.1:55432/berth",
+  NATS_URL: "nats://127.0.0.1:4222",
+};
+
+Deno.test("config: defaults fill in what is not given", () => {
+  const c = loadConfig(good);
+  assert.equal(c.BERTH_PORT, 8080);
+  assert.equal(c.BERTH_HOLD_MINUTES, 15);
+  assert.equal(c.BERTH_IDEMPOTENCY_TTL_HOURS, 24);
+});
+
+Deno.test("config: a malformed DATABASE_URL is named in a one-line message", () => {
+  assert.throws(
+    () => loadConfig({ ...good, DATABASE_URL: "mysql://nope" }),
+    (e: Error) =>
+      e instanceof ConfigError && /^config: DATABASE_URL /.test(e.message) &&
+      !e.message.includes("\n"),
+  );
+});
+
+Deno.test("config: a missing NATS_URL is reported as required", () => {
+  assert.throws(
+    () => loadConfig({ DATABASE_URL: good.DATABASE_URL }),
+    /config: NATS_URL is required/,
+  );
+});
+
+Deno.test("config: numbers are checked", () => {
+  assert.throws(() => loadConfig({ ...good, BERTH_PORT: "http" }), /config: BERTH_PORT/);
+  assert.throws(
+    () => loadConfig({ ...good, BERTH_HOLD_MINUTES: "0" }),
+    /config: BERTH_HOLD_MINUTES/,
+  );
+});
+
+Deno.test("config: the api process stops at start-up with the variable's name", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../../api/main.ts", import.meta.url).pathname],
+    env: { DATABASE_URL: "not a url", NATS_URL: good.NATS_URL },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 2);
+  const err = new TextDecoder().decode(out.stderr).trim();
+  assert.match(err, /^config: DATABASE_URL must be a postgres/);
+  assert.equal(err.split("\n").length, 1);
+});

@@ -1,0 +1,244 @@
+import { z } from "zod";
+
+/**
+ * The event catalogue: the one place that names subjects, payload schemas and versions.
+ * Streams and consumers are derived from it (see streams.ts); the api and the consumers
+ * both import it and never each other.
+ */
+
+const id = z.string().min(1).max(64);
+const isoDate = z.iso.date();
+const money = z.number().int().min(0);
+const currency = z.string().regex(/^[A-Z]{3}$/);
+
+/** One booked line: a counted quantity or named seats of one resource over [from, to). */
+export const bookedItem = z.object({
+  resourceId: id,
+  kind: z.enum(["room", "unit", "seat"]),
+  from: isoDate,
+  to: isoDate,
+  quantity: z.number().int().positive(),
+  seats: z.array(z.string()).optional(),
+  amount: money,
+});
+
+const reservationRef = {
+  reservationId: z.uuid(),
+  confirmationNumber: z.string(),
+  userId: id,
+};
+
+const paymentRef = {
+  reservationId: z.uuid(),
+  paymentId: id,
+  amount: money,
+  currency,
+};
+
+/** Domains, their stream and their events, each with its version and data schema. */
+export const catalogue = {
+  reservation: {
+    stream: "RESERVATIONS",
+    events: {
+      created: {
+        version: 1,
+        data: z.object({
+          ...reservationRef,
+          guest: z.object({ name: z.string(), email: z.string() }),
+          items: z.array(bookedItem).min(1),
+          total: money,
+          currency,
+          holdExpiresAt: z.iso.datetime({ offset: true }),
+          paymentToken: z.string(),
+        }),
+      },
+      confirmed: { version: 1, data: z.object({ ...reservationRef, paymentId: id }) },
+      modified: {
+        version: 1,
+        data: z.object({
+          ...reservationRef,
+          items: z.array(bookedItem).min(1),
+          total: money,
+          previousTotal: money,
+          currency,
+        }),
+      },
+      cancelled: {
+        version: 1,
+        data: z.object({ ...reservationRef, reason: z.string(), previousStatus: z.string() }),
+      },
+      expired: { version: 1, data: z.object(reservationRef) },
+      failed: { version: 1, data: z.object({ ...reservationRef, reason: z.string() }) },
+      checked_in: { version: 1, data: z.object(reservationRef) },
+      checked_out: { version: 1, data: z.object(reservationRef) },
+    },
+  },
+  payment: {
+    stream: "PAYMENTS",
+    events: {
+      authorized: { version: 1, data: z.object(paymentRef) },
+      failed: {
+        version: 1,
+        data: z.object({ reservationId: z.uuid(), reason: z.string(), currency }),
+      },
+      captured: { version: 1, data: z.object(paymentRef) },
+      refunded: {
+        version: 1,
+        data: z.object({ ...paymentRef, reason: z.string() }),
+      },
+      settled: {
+        version: 1,
+        data: z.object({
+          date: isoDate,
+          currency,
+          captured: money,
+          refunded: money,
+          net: z.number().int(),
+          payments: z.number().int().min(0),
+        }),
+      },
+    },
+  },
+  inventory: {
+    stream: "INVENTORY",
+    events: {
+      updated: {
+        version: 1,
+        data: z.object({
+          resourceId: id,
+          dates: z.array(z.object({
+            date: isoDate,
+            total: z.number().int().min(0),
+            held: z.number().int().min(0),
+            sold: z.number().int().min(0),
+            price: money,
+          })),
+        }),
+      },
+    },
+  },
+  rate: {
+    stream: "RATES",
+    events: {
+      updated: {
+        version: 1,
+        data: z.object({
+          resourceId: id,
+          date: isoDate,
+          price: money,
+          previousPrice: money,
+          occupancy: z.number().min(0).max(1),
+        }),
+      },
+      applied: {
+        version: 1,
+        data: z.object({
+          reservationId: z.uuid(),
+          resourceId: id,
+          date: isoDate,
+          price: money,
+        }),
+      },
+    },
+  },
+  notification: {
+    stream: "NOTIFICATIONS",
+    events: {
+      sent: {
+        version: 1,
+        data: z.object({
+          channel: z.enum(["email", "webhook"]),
+          target: z.string(),
+          eventId: z.string(),
+          eventType: z.string(),
+          attempts: z.number().int().positive(),
+        }),
+      },
+      failed: {
+        version: 1,
+        data: z.object({
+          channel: z.enum(["email", "webhook"]),
+          target: z.string(),
+          eventId: z.string(),
+          eventType: z.string(),
+          attempts: z.number().int().positive(),
+          error: z.string(),
+        }),
+      },
+    },
+  },
+} as const;
+
+type Catalogue = typeof catalogue;
+export type Domain = keyof Catalogue;
+type EventsOf<D extends Domain> = Catalogue[D]["events"];
+
+/** Every event type, as `<domain>.<event>`, e.g. `reservation.created`. */
+export type EventType = {
+  [D in Domain]: `${D}.${Extract<keyof EventsOf<D>, string>}`;
+}[Domain];
+
+type Split<T extends EventType> = T extends `${infer D}.${infer E}` ? [D, E] : never;
+
+/** The payload type of an event type. */
+export type EventData<T extends EventType> = Split<T> extends [infer D, infer E]
+  ? D extends Domain
+    ? E extends keyof EventsOf<D> ? EventsOf<D>[E] extends { data: z.ZodType<infer O> } ? O : never
+    : never
+  : never
+  : never;
+
+/** Name of the dead-letter stream and its subject prefix. */
+export const DLQ_STREAM = "DLQ";
+export const DLQ_PREFIX = "dlq";
+
+interface EventDef {
+  version: number;
+  data: z.ZodType;
+}
+
+function eventDef(type: string): EventDef | undefined {
+  const [domain, event] = type.split(".", 2) as [Domain, string];
+  const events = catalogue[domain]?.events as Record<string, EventDef> | undefined;
+  return events?.[event];
+}
+
+/** Every event type in the catalogue. */
+export const eventTypes: EventType[] = (Object.keys(catalogue) as Domain[]).flatMap((d) =>
+  Object.keys(catalogue[d].events).map((e) => `${d}.${e}` as EventType)
+);
+
+/** True when `type` names an event of the catalogue. */
+export function isEventType(type: string): type is EventType {
+  return eventDef(type) !== undefined;
+}
+
+/** The current schema version of an event type. */
+export function versionOf(type: EventType): number {
+  return eventDef(type)!.version;
+}
+
+/** The zod schema of an event type's data. */
+export function dataSchemaOf(type: EventType): z.ZodType {
+  return eventDef(type)!.data;
+}
+
+/** Property ids are subject-token safe: letters, digits, `_` and `-` only. */
+export const propertyIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** `<domain>.<propertyId>.<event>`, e.g. `reservation.p123.created`. */
+export function subjectOf(type: EventType, propertyId: string): string {
+  if (!propertyIdPattern.test(propertyId)) {
+    throw new Error(`property id ${JSON.stringify(propertyId)} is not subject-token safe`);
+  }
+  const [domain, event] = type.split(".", 2);
+  return `${domain}.${propertyId}.${event}`;
+}
+
+/** Reads a subject back into its event type and property id. */
+export function parseSubject(subject: string): { type: EventType; propertyId: string } | null {
+  const parts = subject.split(".");
+  if (parts.length !== 3) return null;
+  const type = `${parts[0]}.${parts[2]}`;
+  return isEventType(type) ? { type, propertyId: parts[1] } : null;
+}

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { eventTypes, parseSubject, subjectOf } from "./catalogue.ts";
+import { makeEvent, MalformedEventError, parseEvent } from "./envelope.ts";
+import { streamDefinitions } from "./streams.ts";
+
+Deno.test("catalogue: every event DESIGN names is there", () => {
+  for (
+    const t of [
+      "reservation.created",
+      "reservation.confirmed",
+      "reservation.modified",
+      "reservation.cancelled",
+      "reservation.expired",
+      "reservation.failed",
+      "reservation.checked_in",
+      "reservation.checked_out",
+      "payment.authorized",
+      "payment.failed",
+      "payment.captured",
+      "payment.refunded",
+      "payment.settled",
+      "inventory.updated",
+      "rate.updated",
+      "rate.applied",
+      "notification.sent",
+      "notification.failed",
+    ]
+  ) assert.ok(eventTypes.includes(t as never), t);
+});
+
+Deno.test("catalogue: subjects carry the property and read back", () => {
+  assert.equal(subjectOf("reservation.created", "p123"), "reservation.p123.created");
+  assert.equal(subjectOf("payment.authorized", "p123"), "payment.p123.authorized");
+  assert.deepEqual(parseSubject("reservation.p123.checked_in"), {
+    type: "reservation.checked_in",
+    propertyId: "p123",
+  });
+  assert.equal(parseSubject("reservation.p1.nonsense"), null);
+  assert.throws(() => subjectOf("reservation.created", "a.b"), /subject-token safe/);
+});
+
+Deno.test("catalogue: streams derive from the domains, plus the DLQ", () => {
+  assert.deepEqual(
+    streamDefinitions.map((s) => [s.name, s.subjects[0]]),
+    [
+      ["RESERVATIONS", "reservation.>"],
+      ["PAYMENTS", "payment.>"],
+      ["INVENTORY", "inventory.>"],
+      ["RATES", "rate.>"],
+      ["NOTIFICATIONS", "notification.>"],
+      ["DLQ", "dlq.>"],
+    ],
+  );
+});
+
+Deno.test("envelope: made, serialised and parsed back unchanged", () => {
+  const e = makeEvent("payment.authorized", "p1", {
+    reservationId: "0190a0a0-0000-7000-8000-000000000000",
+    paymentId: "pay_1",
+    amount: 12000,
+    currency: "EUR",
+  }, { correlationId: "c1", now: new Date("2026-01-01T00:00:00Z") });
+  assert.match(e.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(e.version, 1);
+  assert.deepEqual(parseEvent(JSON.stringify(e)), e);
+});
+
+Deno.test("envelope: data that breaks its schema is refused on both sides", () => {
+  assert.throws(() =>
+    makeEvent("payment.authorized", "p1", { amount: 1.5 } as never, { correlationId: "c" })
+  );
+  assert.throws(() => parseEvent("{nope"), MalformedEventError);
+  const e = makeEvent("reservation.expired", "p1", {
+    reservationId: "0190a0a0-0000-7000-8000-000000000000",
+    confirmationNumber: "RSV-2026-000001",
+    userId: "u1",
+  }, { correlationId: "c" });
+  const bad = JSON.stringify({ ...e, data: { reservationId: 5 } });
+  assert.throws(() => parseEvent(bad), /bad reservation.expired data/);
+});

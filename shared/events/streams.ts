@@ -1,0 +1,83 @@
+import type { JetStreamManager, StreamConfig } from "@nats-io/jetstream";
+import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
+import { nanos } from "@nats-io/transport-node";
+import { catalogue, DLQ_PREFIX, DLQ_STREAM, type Domain } from "./catalogue.ts";
+
+/** The part of a stream's configuration berth owns; everything else is the server's default. */
+export interface StreamDefinition {
+  name: string;
+  subjects: string[];
+  description: string;
+  duplicateWindowMs: number;
+}
+
+/** Window in which JetStream drops a re-published event with the same Nats-Msg-Id. */
+export const DUPLICATE_WINDOW_MS = 10 * 60_000;
+
+/** One stream per domain of the catalogue, plus the dead-letter stream. */
+export const streamDefinitions: StreamDefinition[] = [
+  ...(Object.keys(catalogue) as Domain[]).map((domain) => ({
+    name: catalogue[domain].stream,
+    subjects: [`${domain}.>`],
+    description: `berth ${domain} events: ${Object.keys(catalogue[domain].events).join(", ")}`,
+    duplicateWindowMs: DUPLICATE_WINDOW_MS,
+  })),
+  {
+    name: DLQ_STREAM,
+    subjects: [`${DLQ_PREFIX}.>`],
+    description: "berth dead letters: messages that exhausted their deliveries or were malformed",
+    duplicateWindowMs: DUPLICATE_WINDOW_MS,
+  },
+];
+
+function toConfig(def: StreamDefinition): Partial<StreamConfig> & { name: string } {
+  return {
+    name: def.name,
+    subjects: def.subjects,
+    description: def.description,
+    storage: "file" as StreamConfig["storage"],
+    retention: "limits" as StreamConfig["retention"],
+    duplicate_window: nanos(def.duplicateWindowMs),
+    allow_direct: true,
+  };
+}
+
+function differs(current: StreamConfig, def: StreamDefinition): boolean {
+  const want = toConfig(def);
+  return JSON.stringify(current.subjects) !== JSON.stringify(want.subjects) ||
+    current.description !== want.description ||
+    current.duplicate_window !== want.duplicate_window ||
+    current.allow_direct !== want.allow_direct;
+}
+
+/**
+ * Creates every stream of the catalogue, or updates one whose definition changed.
+ * Safe to run at every start-up and from several processes at once.
+ */
+export async function provisionStreams(
+  jsm: JetStreamManager,
+): Promise<{ created: string[]; updated: string[] }> {
+  const created: string[] = [];
+  const updated: string[] = [];
+  for (const def of streamDefinitions) {
+    try {
+      const info = await jsm.streams.info(def.name);
+      if (differs(info.config, def)) {
+        await jsm.streams.update(def.name, { ...info.config, ...toConfig(def) });
+        updated.push(def.name);
+      }
+    } catch (err) {
+      if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound)) {
+        throw err;
+      }
+      try {
+        await jsm.streams.add(toConfig(def));
+        created.push(def.name);
+      } catch (addErr) {
+        // Another process created it between our info and add: that is what we wanted.
+        if (!/already in use/i.test(String(addErr))) throw addErr;
+      }
+    }
+  }
+  return { created, updated };
+}

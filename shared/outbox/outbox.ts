@@ -1,0 +1,16 @@
+import type { Sql } from "../db/db.ts";
+import type { Envelope } from "../events/envelope.ts";
+import { subjectOf } from "../events/catalogue.ts";
+
+/** Writes events to the outbox inside the caller's transaction; the relay publishes them. */
+export async function appendToOutbox(tx: Sql, events: Envelope[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map((e) => ({
+    id: e.id,
+    property_id: e.propertyId,
+    subject: subjectOf(e.type, e.propertyId),
+    type: e.type,
+    payload: JSON.stringify(e),
+  }));
+  await tx`insert into outbox ${tx(rows, "id", "property_id", "subject", "type", "payload")}`;
+}

@@ -1,0 +1,118 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import { jetstream } from "@nats-io/jetstream";
+import type { Sql } from "../db/db.ts";
+import { log } from "../log/log.ts";
+
+/** Session advisory lock held by the one active relay; a second relay waits as a standby. */
+const RELAY_LOCK = 7_201_002;
+
+export interface RelayOptions {
+  sql: Sql;
+  nc: NatsConnection;
+  signal: AbortSignal;
+  batchSize?: number;
+  /** Published rows older than this are deleted. */
+  keepPublishedMs?: number;
+  onPublished?: (count: number) => void;
+}
+
+interface OutboxRow {
+  seq: string;
+  id: string;
+  subject: string;
+  payload: string;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+
+/**
+ * The outbox relay: publishes unpublished outbox rows to JetStream in `seq` order with
+ * `Nats-Msg-Id` = event id, then marks them published. Woken by NOTIFY on insert (polls once
+ * a second as a fallback). Only the holder of RELAY_LOCK publishes, so two relays never
+ * interleave; a crash after publish and before the mark re-publishes rows that JetStream
+ * drops as duplicates within the stream's duplicate window.
+ */
+export async function runRelay(opts: RelayOptions): Promise<void> {
+  const { sql, signal } = opts;
+  while (!signal.aborted) {
+    let conn: Awaited<ReturnType<Sql["reserve"]>> | null = null;
+    try {
+      conn = await sql.reserve();
+      const [{ ok }] = await conn<
+        { ok: boolean }[]
+      >`select pg_try_advisory_lock(${RELAY_LOCK}) as ok`;
+      if (!ok) {
+        conn.release();
+        conn = null;
+        await sleep(1000, signal);
+        continue;
+      }
+      log.info("relay active");
+      await publishLoop(opts, conn);
+    } catch (err) {
+      if (!signal.aborted) log.warn("relay interrupted; retrying", { err });
+      await sleep(1000, signal);
+    } finally {
+      if (conn) {
+        await conn`select pg_advisory_unlock(${RELAY_LOCK})`.catch(() => {});
+        conn.release();
+      }
+    }
+  }
+}
+
+async function publishLoop(opts: RelayOptions, conn: Sql): Promise<void> {
+  const { sql, nc, signal } = opts;
+  const batchSize = opts.batchSize ?? 500;
+  const js = jetstream(nc);
+  let wake = Promise.withResolvers<void>();
+  const listener = await sql.listen("berth_outbox", () => wake.resolve());
+  let lastCleanup = 0;
+  try {
+    while (!signal.aborted) {
+      const rows = await conn<OutboxRow[]>`
+        select seq, id, subject, payload from outbox
+        where published_at is null order by seq limit ${batchSize}`;
+      if (rows.length === 0) {
+        if (Date.now() - lastCleanup > 60_000) {
+          lastCleanup = Date.now();
+          const keep = (opts.keepPublishedMs ?? 3_600_000) / 1000;
+          await conn`delete from outbox
+            where published_at < now() - make_interval(secs => ${keep})`;
+        }
+        await Promise.race([wake.promise, sleep(1000, signal)]);
+        wake = Promise.withResolvers<void>();
+        continue;
+      }
+      // Pipelined on one connection, so the server stores them in this order.
+      const results = await Promise.allSettled(
+        rows.map((r) => js.publish(r.subject, r.payload, { msgID: r.id, timeout: 5000 })),
+      );
+      const failedAt = results.findIndex((r) => r.status === "rejected");
+      const done = failedAt === -1 ? rows : rows.slice(0, failedAt);
+      if (done.length) {
+        await conn`update outbox set published_at = now()
+          where seq = any(${done.map((r) => r.seq)}::bigint[])`;
+        opts.onPublished?.(done.length);
+      }
+      if (failedAt !== -1) {
+        const reason = (results[failedAt] as PromiseRejectedResult).reason;
+        log.warn("publish failed; will retry from the failed event", {
+          err: reason,
+          eventId: rows[failedAt].id,
+          backlog: rows.length - done.length,
+        });
+        await sleep(500, signal);
+      }
+    }
+  } finally {
+    await listener.unlisten().catch(() => {});
+  }
+}

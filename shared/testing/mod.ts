@@ -1,0 +1,81 @@
+/**
+ * Test support: throwaway Postgres databases and nats-servers, real ones, made per test file.
+ * `./berth test` sets BERTH_TEST_DATABASE_URL (a server to create databases on) and
+ * BERTH_NATS_SERVER (the nats-server binary).
+ */
+import { connectDb, type Sql } from "../db/db.ts";
+import { migrate } from "../db/migrate.ts";
+import { NatsServer } from "../../cli/infra/natsd.ts";
+import { freePort } from "../../cli/infra/exec.ts";
+
+function env(name: string): string {
+  const v = Deno.env.get(name);
+  if (!v) throw new Error(`${name} is not set: run the tests with ./berth test`);
+  return v;
+}
+
+export interface TestDatabase {
+  url: string;
+  sql: Sql;
+  drop(): Promise<void>;
+}
+
+/** A new, migrated database that only this test file uses. */
+export async function testDatabase(): Promise<TestDatabase> {
+  const admin = new URL(env("BERTH_TEST_DATABASE_URL"));
+  const name = `berth_t_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const adminSql = connectDb(admin.href, { max: 1 });
+  await adminSql.unsafe(`create database ${name}`);
+  await adminSql.end();
+  const url = new URL(admin.href);
+  url.pathname = `/${name}`;
+  const sql = connectDb(url.href, { max: 10 });
+  await migrate(sql);
+  return {
+    url: url.href,
+    sql,
+    async drop() {
+      await sql.end({ timeout: 1 });
+      const a = connectDb(admin.href, { max: 1 });
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+/** A throwaway nats-server with JetStream on a free port; `stop()` and `start()` again at will. */
+export async function testNats(): Promise<NatsServer> {
+  const server = new NatsServer({
+    bin: env("BERTH_NATS_SERVER"),
+    port: freePort(),
+    storeDir: await Deno.makeTempDir({ prefix: "berth-nats-" }),
+    syncInterval: "always",
+  });
+  await server.start();
+  return server;
+}
+
+/** Deno.test for integration tests, which keep pools and connections open across steps. */
+export function integration(name: string, fn: (t: Deno.TestContext) => Promise<void>): void {
+  Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 5000,
+  what = "condition",
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${what} not reached in ${timeoutMs} ms${last ? `: ${last}` : ""}`);
+}
