@@ -16,7 +16,9 @@ export async function test(args: string[]): Promise<number> {
     adminUrl = localPostgres.url("postgres");
   }
   try {
-    for (const check of [["fmt", "--check"], ["lint"]]) {
+    // With paths given (./berth test api/), only those are checked and run.
+    const paths = args.filter((a) => !a.startsWith("-"));
+    for (const check of [["fmt", "--check", ...paths], ["lint", ...paths]]) {
       const r = await new Deno.Command(DENO, { args: check, cwd: ROOT }).output();
       if (!r.success) {
         console.log(`berth: deno ${check.join(" ")} failed`);
