@@ -1,7 +1,7 @@
 import { localPostgres, prepare, startInfra } from "./platform.ts";
 import { DATA, DENO, LOGS, ROOT, RUN } from "./infra/paths.ts";
 import { alive, waitForPort } from "./infra/exec.ts";
-import { loadConfig } from "../shared/config/config.ts";
+import { ConfigError, loadConfig } from "../shared/config/config.ts";
 
 const STATE = `${RUN}/up.json`;
 
@@ -11,14 +11,27 @@ interface UpState {
   url: string;
 }
 
-/** `./berth up`: infrastructure, migrations, streams, then api, relay and consumers. */
-export async function up(opts: { logLevel?: string } = {}): Promise<number> {
+/** A running platform: api and workers over the infrastructure, as `./berth up` starts it. */
+export interface Platform {
+  url: string;
+  adminKey: string;
+  databaseUrl: string;
+  natsUrl: string;
+  /** The child processes by name (`api`, `workers`). */
+  children: { name: string; pid: number }[];
+  /** Stops the children and whatever infrastructure this start brought up. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts infrastructure, migrations, streams, then api (`deno serve --parallel`, one instance
+ * per core) and workers; records the state so `./berth down` can stop it. Throws when berth is
+ * already up or the configuration is invalid (a ConfigError).
+ */
+export async function startPlatform(opts: { logLevel?: string } = {}): Promise<Platform> {
   const existing = await readState();
   if (existing && alive(existing.pid)) {
-    console.error(
-      `berth: already up (pid ${existing.pid}) at ${existing.url}; ./berth down stops it`,
-    );
-    return 1;
+    throw new Error(`already up (pid ${existing.pid}) at ${existing.url}; ./berth down stops it`);
   }
   const infra = await startInfra();
   const env: Record<string, string> = {
@@ -32,22 +45,21 @@ export async function up(opts: { logLevel?: string } = {}): Promise<number> {
   try {
     config = loadConfig(env);
   } catch (err) {
-    console.error((err as Error).message);
     await infra.stop();
-    return 2;
+    throw err;
   }
-  const children: Deno.ChildProcess[] = [];
+  const children: { name: string; child: Deno.ChildProcess }[] = [];
   let stopping = false;
   const stopAll = async () => {
     if (stopping) return;
     stopping = true;
     console.error("berth: stopping");
-    for (const c of children.reverse()) {
+    for (const { child } of [...children].reverse()) {
       try {
-        c.kill("SIGTERM");
+        child.kill("SIGTERM");
       } catch { /* gone */ }
     }
-    await Promise.allSettled(children.map((c) => c.status));
+    await Promise.allSettled(children.map((c) => c.child.status));
     await infra.stop();
     await Deno.remove(STATE).catch(() => {});
   };
@@ -68,7 +80,7 @@ export async function up(opts: { logLevel?: string } = {}): Promise<number> {
       // Both streams go to the same log file.
       child.stdout.pipeTo(log.writable, { preventClose: true }).catch(() => {});
       child.stderr.pipeTo(log.writable, { preventClose: true }).catch(() => {});
-      children.push(child);
+      children.push({ name, child });
       child.status.then((s) => {
         if (!stopping) {
           console.error(`berth: ${name} exited with ${s.code}; see ${LOGS}/${name}.log`);
@@ -89,21 +101,42 @@ export async function up(opts: { logLevel?: string } = {}): Promise<number> {
     await spawn("workers", ["run", "-A", "consumers/main.ts"]);
     await waitForPort(config.BERTH_PORT, 60_000, config.BERTH_HOST);
     const url = `http://${config.BERTH_HOST}:${config.BERTH_PORT}`;
-    const state: UpState = { pid: Deno.pid, children: children.map((c) => c.pid), url };
+    const state: UpState = { pid: Deno.pid, children: children.map((c) => c.child.pid), url };
     await Deno.writeTextFile(STATE, JSON.stringify(state));
-    console.log(`berth is up
-  api       ${url}  (docs ${url}/docs, metrics ${url}/metrics)
-  postgres  ${infra.databaseUrl}
-  nats      ${infra.natsUrl}
-  logs      ${LOGS}/{api,workers,nats-server}.log
-  stop      Ctrl-C or ./berth down`);
+    return {
+      url,
+      adminKey: env.BERTH_ADMIN_KEY,
+      databaseUrl: infra.databaseUrl,
+      natsUrl: infra.natsUrl,
+      children: children.map((c) => ({ name: c.name, pid: c.child.pid })),
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;
   }
+}
+
+/** `./berth up`: infrastructure, migrations, streams, then api, relay and consumers. */
+export async function up(opts: { logLevel?: string } = {}): Promise<number> {
+  let platform: Platform;
+  try {
+    platform = await startPlatform(opts);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    return 2;
+  }
+  const { url } = platform;
+  console.log(`berth is up
+  api       ${url}  (docs ${url}/docs, metrics ${url}/metrics)
+  postgres  ${platform.databaseUrl}
+  nats      ${platform.natsUrl}
+  logs      ${LOGS}/{api,workers,nats-server}.log
+  stop      Ctrl-C or ./berth down`);
   const done = Promise.withResolvers<void>();
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(sig, () => stopAll().then(() => done.resolve()));
+    Deno.addSignalListener(sig, () => platform.stop().then(() => done.resolve()));
   }
   await done.promise;
   return 0;
