@@ -1,0 +1,110 @@
+import type { JetStreamManager } from "@nats-io/jetstream";
+import type { Sql } from "../../shared/db/db.ts";
+import { parseSubject } from "../../shared/events/catalogue.ts";
+import { settledEvents } from "./inbox.ts";
+import type { ConsumerDefinition } from "./provision.ts";
+
+interface Outstanding {
+  key: string;
+  eventId: string | null;
+}
+
+/**
+ * The hand-over barrier. When an instance becomes the pinned client of a consumer (at start,
+ * after a crash of the previous one, after a failover), messages an earlier holder had received
+ * may still be unacknowledged: they come back only after their ack wait, while new messages
+ * flow at once. The barrier lists those older messages (delivered, not acknowledged, not in the
+ * inbox) and holds back any newer message of the same property until they are settled, so a
+ * property's events are still applied in stream order. Other properties are not held.
+ */
+export class HandoverBarrier {
+  #outstanding = new Map<number, Outstanding>();
+  #rebuilding = false;
+
+  constructor(
+    readonly jsm: JetStreamManager,
+    readonly sql: Sql,
+    readonly def: ConsumerDefinition,
+  ) {}
+
+  /** Older messages still to settle. */
+  get size(): number {
+    return this.#outstanding.size;
+  }
+
+  /** True when a message of `key` at `seq` must wait for an older one of the same key. */
+  blocks(key: string, seq: number): boolean {
+    if (this.#rebuilding) return true;
+    for (const [s, o] of this.#outstanding) if (s < seq && o.key === key) return true;
+    return false;
+  }
+
+  /** The message at `seq` was acknowledged or handed back here. */
+  settle(seq: number): void {
+    this.#outstanding.delete(seq);
+  }
+
+  /**
+   * Lists the messages delivered before now that are neither acknowledged, held by this
+   * instance (`held`) nor recorded in the service's inbox.
+   */
+  async rebuild(held: (seq: number) => boolean): Promise<void> {
+    this.#rebuilding = true;
+    try {
+      const info = await this.jsm.consumers.info(this.def.stream, this.def.name);
+      const floor = info.ack_floor.stream_seq;
+      const delivered = info.delivered.stream_seq;
+      const found = new Map<number, Outstanding>();
+      if (info.num_ack_pending > 0) {
+        const domain = this.def.filterSubjects[0].split(".")[0];
+        let seq = floor + 1;
+        while (seq <= delivered) {
+          const iter = await this.jsm.direct.getBatch(this.def.stream, {
+            seq,
+            batch: 1000,
+            next_by_subj: `${domain}.>`,
+          });
+          let got = 0;
+          for await (const m of iter) {
+            got++;
+            seq = m.seq + 1;
+            if (m.seq > delivered) break;
+            const parsed = parseSubject(m.subject);
+            if (!parsed || !this.def.events.includes(parsed.type) || held(m.seq)) continue;
+            found.set(m.seq, { key: parsed.propertyId, eventId: eventIdOf(m.data) });
+          }
+          if (got === 0) break;
+        }
+      }
+      this.#outstanding = found;
+      await this.refresh();
+    } finally {
+      this.#rebuilding = false;
+    }
+  }
+
+  /** Drops what has been settled meanwhile: acknowledged, or recorded in the inbox. */
+  async refresh(): Promise<void> {
+    if (this.#outstanding.size === 0) return;
+    const info = await this.jsm.consumers.info(this.def.stream, this.def.name);
+    for (const seq of this.#outstanding.keys()) {
+      if (seq <= info.ack_floor.stream_seq) this.#outstanding.delete(seq);
+    }
+    const ids = [...this.#outstanding.values()].flatMap((o) => o.eventId ? [o.eventId] : []);
+    const settled = await settledEvents(this.sql, this.def.service, ids);
+    for (const [seq, o] of this.#outstanding) {
+      if (o.eventId && settled.has(o.eventId)) this.#outstanding.delete(seq);
+    }
+  }
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function eventIdOf(data: Uint8Array): string | null {
+  try {
+    const id = JSON.parse(new TextDecoder().decode(data))?.id;
+    return typeof id === "string" && uuid.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}

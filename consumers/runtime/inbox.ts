@@ -1,0 +1,63 @@
+import type { Sql } from "../../shared/db/db.ts";
+import type { Envelope } from "../../shared/events/envelope.ts";
+
+/** Where an event came from, recorded beside the service's inbox row. */
+export interface InboxEntry {
+  service: string;
+  event: Envelope;
+  stream: string;
+  streamSeq: number;
+}
+
+/**
+ * Runs `effect` and records the event in the inbox in ONE transaction. The inbox row is
+ * written first, so a concurrent second delivery of the same event waits on its lock and then
+ * finds it. An event recorded as dead-lettered is applied (a replay); an applied one is not.
+ */
+export async function applyOnce(
+  sql: Sql,
+  entry: InboxEntry,
+  effect: (tx: Sql) => Promise<void>,
+): Promise<"applied" | "duplicate"> {
+  const { service, event, stream, streamSeq } = entry;
+  return await sql.begin(async (tx) => {
+    const rows = await tx`
+      insert into consumer_inbox
+        (service, event_id, event_type, property_id, stream, stream_seq, outcome)
+      values (${service}, ${event.id}, ${event.type}, ${event.propertyId}, ${stream},
+        ${streamSeq}, 'applied')
+      on conflict (service, event_id) do update
+        set outcome = 'applied', error = null, handled_at = now(),
+          stream = excluded.stream, stream_seq = excluded.stream_seq
+        where consumer_inbox.outcome = 'dead_lettered'
+      returning 1`;
+    if (rows.length === 0) return "duplicate" as const;
+    await effect(tx as unknown as Sql);
+    return "applied" as const;
+  });
+}
+
+/** Records that a service sent an event to the DLQ; leaves an applied event as it is. */
+export async function recordDeadLetter(sql: Sql, entry: InboxEntry, error: string): Promise<void> {
+  const { service, event, stream, streamSeq } = entry;
+  await sql`
+    insert into consumer_inbox
+      (service, event_id, event_type, property_id, stream, stream_seq, outcome, error)
+    values (${service}, ${event.id}, ${event.type}, ${event.propertyId}, ${stream}, ${streamSeq},
+      'dead_lettered', ${error})
+    on conflict (service, event_id) do update set error = excluded.error, handled_at = now()
+      where consumer_inbox.outcome = 'dead_lettered'`;
+}
+
+/** The ids among `eventIds` that a service has applied or dead-lettered. */
+export async function settledEvents(
+  sql: Sql,
+  service: string,
+  eventIds: string[],
+): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const rows = await sql<{ event_id: string }[]>`
+    select event_id from consumer_inbox
+    where service = ${service} and event_id = any(${eventIds}::uuid[])`;
+  return new Set(rows.map((r) => r.event_id));
+}

@@ -1,0 +1,59 @@
+import type { Sql } from "../../shared/db/db.ts";
+import type { EventData, EventType } from "../../shared/events/catalogue.ts";
+import type { Envelope } from "../../shared/events/envelope.ts";
+
+/** One envelope type per event type of the union `T`, so `switch (event.type)` narrows `data`. */
+export type EventOf<T extends EventType> = T extends EventType ? Envelope<T> : never;
+
+/** What a handler gets besides the transaction and the event. */
+export interface HandlerContext {
+  /** The service's name. */
+  service: string;
+  /** 1 for the first try of this delivery, up to 1 + the number of retries. */
+  attempt: number;
+  /** How many times JetStream has delivered this message (1 on the first delivery). */
+  deliveries: number;
+  /** Stream sequence of the message. */
+  streamSeq: number;
+  /**
+   * Builds an event caused by the one being handled (same correlation id, causation id = its
+   * id) and appends it to the outbox inside the handler's transaction. The property defaults
+   * to the handled event's.
+   */
+  emit<E extends EventType>(
+    type: E,
+    data: EventData<E>,
+    opts?: { propertyId?: string },
+  ): Promise<Envelope<E>>;
+}
+
+/**
+ * A consuming service: a name (letters, digits, `_`, `-`), the event types it reacts to, and a
+ * handler whose effect is committed in the same transaction as the inbox row for the event.
+ */
+export interface Service<T extends EventType = EventType> {
+  name: string;
+  events: readonly T[];
+  handle(tx: Sql, event: EventOf<T>, ctx: HandlerContext): Promise<void>;
+}
+
+/** Raised when a service definition cannot be run (bad name, no events). */
+export class ServiceDefinitionError extends Error {
+  override name = "ServiceDefinitionError";
+}
+
+/** Service names become part of consumer names and DLQ subjects, so they are token safe. */
+export const serviceNamePattern = /^[a-z0-9_-]{1,48}$/;
+
+/** Declares a service with its event types checked against the catalogue at compile time. */
+export function defineService<const T extends EventType>(service: Service<T>): Service<T> {
+  if (!serviceNamePattern.test(service.name)) {
+    throw new ServiceDefinitionError(
+      `service name ${JSON.stringify(service.name)} must match ${serviceNamePattern}`,
+    );
+  }
+  if (service.events.length === 0) {
+    throw new ServiceDefinitionError(`service ${service.name} handles no events`);
+  }
+  return service;
+}
