@@ -10,6 +10,8 @@ import { authenticate } from "./gateway/auth.ts";
 import { rateLimit } from "./gateway/ratelimit.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { keyRoutes } from "./keys/mod.ts";
+import { catalogueRoutes } from "./catalogue/mod.ts";
+import { reservationRoutes } from "./reservations/mod.ts";
 import type { Principal } from "./keys/keys.ts";
 import { DomainError } from "../shared/errors/errors.ts";
 import { Gauge } from "../shared/metrics/metrics.ts";
@@ -29,7 +31,9 @@ export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Princ
   const v1 = new Hono<Env>()
     .use(authenticate(resolveKey))
     .use(rateLimit(config.BERTH_RATE_LIMIT_PER_SECOND))
-    .route("/api-keys", keyRoutes());
+    .route("/api-keys", keyRoutes())
+    .route("/reservations", reservationRoutes())
+    .route("/", catalogueRoutes());
 
   const app = new Hono<Env>()
     .use(async (c, next) => {

@@ -27,7 +27,8 @@ export async function startInfra(say: (m: string) => void = console.error): Prom
   const stops: (() => Promise<void>)[] = [];
   let databaseUrl = Deno.env.get("DATABASE_URL");
   if (!databaseUrl) {
-    if (await localPostgres.start(say)) stops.push(() => localPostgres.stop());
+    const pg = await localPostgres.use(say);
+    stops.push(() => pg.release());
     databaseUrl = localPostgres.url();
   }
   let natsUrl = Deno.env.get("NATS_URL");

@@ -12,14 +12,19 @@ export async function test(args: string[]): Promise<number> {
   let stopPg: (() => Promise<void>) | null = null;
   let adminUrl = Deno.env.get("DATABASE_URL");
   if (!adminUrl) {
-    if (await localPostgres.start()) stopPg = () => localPostgres.stop();
+    stopPg = (await localPostgres.use()).release;
     adminUrl = localPostgres.url("postgres");
   }
   try {
     // With paths given (./berth test api/), only those are checked and run.
     const paths = args.filter((a) => !a.startsWith("-"));
     for (const check of [["fmt", "--check", ...paths], ["lint", ...paths]]) {
-      const r = await new Deno.Command(DENO, { args: check, cwd: ROOT }).output();
+      const r = await new Deno.Command(DENO, {
+        args: check,
+        cwd: ROOT,
+        stdout: "inherit",
+        stderr: "inherit",
+      }).output();
       if (!r.success) {
         console.log(`berth: deno ${check.join(" ")} failed`);
         console.log("tests: 0 passed, 1 failed");

@@ -7,6 +7,7 @@ import { connectDb } from "../shared/db/db.ts";
 import { connectNats } from "../shared/nats/nats.ts";
 import { configureLog, log } from "../shared/log/log.ts";
 import { runRelay } from "../shared/outbox/mod.ts";
+import { runSweeper } from "../shared/booking/mod.ts";
 
 let config;
 try {
@@ -27,6 +28,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 log.info("workers starting");
 await Promise.all([
   runRelay({ sql, nc, signal: stop.signal }),
+  runSweeper({ sql, signal: stop.signal, intervalMs: config.BERTH_SWEEP_INTERVAL_MS }),
 ]);
 await nc.drain().catch(() => {});
 await sql.end({ timeout: 5 });

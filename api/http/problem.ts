@@ -1,9 +1,11 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { z } from "zod";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DomainError, type FieldError } from "../../shared/errors/errors.ts";
 import { isPgError, isPgUnavailable } from "../../shared/db/db.ts";
 import { log } from "../../shared/log/log.ts";
+import { fieldErrors } from "./validate.ts";
 
 /** An RFC 9457 problem document with berth's stable `code`. */
 export interface Problem {
@@ -68,6 +70,9 @@ export function onError(err: Error, c: Context): Response {
   if (err instanceof HTTPException) {
     const status = err.status;
     return problem(c, status, httpCodes[status] ?? "error", err.message || titles[status] || "");
+  }
+  if (err instanceof z.ZodError) {
+    return problem(c, 400, "validation_failed", "the request is not valid", fieldErrors(err));
   }
   if (isPgError(err, "23514")) {
     // A CHECK constraint caught what the locks should have: nothing was written.

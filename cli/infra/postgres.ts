@@ -90,6 +90,18 @@ export class LocalPostgres {
   async start(say: (m: string) => void = console.error): Promise<boolean> {
     const bin = await postgresBinDir(say);
     const home = await this.#resolveHome();
+    // One starter at a time: `up`, `test` and `bench` may race for the same cluster.
+    const lock = await Deno.open(`${DATA}/pg.lock`, { create: true, write: true });
+    await lock.lock(true);
+    try {
+      return await this.#start(bin, home, say);
+    } finally {
+      await lock.unlock();
+      lock.close();
+    }
+  }
+
+  async #start(bin: string, home: string, say: (m: string) => void): Promise<boolean> {
     const data = `${home}/data`;
     await Deno.mkdir(home, { recursive: true });
     if (isRoot) await mustRun("chown", ["postgres:postgres", home]);
@@ -164,6 +176,27 @@ export class LocalPostgres {
       ]);
     const has = await psql(`select 1 from pg_database where datname = '${name}'`);
     if (has.stdout.trim() !== "1") await psql(`create database ${name}`);
+  }
+
+  /**
+   * Starts the cluster if needed and registers this process as a user of it (a shared lock on
+   * `.data/pg.users`). `release()` stops the cluster when no other user (an `up`, a test run,
+   * a bench) still holds the lock: the last one out stops it.
+   */
+  async use(say: (m: string) => void = console.error): Promise<{ release(): Promise<void> }> {
+    await this.start(say);
+    const path = `${DATA}/pg.users`;
+    const mine = await Deno.open(path, { create: true, write: true });
+    await mine.lock(false);
+    return {
+      release: async () => {
+        await mine.unlock();
+        mine.close();
+        const lastOut =
+          (await run("flock", ["--exclusive", "--nonblock", path, "true"])).code === 0;
+        if (lastOut) await this.stop();
+      },
+    };
   }
 
   /** Stops the cluster (fast shutdown). */

@@ -44,3 +44,11 @@ export function isPgUnavailable(err: unknown): boolean {
     code,
   ) || err instanceof Deno.errors.ConnectionRefused;
 }
+
+/**
+ * Runs `fn` in one transaction (BEGIN … COMMIT, ROLLBACK on a throw). The transaction is typed
+ * as a plain `Sql`, so query modules take one parameter type for pools and transactions.
+ */
+export async function inTransaction<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  return await sql.begin((t) => fn(t as unknown as Sql)) as T;
+}

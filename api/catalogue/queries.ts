@@ -1,0 +1,131 @@
+/** SQL of the catalogue: properties, resources, seats, inventory and availability. */
+import type { Sql } from "../../shared/db/db.ts";
+
+export interface PropertyRow {
+  id: string;
+  name: string;
+  timezone: string;
+  currency: string;
+  free_cancel_hours: number;
+  late_refund_percent: number;
+  created_at: Date;
+}
+
+export async function insertProperty(sql: Sql, p: Omit<PropertyRow, "created_at">) {
+  const [row] = await sql<PropertyRow[]>`
+    insert into properties ${
+    sql(p, "id", "name", "timezone", "currency", "free_cancel_hours", "late_refund_percent")
+  }
+    returning *`;
+  return row;
+}
+
+export async function findProperty(sql: Sql, id: string): Promise<PropertyRow | null> {
+  const [row] = await sql<PropertyRow[]>`select * from properties where id = ${id}`;
+  return row ?? null;
+}
+
+export async function listProperties(sql: Sql): Promise<PropertyRow[]> {
+  return await sql<PropertyRow[]>`select * from properties order by created_at, id`;
+}
+
+export interface ResourceRow {
+  id: string;
+  property_id: string;
+  name: string;
+  kind: "room" | "unit" | "seat";
+  seats: string[] | null;
+  created_at: Date;
+}
+
+export async function insertResource(
+  sql: Sql,
+  r: { id: string; propertyId: string; name: string; kind: string; seats?: string[] },
+) {
+  await sql`insert into resources (id, property_id, name, kind)
+    values (${r.id}, ${r.propertyId}, ${r.name}, ${r.kind})`;
+  if (r.seats?.length) {
+    await sql`insert into seats (resource_id, seat) select ${r.id}, s from unnest(${r.seats}::text[]) s`;
+  }
+}
+
+export async function listResources(
+  sql: Sql,
+  propertyId: string,
+  id?: string,
+): Promise<ResourceRow[]> {
+  return await sql<ResourceRow[]>`
+    select r.*, (select array_agg(seat order by seat) from seats s where s.resource_id = r.id) as seats
+    from resources r
+    where r.property_id = ${propertyId} ${id ? sql`and r.id = ${id}` : sql``}
+    order by r.created_at, r.id`;
+}
+
+export interface InventoryRow {
+  resource_id: string;
+  date: string;
+  total: number;
+  held: number;
+  sold: number;
+  price: number;
+}
+
+/**
+ * Sets total (when given) and price for each date in `dates`; dates without a row need a total.
+ * Returns the rows as they are now.
+ */
+export async function upsertInventory(
+  tx: Sql,
+  resourceId: string,
+  dates: string[],
+  total: number | null,
+  price: number,
+): Promise<InventoryRow[]> {
+  if (total === null) {
+    return await tx<InventoryRow[]>`
+      update inventory set price = ${price}
+      where resource_id = ${resourceId} and date = any(${dates}::date[])
+      returning resource_id, date::text, total, held, sold, price::int as price`;
+  }
+  return await tx<InventoryRow[]>`
+    insert into inventory (resource_id, date, total, price)
+    select ${resourceId}, d, ${total}, ${price} from unnest(${dates}::date[]) d
+    on conflict (resource_id, date) do update set total = excluded.total, price = excluded.price
+    returning resource_id, date::text, total, held, sold, price::int as price`;
+}
+
+/** Dates among `dates` where total would fall below what is held and sold. */
+export async function overbookedBy(tx: Sql, resourceId: string, dates: string[], total: number) {
+  return await tx<{ date: string; taken: number }[]>`
+    select date::text, held + sold as taken from inventory
+    where resource_id = ${resourceId} and date = any(${dates}::date[]) and held + sold > ${total}
+    order by date`;
+}
+
+export interface AvailabilityRow extends InventoryRow {
+  name: string;
+  kind: "room" | "unit" | "seat";
+  free_seats: string[] | null;
+}
+
+/** Per resource and date in [from, to): capacity, what is free, the price, free seats. */
+export async function availability(
+  sql: Sql,
+  propertyId: string,
+  from: string,
+  to: string,
+  resourceId?: string,
+): Promise<AvailabilityRow[]> {
+  return await sql<AvailabilityRow[]>`
+    select r.id as resource_id, r.name, r.kind, i.date::text, i.total, i.held, i.sold,
+      i.price::int as price,
+      case when r.kind = 'seat' then (
+        select coalesce(array_agg(s.seat order by s.seat), '{}') from seats s
+        where s.resource_id = r.id and not exists (
+          select 1 from seat_holds h where h.resource_id = r.id and h.date = i.date and h.seat = s.seat)
+      ) end as free_seats
+    from resources r
+    join inventory i on i.resource_id = r.id and i.date >= ${from} and i.date < ${to}
+    where r.property_id = ${propertyId} ${resourceId ? sql`and r.id = ${resourceId}` : sql``}
+    order by r.created_at, r.id, i.date`;
+}

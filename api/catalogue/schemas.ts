@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { propertyIdPattern } from "../../shared/events/catalogue.ts";
+import { datesIn } from "../../shared/booking/mod.ts";
+
+const currencies = new Set(Intl.supportedValuesOf("currency"));
+const timezones = new Set(Intl.supportedValuesOf("timeZone").concat(["UTC"]));
+
+/** An ISO date that exists on the calendar (2026-02-30 does not). */
+export const isoDate = z.iso.date().refine(
+  (d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+  "must be a calendar date",
+);
+
+/** `[from, to)`: from before to, at most `maxDays` days. */
+export function dateRange<T extends z.ZodRawShape>(shape: T, maxDays = 366) {
+  return z.object({ from: isoDate, to: isoDate, ...shape }).check((ctx) => {
+    const { from, to } = ctx.value as { from: string; to: string };
+    if (from >= to) {
+      ctx.issues.push({ code: "custom", path: ["to"], message: "must be after from", input: to });
+    } else if (datesIn(from, to).length > maxDays) {
+      ctx.issues.push({
+        code: "custom",
+        path: ["to"],
+        message: `at most ${maxDays} days`,
+        input: to,
+      });
+    }
+  });
+}
+
+export const id = z.string().regex(propertyIdPattern, "letters, digits, _ and - only (1-64)");
+
+export const createProperty = z.object({
+  id: id.optional(),
+  name: z.string().trim().min(1).max(200),
+  timezone: z.string().refine((t) => timezones.has(t), "must be an IANA time zone"),
+  currency: z.string().refine((c) => currencies.has(c), "must be an ISO 4217 currency code"),
+  cancellationPolicy: z.object({
+    freeCancelHours: z.number().int().min(0).max(24 * 365),
+    lateRefundPercent: z.number().int().min(0).max(100),
+  }).strict().optional(),
+}).strict();
+
+export const seatName = z.string().regex(
+  /^[A-Za-z0-9_-]{1,16}$/,
+  "letters, digits, _ and - (1-16)",
+);
+
+export const createResource = z.object({
+  id: id.optional(),
+  name: z.string().trim().min(1).max(200),
+  kind: z.enum(["room", "unit", "seat"]),
+  seats: z.array(seatName).min(1).max(10_000).optional(),
+}).strict().check((ctx) => {
+  const { kind, seats } = ctx.value;
+  if (kind === "seat" && !seats) {
+    ctx.issues.push({
+      code: "custom",
+      path: ["seats"],
+      message: "seat resources need seats",
+      input: seats,
+    });
+  }
+  if (kind !== "seat" && seats) {
+    ctx.issues.push({
+      code: "custom",
+      path: ["seats"],
+      message: `a ${kind} has no named seats`,
+      input: seats,
+    });
+  }
+  if (seats && new Set(seats).size !== seats.length) {
+    ctx.issues.push({
+      code: "custom",
+      path: ["seats"],
+      message: "seat names must be unique",
+      input: seats,
+    });
+  }
+});
+
+export const setInventory = dateRange({
+  total: z.number().int().min(0).max(1_000_000).optional(),
+  price: z.number().int().min(0).max(100_000_000_00),
+}).strict();
+
+export const availabilityQuery = dateRange({
+  propertyId: id,
+  resourceId: id.optional(),
+}, 93);
+
+export const propertyParam = z.object({ propertyId: id });
+export const resourceParam = z.object({ propertyId: id, resourceId: id });

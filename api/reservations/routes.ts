@@ -1,0 +1,134 @@
+import { Hono } from "hono";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Env } from "../http/env.ts";
+import { validate } from "../http/validate.ts";
+import { Conflict, ValidationFailed } from "../../shared/errors/errors.ts";
+import { inTransaction } from "../../shared/db/db.ts";
+import {
+  type Action,
+  changeStatus,
+  getReservation,
+  modifyReservation,
+  placeBooking,
+  prepareBooking,
+} from "../../shared/booking/mod.ts";
+import * as s from "./schemas.ts";
+import {
+  claimKey,
+  requestHash,
+  storeAnswer,
+  type StoredAnswer,
+  storedAnswer,
+} from "./idempotency.ts";
+
+/** Admins see every reservation; a client key only its own. */
+const ownerOf = (c: Context<Env>) =>
+  c.var.principal.role === "admin" ? undefined : c.var.principal.keyId;
+
+function replay(c: Context<Env>, answer: StoredAnswer, hash: string): Response {
+  if (answer.requestHash !== hash) {
+    throw new Conflict(
+      "this Idempotency-Key was used with a different request body",
+      "idempotency_conflict",
+    );
+  }
+  c.header("Idempotent-Replayed", "true");
+  return c.json(answer.body as object, answer.status as ContentfulStatusCode);
+}
+
+async function optionalJson(c: Context<Env>): Promise<unknown> {
+  const text = await c.req.text();
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationFailed("the body is not JSON", [{ path: "body", message: "not JSON" }]);
+  }
+}
+
+function stateChange(action: Action) {
+  return async (c: Context<Env>) => {
+    const id = c.req.param("id")!;
+    const body = s.changeBody.safeParse(await optionalJson(c));
+    if (!body.success) {
+      throw new ValidationFailed("the body is not valid", [{
+        path: "reason",
+        message: body.error.issues[0].message,
+      }]);
+    }
+    const view = await changeStatus(c.var.deps.sql, id, action, {
+      now: c.var.deps.now(),
+      correlationId: c.var.correlationId,
+      ownerKeyId: ownerOf(c),
+      reason: body.data.reason,
+    });
+    return c.json(view);
+  };
+}
+
+/**
+ * Reservations: book (with a required Idempotency-Key), read, modify, cancel, check in and out.
+ */
+export function reservationRoutes(): Hono<Env> {
+  return new Hono<Env>()
+    .post("/", validate("json", s.createReservation), async (c) => {
+      const { sql, config, now: clock } = c.var.deps;
+      const keyParse = s.idempotencyKey.safeParse(c.req.header("idempotency-key"));
+      if (!keyParse.success) {
+        throw new ValidationFailed("an Idempotency-Key header is required", [
+          { path: "Idempotency-Key", message: keyParse.error.issues[0].message },
+        ]);
+      }
+      const key = keyParse.data;
+      const apiKeyId = c.var.principal.keyId;
+      const body = c.req.valid("json");
+      const hash = await requestHash(body);
+      const now = clock();
+      const earlier = await storedAnswer(sql, apiKeyId, key, now);
+      if (earlier) return replay(c, earlier, hash);
+      const prepared = await prepareBooking(sql, body, config.BERTH_MAX_QUANTITY);
+      const result = await inTransaction(sql, async (tx) => {
+        const expiresAt = new Date(now.getTime() + config.BERTH_IDEMPOTENCY_TTL_HOURS * 3_600_000);
+        if (!(await claimKey(tx, { apiKeyId, key, requestHash: hash, now, expiresAt }))) {
+          return { replayed: await storedAnswer(tx, apiKeyId, key, now) };
+        }
+        const view = await placeBooking(tx, prepared, {
+          now,
+          correlationId: c.var.correlationId,
+          holdMinutes: config.BERTH_HOLD_MINUTES,
+          apiKeyId,
+        });
+        await storeAnswer(tx, apiKeyId, key, 201, view);
+        return { view };
+      });
+      if (result.view) return c.json(result.view, 201);
+      if (!result.replayed) throw new Conflict("the first request with this key is still running");
+      return replay(c, result.replayed, hash);
+    })
+    .get(
+      "/:id",
+      validate("param", s.reservationParam),
+      async (c) =>
+        c.json(await getReservation(c.var.deps.sql, c.req.valid("param").id, ownerOf(c))),
+    )
+    .patch(
+      "/:id",
+      validate("param", s.reservationParam),
+      validate("json", s.modifyReservation),
+      async (c) => {
+        const { sql, config, now } = c.var.deps;
+        return c.json(
+          await modifyReservation(sql, c.req.valid("param").id, c.req.valid("json").items, {
+            now: now(),
+            correlationId: c.var.correlationId,
+            ownerKeyId: ownerOf(c),
+            maxQuantity: config.BERTH_MAX_QUANTITY,
+          }),
+        );
+      },
+    )
+    .post("/:id/cancel", validate("param", s.reservationParam), stateChange("cancel"))
+    .post("/:id/check-in", validate("param", s.reservationParam), stateChange("checkIn"))
+    .post("/:id/check-out", validate("param", s.reservationParam), stateChange("checkOut"));
+}

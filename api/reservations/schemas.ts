@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { dateRange, id, seatName } from "../catalogue/schemas.ts";
+
+export const item = dateRange({
+  resourceId: id,
+  quantity: z.number().int().positive().max(10_000).optional(),
+  seats: z.array(seatName).min(1).max(1_000).optional(),
+}).strict();
+
+export const createReservation = z.object({
+  propertyId: id,
+  userId: z.string().trim().min(1).max(128),
+  guest: z.object({
+    name: z.string().trim().min(1).max(200),
+    email: z.email(),
+  }).strict(),
+  items: z.array(item).min(1).max(50),
+  payment: z.object({ token: z.string().min(1).max(200) }).strict(),
+}).strict();
+
+export const modifyReservation = z.object({ items: z.array(item).min(1).max(50) }).strict();
+
+export const changeBody = z.object({ reason: z.string().trim().min(1).max(500).optional() })
+  .strict();
+
+export const reservationParam = z.object({ id: z.uuid() });
+
+export const idempotencyKey = z.string().regex(
+  /^[\x21-\x7e]{1,255}$/,
+  "1 to 255 printable ASCII characters",
+);

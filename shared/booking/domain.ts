@@ -1,0 +1,189 @@
+/**
+ * The booking domain's pure rules: reservation states and their transitions, what each state
+ * does to inventory, dates, prices and lock keys. No I/O; clocks and ids come in as arguments.
+ */
+import { InvalidTransition, ValidationFailed } from "../errors/errors.ts";
+
+export type ResourceKind = "room" | "unit" | "seat";
+export type Status =
+  | "pending"
+  | "confirmed"
+  | "checked_in"
+  | "checked_out"
+  | "cancelled"
+  | "expired"
+  | "failed";
+
+/** What a reservation in this state does to inventory: counted as held, sold, or nothing. */
+export function inventoryState(status: Status): "held" | "sold" | "none" {
+  if (status === "pending") return "held";
+  if (status === "confirmed" || status === "checked_in" || status === "checked_out") return "sold";
+  return "none";
+}
+
+/** The state changes a reservation accepts, and the state each leads to. */
+export const transitions = {
+  confirm: { from: ["pending"], to: "confirmed", verb: "confirmed" },
+  fail: { from: ["pending"], to: "failed", verb: "failed" },
+  expire: { from: ["pending"], to: "expired", verb: "expired" },
+  cancel: { from: ["pending", "confirmed"], to: "cancelled", verb: "cancelled" },
+  checkIn: { from: ["confirmed"], to: "checked_in", verb: "checked in" },
+  checkOut: { from: ["checked_in"], to: "checked_out", verb: "checked out" },
+} as const satisfies Record<string, { from: Status[]; to: Status; verb: string }>;
+
+export type Action = keyof typeof transitions;
+
+/** The state after `action`, or InvalidTransition (409 `invalid_transition`). */
+export function decideTransition(status: Status, action: Action): Status {
+  const t = transitions[action];
+  if (!(t.from as readonly Status[]).includes(status)) throw new InvalidTransition(status, t.verb);
+  return t.to;
+}
+
+/** Dates and quantities can be modified while the reservation is pending or confirmed. */
+export function assertModifiable(status: Status): void {
+  if (status !== "pending" && status !== "confirmed") {
+    throw new InvalidTransition(status, "modified");
+  }
+}
+
+const DAY = 86_400_000;
+
+/** Days since 1970-01-01 of an ISO date. */
+export function epochDay(date: string): number {
+  return Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY);
+}
+
+/** Every date in [from, to), as ISO strings. */
+export function datesIn(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = epochDay(from); d < epochDay(to); d++) {
+    out.push(new Date(d * DAY).toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+/** A booked line as asked for: counted `quantity` or named `seats` of one resource. */
+export interface ItemRequest {
+  resourceId: string;
+  from: string;
+  to: string;
+  quantity?: number;
+  seats?: string[];
+}
+
+/** A line checked against its resource: kind known, quantity set, seats normalised. */
+export interface Item {
+  resourceId: string;
+  kind: ResourceKind;
+  from: string;
+  to: string;
+  quantity: number;
+  seats?: string[];
+}
+
+/**
+ * Checks each line against its resource's kind: seat resources take `seats` (the quantity is
+ * their count), rooms and units take `quantity` (default 1). Throws 400 listing each problem.
+ */
+export function resolveItems(
+  requests: ItemRequest[],
+  resources: Map<string, { kind: ResourceKind; propertyId: string }>,
+  propertyId: string,
+  maxQuantity: number,
+): Item[] {
+  const errors: { path: string; message: string }[] = [];
+  const items: Item[] = [];
+  requests.forEach((r, i) => {
+    const res = resources.get(r.resourceId);
+    const at = `items.${i}`;
+    if (!res || res.propertyId !== propertyId) {
+      errors.push({ path: `${at}.resourceId`, message: "no such resource at this property" });
+      return;
+    }
+    if (res.kind === "seat") {
+      if (!r.seats?.length) {
+        errors.push({ path: `${at}.seats`, message: "seat resources need seats" });
+      } else if (r.quantity !== undefined && r.quantity !== r.seats.length) {
+        errors.push({ path: `${at}.quantity`, message: "must equal the number of seats" });
+      } else if (new Set(r.seats).size !== r.seats.length) {
+        errors.push({ path: `${at}.seats`, message: "a seat is listed twice" });
+      } else {
+        items.push({ ...r, kind: res.kind, quantity: r.seats.length, seats: [...r.seats].sort() });
+      }
+    } else {
+      if (r.seats) {
+        errors.push({ path: `${at}.seats`, message: `a ${res.kind} has no named seats` });
+      } else items.push({ ...r, kind: res.kind, quantity: r.quantity ?? 1, seats: undefined });
+    }
+  });
+  const total = items.reduce((n, it) => n + it.quantity, 0);
+  if (total > maxQuantity) {
+    errors.push({ path: "items", message: `at most ${maxQuantity} units or seats per booking` });
+  }
+  if (errors.length) throw new ValidationFailed("the booking is not valid", errors);
+  return items;
+}
+
+/** One (resource, date) an operation needs, with the units it needs there. */
+export interface Need {
+  resourceId: string;
+  date: string;
+  quantity: number;
+}
+
+/** The (resource, date) units a set of items needs, summed, in lock order. */
+export function needsOf(items: Item[]): Need[] {
+  const byKey = new Map<string, Need>();
+  for (const it of items) {
+    for (const date of datesIn(it.from, it.to)) {
+      const k = `${it.resourceId}\u0000${date}`;
+      const n = byKey.get(k);
+      if (n) n.quantity += it.quantity;
+      else byKey.set(k, { resourceId: it.resourceId, date, quantity: it.quantity });
+    }
+  }
+  return sortForLocks([...byKey.values()]);
+}
+
+/** 32-bit FNV-1a of a string, as a signed int (Postgres `int4`). */
+export function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
+/** The advisory lock key of a (resource, date): (hash of the resource id, epoch day). */
+export function lockKey(resourceId: string, date: string): [number, number] {
+  return [hash32(resourceId), epochDay(date)];
+}
+
+/** Sorts (resource, date) pairs by their lock key: the one order every transaction locks in. */
+export function sortForLocks<T extends { resourceId: string; date: string }>(pairs: T[]): T[] {
+  return pairs
+    .map((p) => ({ p, k: lockKey(p.resourceId, p.date) }))
+    .sort((a, b) =>
+      a.k[0] - b.k[0] || a.k[1] - b.k[1] || (a.p.resourceId < b.p.resourceId ? -1 : 1)
+    )
+    .map((x) => x.p);
+}
+
+/** Each line's amount from the price per (resource, date), and the total. Integers only. */
+export function priceItems(
+  items: Item[],
+  priceOf: (resourceId: string, date: string) => number,
+): { amounts: number[]; total: number } {
+  const amounts = items.map((it) =>
+    datesIn(it.from, it.to).reduce((sum, d) => sum + priceOf(it.resourceId, d) * it.quantity, 0)
+  );
+  return { amounts, total: amounts.reduce((a, b) => a + b, 0) };
+}
+
+/** `RSV-<year>-<6 digits>`; the sequence is spread over the 6 digits by an invertible map. */
+export function confirmationNumber(seq: number, now: Date): string {
+  const n = (seq * 738_317 + 104_729) % 1_000_000; // 738317 is coprime to 10^6: no collisions
+  return `RSV-${now.getUTCFullYear()}-${String(n).padStart(6, "0")}`;
+}

@@ -1,0 +1,386 @@
+/**
+ * The booking engine's transactions: place a hold, change a reservation's state, modify it.
+ * Each runs in one Postgres transaction that takes the advisory locks of every (resource,
+ * date) it touches in one order, changes inventory, the reservation and its history, and
+ * appends its events to the outbox. Shared by the api, the reservations consumer and the
+ * hold-expiry sweeper.
+ */
+import { inTransaction, type Sql } from "../db/db.ts";
+import { Conflict, NotFound, SoldOut, ValidationFailed } from "../errors/errors.ts";
+import { makeEvent } from "../events/envelope.ts";
+import type { EventType } from "../events/catalogue.ts";
+import { appendToOutbox } from "../outbox/outbox.ts";
+import { uuidv7 } from "../ids/uuid.ts";
+import {
+  type Action,
+  assertModifiable,
+  confirmationNumber,
+  datesIn,
+  decideTransition,
+  inventoryState,
+  type Item,
+  type ItemRequest,
+  needsOf,
+  priceItems,
+  resolveItems,
+  type ResourceKind,
+  sortForLocks,
+} from "./domain.ts";
+import * as q from "./queries.ts";
+
+/** Who asks, when, and under which correlation id. `ownerKeyId` limits to one API key's bookings. */
+export interface Ctx {
+  now: Date;
+  correlationId: string;
+  causationId?: string | null;
+  ownerKeyId?: string;
+}
+
+export interface NewReservation {
+  propertyId: string;
+  userId: string;
+  guest: { name: string; email: string };
+  items: ItemRequest[];
+  payment: { token: string };
+}
+
+/** A reservation as clients see it. */
+export interface ReservationView {
+  id: string;
+  confirmationNumber: string;
+  propertyId: string;
+  userId: string;
+  status: string;
+  guest: { name: string; email: string };
+  items: {
+    resourceId: string;
+    kind: ResourceKind;
+    from: string;
+    to: string;
+    quantity: number;
+    seats?: string[];
+    amount: number;
+  }[];
+  total: number;
+  currency: string;
+  holdExpiresAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A booking checked against the catalogue and current availability, ready to place. */
+export interface PreparedBooking {
+  input: NewReservation;
+  items: Item[];
+  currency: string;
+}
+
+async function resolve(sql: Sql, propertyId: string, requests: ItemRequest[], maxQuantity: number) {
+  const rows = await q.resourcesById(sql, [...new Set(requests.map((r) => r.resourceId))]);
+  const map = new Map(rows.map((r) => [r.id, { kind: r.kind, propertyId: r.property_id }]));
+  const items = resolveItems(requests, map, propertyId, maxQuantity);
+  const seatErrors: { path: string; message: string }[] = [];
+  for (const [i, it] of items.entries()) {
+    if (!it.seats) continue;
+    const unknown = await q.unknownSeats(sql, it.resourceId, it.seats);
+    if (unknown.length) {
+      seatErrors.push({ path: `items.${i}.seats`, message: `no such seat: ${unknown.join(", ")}` });
+    }
+  }
+  if (seatErrors.length) throw new ValidationFailed("the booking is not valid", seatErrors);
+  return { items, currency: rows[0]?.currency ?? "" };
+}
+
+function shortageMessage(s: { resourceId: string; date: string }[]): string {
+  const first = s[0];
+  return `${first.resourceId} has not enough left on ${first.date}` +
+    (s.length > 1 ? ` (and ${s.length - 1} more date(s))` : "");
+}
+
+/**
+ * Validates a booking and checks availability without taking any lock, so a sold-out
+ * (resource, date) is answered at once. The transaction checks again under the locks.
+ */
+export async function prepareBooking(
+  sql: Sql,
+  input: NewReservation,
+  maxQuantity: number,
+): Promise<PreparedBooking> {
+  const { items, currency } = await resolve(sql, input.propertyId, input.items, maxQuantity);
+  const short = await q.shortages(sql, needsOf(items));
+  if (short.length) throw new SoldOut(shortageMessage(short));
+  for (const it of items) {
+    if (!it.seats) continue;
+    const taken = await q.takenSeats(sql, it.resourceId, datesIn(it.from, it.to), it.seats);
+    if (taken.length) throw new SoldOut(`seat ${taken[0].seat} on ${taken[0].date} is taken`);
+  }
+  return { input, items, currency };
+}
+
+function seatRows(items: Item[]) {
+  return items.flatMap((it) =>
+    (it.seats ?? []).flatMap((seat) =>
+      datesIn(it.from, it.to).map((date) => ({ resourceId: it.resourceId, date, seat }))
+    )
+  );
+}
+
+function itemRows(items: Item[], amounts: number[]) {
+  return items.map((it, i) => ({
+    resource_id: it.resourceId,
+    kind: it.kind,
+    date_from: it.from,
+    date_to: it.to,
+    quantity: it.quantity,
+    seats: it.seats ?? null,
+    amount: amounts[i],
+  }));
+}
+
+/** Takes units (and seats) for `items` under locks already held; returns the amounts. */
+async function takeInventory(tx: Sql, reservationId: string, items: Item[], as: "held" | "sold") {
+  const needs = needsOf(items);
+  const taken = await q.take(tx, needs, as);
+  if (taken.length < needs.length) {
+    const got = new Set(taken.map((t) => `${t.resource_id}\u0000${t.date}`));
+    throw new SoldOut(
+      shortageMessage(needs.filter((n) => !got.has(`${n.resourceId}\u0000${n.date}`))),
+    );
+  }
+  const seats = seatRows(items);
+  if ((await q.holdSeats(tx, reservationId, seats)) < seats.length) {
+    throw new SoldOut("one of the seats was just taken");
+  }
+  const prices = new Map(taken.map((t) => [`${t.resource_id}\u0000${t.date}`, t.price]));
+  return priceItems(items, (r, d) => prices.get(`${r}\u0000${d}`)!);
+}
+
+/**
+ * Places a pending reservation holding its inventory until `holdExpiresAt`. Runs inside the
+ * caller's transaction (which may also record an idempotency key).
+ */
+export async function placeBooking(
+  tx: Sql,
+  p: PreparedBooking,
+  ctx: Ctx & { holdMinutes: number; apiKeyId: string },
+): Promise<ReservationView> {
+  const id = uuidv7(ctx.now.getTime());
+  const needs = needsOf(p.items);
+  const [{ seq }] = await tx<{ seq: number }[]>`select nextval('confirmation_seq')::int as seq`;
+  await q.lockDates(tx, needs);
+  const confirmation = confirmationNumber(seq, ctx.now);
+  const holdExpiresAt = new Date(ctx.now.getTime() + ctx.holdMinutes * 60_000);
+  const { input } = p;
+  // The reservation row first: seat holds reference it.
+  await tx`
+    with r as (
+      insert into reservations (id, property_id, user_id, api_key_id, confirmation_number, status,
+        guest_name, guest_email, total, currency, payment_token, hold_expires_at, created_at, updated_at)
+      values (${id}, ${input.propertyId}, ${input.userId}, ${ctx.apiKeyId}, ${confirmation}, 'pending',
+        ${input.guest.name}, ${input.guest.email}, 0, ${p.currency}, ${input.payment.token},
+        ${holdExpiresAt}, ${ctx.now}, ${ctx.now})
+      returning id)
+    insert into reservation_history (reservation_id, status, reason, at)
+    select id, 'pending', 'hold placed', ${ctx.now} from r`;
+  const { amounts, total } = await takeInventory(tx, id, p.items, "held");
+  await q.insertItems(tx, id, itemRows(p.items, amounts));
+  await tx`update reservations set total = ${total} where id = ${id}`;
+  const view: ReservationView = {
+    id,
+    confirmationNumber: confirmation,
+    propertyId: input.propertyId,
+    userId: input.userId,
+    status: "pending",
+    guest: input.guest,
+    items: p.items.map((it, i) => ({
+      resourceId: it.resourceId,
+      kind: it.kind,
+      from: it.from,
+      to: it.to,
+      quantity: it.quantity,
+      ...(it.seats ? { seats: it.seats } : {}),
+      amount: amounts[i],
+    })),
+    total,
+    currency: p.currency,
+    holdExpiresAt: holdExpiresAt.toISOString(),
+    createdAt: ctx.now.toISOString(),
+    updatedAt: ctx.now.toISOString(),
+  };
+  await appendToOutbox(tx, [
+    makeEvent("reservation.created", input.propertyId, {
+      reservationId: id,
+      confirmationNumber: confirmation,
+      userId: input.userId,
+      guest: input.guest,
+      items: view.items,
+      total,
+      currency: p.currency,
+      holdExpiresAt: view.holdExpiresAt,
+      paymentToken: input.payment.token,
+    }, { correlationId: ctx.correlationId, causationId: ctx.causationId, now: ctx.now }),
+  ]);
+  return view;
+}
+
+function toView(r: q.ReservationRow, items: q.ItemRow[]): ReservationView {
+  return {
+    id: r.id,
+    confirmationNumber: r.confirmation_number,
+    propertyId: r.property_id,
+    userId: r.user_id,
+    status: r.status,
+    guest: { name: r.guest_name, email: r.guest_email },
+    items: items.map((i) => ({
+      resourceId: i.resource_id,
+      kind: i.kind,
+      from: i.date_from,
+      to: i.date_to,
+      quantity: i.quantity,
+      ...(i.seats ? { seats: i.seats } : {}),
+      amount: i.amount,
+    })),
+    total: r.total,
+    currency: r.currency.trim(),
+    holdExpiresAt: new Date(r.hold_expires_at).toISOString(),
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+function itemsOf(rows: q.ItemRow[]): Item[] {
+  return rows.map((i) => ({
+    resourceId: i.resource_id,
+    kind: i.kind,
+    from: i.date_from,
+    to: i.date_to,
+    quantity: i.quantity,
+    seats: i.seats ?? undefined,
+  }));
+}
+
+/** A reservation with its history; NotFound when absent or not the caller's. */
+export async function getReservation(sql: Sql, id: string, ownerKeyId?: string) {
+  const found = await q.loadReservation(sql, id);
+  if (!found || (ownerKeyId && found.reservation.api_key_id !== ownerKeyId)) {
+    throw new NotFound("no such reservation");
+  }
+  const history = await q.historyOf(sql, id);
+  return {
+    ...toView(found.reservation, found.items),
+    history: history.map((h) => ({
+      status: h.status,
+      reason: h.reason,
+      at: new Date(h.at).toISOString(),
+    })),
+  };
+}
+
+const eventOf: Record<Action, EventType> = {
+  confirm: "reservation.confirmed",
+  fail: "reservation.failed",
+  expire: "reservation.expired",
+  cancel: "reservation.cancelled",
+  checkIn: "reservation.checked_in",
+  checkOut: "reservation.checked_out",
+};
+
+async function lockedReservation(tx: Sql, id: string, ctx: Ctx) {
+  const found = await q.loadReservation(tx, id, { forUpdate: true });
+  if (!found || (ctx.ownerKeyId && found.reservation.api_key_id !== ctx.ownerKeyId)) {
+    throw new NotFound("no such reservation");
+  }
+  return found;
+}
+
+/**
+ * Moves a reservation through `action` (confirm, fail, expire, cancel, check-in, check-out):
+ * 409 `invalid_transition` when its state does not allow it. Held units become sold on
+ * confirmation; a release frees units and seats. Confirming after the hold has passed is a
+ * 409 `hold_expired`: the hold is gone, whatever the payment says.
+ */
+export async function changeStatus(
+  sql: Sql,
+  id: string,
+  action: Action,
+  ctx: Ctx & { reason?: string; paymentId?: string },
+): Promise<ReservationView> {
+  return await inTransaction(sql, async (tx) => {
+    const { reservation: r, items } = await lockedReservation(tx, id, ctx);
+    const next = decideTransition(r.status, action);
+    if (action === "confirm" && new Date(r.hold_expires_at) <= ctx.now) {
+      throw new Conflict("the hold expired before the payment arrived", "hold_expired");
+    }
+    if (action === "expire" && new Date(r.hold_expires_at) > ctx.now) {
+      throw new Conflict("the hold has not expired yet", "hold_active");
+    }
+    const before = inventoryState(r.status);
+    const after = inventoryState(next);
+    const needs = needsOf(itemsOf(items));
+    if (before !== after) {
+      await q.lockDates(tx, needs);
+      if (before === "held" && after === "sold") await q.holdToSold(tx, needs);
+      else if (after === "none" && before !== "none") {
+        await q.release(tx, needs, before);
+        await q.releaseSeats(tx, id);
+      }
+    }
+    const reason = ctx.reason ?? null;
+    await q.setStatus(tx, id, next, reason, { paymentId: ctx.paymentId });
+    const ref = { reservationId: id, confirmationNumber: r.confirmation_number, userId: r.user_id };
+    const meta = { correlationId: ctx.correlationId, causationId: ctx.causationId, now: ctx.now };
+    const type = eventOf[action];
+    const data = action === "confirm"
+      ? { ...ref, paymentId: ctx.paymentId ?? r.payment_id ?? "unknown" }
+      : action === "fail"
+      ? { ...ref, reason: reason ?? "payment failed" }
+      : action === "cancel"
+      ? { ...ref, reason: reason ?? "cancelled by request", previousStatus: r.status }
+      : ref;
+    await appendToOutbox(tx, [makeEvent(type, r.property_id, data as never, meta)]);
+    return toView({ ...r, status: next, updated_at: ctx.now }, items);
+  });
+}
+
+/**
+ * Changes dates, quantities or seats of a pending or confirmed reservation atomically: the new
+ * inventory is taken and the old released in one transaction, or nothing changes (409
+ * `sold_out` when the new one is not there).
+ */
+export async function modifyReservation(
+  sql: Sql,
+  id: string,
+  requests: ItemRequest[],
+  ctx: Ctx & { maxQuantity: number },
+): Promise<ReservationView> {
+  return await inTransaction(sql, async (tx) => {
+    const { reservation: r, items: oldRows } = await lockedReservation(tx, id, ctx);
+    assertModifiable(r.status);
+    const { items } = await resolve(tx, r.property_id, requests, ctx.maxQuantity);
+    const oldNeeds = needsOf(itemsOf(oldRows));
+    const newNeeds = needsOf(items);
+    await q.lockDates(tx, sortForLocks([...oldNeeds, ...newNeeds]));
+    const state = inventoryState(r.status) as "held" | "sold";
+    await q.release(tx, oldNeeds, state);
+    await q.releaseSeats(tx, id);
+    const { amounts, total } = await takeInventory(tx, id, items, state);
+    await q.replaceItems(tx, id, itemRows(items, amounts), total);
+    await q.setStatus(tx, id, r.status, "modified");
+    const view = toView(
+      { ...r, total, updated_at: ctx.now },
+      itemRows(items, amounts).map((x, i) => ({ ...x, line: i + 1 })),
+    );
+    await appendToOutbox(tx, [
+      makeEvent("reservation.modified", r.property_id, {
+        reservationId: id,
+        confirmationNumber: r.confirmation_number,
+        userId: r.user_id,
+        items: view.items,
+        total,
+        previousTotal: r.total,
+        currency: view.currency,
+      }, { correlationId: ctx.correlationId, causationId: ctx.causationId, now: ctx.now }),
+    ]);
+    return view;
+  });
+}
