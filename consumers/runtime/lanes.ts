@@ -69,11 +69,6 @@ export class Lanes<T> {
     return [...this.#lanes.values()].flatMap((l) => l.queue.map((q) => q.item));
   }
 
-  /** True when an item with this key and sequence is queued or running here. */
-  has(key: string, seq: number): boolean {
-    return this.#lanes.get(key)?.queue.some((q) => q.seq === seq) ?? false;
-  }
-
   /** Removes and returns every item not yet started. */
   drain(): T[] {
     const out = this.items();

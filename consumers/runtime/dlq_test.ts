@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { eventually, integration } from "../../shared/testing/mod.ts";
+import { Registry } from "../../shared/metrics/metrics.ts";
+import { makeEvent, subjectOf } from "../../shared/events/mod.ts";
+import {
+  consumerDefinitions,
+  DeadLetterNotFound,
+  defineService,
+  getDeadLetter,
+  listDeadLetters,
+  provisionConsumers,
+  readLag,
+  registerLagMetrics,
+  replayDeadLetter,
+  runService,
+} from "./mod.ts";
+import { numberOf, publishBurst } from "./testdata/fixtures.ts";
+import { platform } from "./testdata/setup.ts";
+
+integration("consumers are derived from the catalogue and provisioned idempotently", async () => {
+  const p = await platform();
+  try {
+    const svc = defineService({
+      name: "payments",
+      events: ["reservation.created", "reservation.cancelled", "payment.authorized"],
+      handle: () => Promise.resolve(),
+    });
+    assert.deepEqual(consumerDefinitions(svc).map((d) => [d.name, d.filterSubjects]), [
+      ["payments-reservations", ["reservation.*.created", "reservation.*.cancelled"]],
+      ["payments-payments", ["payment.*.authorized"]],
+    ]);
+    const first = await provisionConsumers(p.jsm, [svc]);
+    assert.deepEqual(first.created, ["payments-reservations", "payments-payments"]);
+    const again = await Promise.all([1, 2].map(() => provisionConsumers(p.jsm, [svc])));
+    assert.deepEqual(again.map((r) => [r.created, r.updated]), [[[], []], [[], []]]);
+    const info = await p.jsm.consumers.info("RESERVATIONS", "payments-reservations");
+    assert.equal(info.config.ack_policy, "explicit");
+    assert.equal(info.config.priority_policy, "pinned_client");
+    const wider = { ...svc, events: [...svc.events, "reservation.expired" as const] };
+    assert.deepEqual((await provisionConsumers(p.jsm, [wider])).updated, ["payments-reservations"]);
+  } finally {
+    await p.close();
+  }
+});
+
+integration(
+  "poison event: DLQ after five retries, partition moves on, replay applies it",
+  async () => {
+    const p = await platform();
+    const stop = new AbortController();
+    try {
+      await p
+        .sql`create table test_applied (n int, property_id text, at timestamptz default now())`;
+      await p.sql`create table test_switch (broken boolean)`;
+      await p.sql`insert into test_switch values (true)`;
+      const tries = new Map<number, number>();
+      const svc = defineService({
+        name: "fragile",
+        events: ["reservation.checked_in"],
+        async handle(tx, event) {
+          const n = numberOf(event.data.confirmationNumber);
+          tries.set(n, (tries.get(n) ?? 0) + 1);
+          const [{ broken }] = await tx<{ broken: boolean }[]>`select broken from test_switch`;
+          if (broken && n === 3) throw new Error("rate table missing for this date");
+          await tx`insert into test_applied (n, property_id) values (${n}, ${event.propertyId})`;
+        },
+      });
+      const running = runService({ sql: p.sql, nc: p.nc, service: svc, signal: stop.signal });
+      const started = Date.now();
+      // Odd numbers on p1 (1, 3, 5, 7), even on p2 (2, 4, 6, 8).
+      await publishBurst(p.nc, ["p1", "p2"], 8);
+      await eventually(async () => (await listDeadLetters(p.jsm)).length === 1, 10_000, "dlq");
+      const elapsed = Date.now() - started;
+      assert.equal(tries.get(3), 6, "first try and five retries");
+      assert.ok(elapsed >= 3100, `backoff 100+200+400+800+1600 ms, took ${elapsed}`);
+      const applied = await eventually(
+        async () => {
+          const rows = await p.sql<{ n: number; property_id: string }[]>`
+        select n, property_id from test_applied order by at, n`;
+          return rows.length === 7 && rows;
+        },
+        5000,
+        "the rest applied",
+      );
+      // p1 waited behind its poison event and then moved on in order; p2 never waited for it.
+      assert.deepEqual(applied.filter((r) => r.property_id === "p1").map((r) => r.n), [1, 5, 7]);
+      assert.deepEqual(applied.filter((r) => r.property_id === "p2").map((r) => r.n), [2, 4, 6, 8]);
+      const [dl] = await listDeadLetters(p.jsm);
+      assert.equal(dl.subject, "reservation.p1.checked_in");
+      assert.equal(dl.service, "fragile");
+      assert.equal(dl.consumer, "fragile-reservations");
+      assert.equal(dl.attempts, 6);
+      assert.match(dl.error, /rate table missing/);
+      assert.equal(JSON.parse(dl.payload).type, "reservation.checked_in");
+      assert.deepEqual((await getDeadLetter(p.jsm, dl.id)).eventId, dl.eventId);
+      const lag = await readLag(p.jsm);
+      assert.deepEqual(lag.deadLetters, { fragile: 1 });
+      const c = lag.consumers.find((x) => x.consumer === "fragile-reservations")!;
+      assert.deepEqual([c.pending, c.ackPending], [0, 0]);
+      const registry = new Registry();
+      registerLagMetrics(registry, p.jsm);
+      const text = await registry.render();
+      assert.match(text, /berth_dlq_messages\{service="fragile"\} 1/);
+      assert.match(
+        text,
+        /berth_consumer_pending\{consumer="fragile-reservations",stream="RESERVATIONS"\} 0/,
+      );
+
+      // The cause is fixed; the replay applies the event once, and a second replay finds nothing.
+      await p.sql`update test_switch set broken = false`;
+      await replayDeadLetter(p.js, p.jsm, dl.id);
+      await eventually(
+        async () => {
+          const [r] = await p.sql<{ n: number }[]>`select count(*)::int as n from test_applied
+        where n = 3`;
+          return r.n === 1;
+        },
+        5000,
+        "replayed event applied",
+      );
+      assert.deepEqual(await listDeadLetters(p.jsm), []);
+      await assert.rejects(replayDeadLetter(p.js, p.jsm, dl.id), DeadLetterNotFound);
+      const [inbox] = await p
+        .sql`select outcome from consumer_inbox where event_id = ${dl.eventId}`;
+      assert.equal(inbox.outcome, "applied");
+      stop.abort();
+      await running;
+    } finally {
+      stop.abort();
+      await p.close();
+    }
+  },
+);
+
+integration("a malformed message goes to the DLQ at once and the property moves on", async () => {
+  const p = await platform();
+  const stop = new AbortController();
+  try {
+    const seen: string[] = [];
+    const svc = defineService({
+      name: "strict",
+      events: ["reservation.expired"],
+      handle(_tx, event) {
+        seen.push(event.data.confirmationNumber);
+        return Promise.resolve();
+      },
+    });
+    const running = runService({ sql: p.sql, nc: p.nc, service: svc, signal: stop.signal });
+    const good = makeEvent("reservation.expired", "p9", {
+      reservationId: crypto.randomUUID(),
+      confirmationNumber: "RSV-2026-000042",
+      userId: "u",
+    }, { correlationId: "c" });
+    await p.js.publish("reservation.p9.expired", "{not json", { headers: undefined });
+    await p.js.publish(subjectOf(good.type, good.propertyId), JSON.stringify(good));
+    await eventually(() => Promise.resolve(seen.length === 1), 5000, "good event applied");
+    const [dl] = await listDeadLetters(p.jsm);
+    assert.equal(dl.attempts, 0);
+    assert.match(dl.error, /MalformedEventError: event is not JSON/);
+    assert.equal(dl.payload, "{not json");
+    stop.abort();
+    await running;
+  } finally {
+    stop.abort();
+    await p.close();
+  }
+});

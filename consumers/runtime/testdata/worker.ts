@@ -1,0 +1,23 @@
+/**
+ * A service instance in its own process, for tests that kill it: runs the counting service
+ * against DATABASE_URL and NATS_URL as instance INSTANCE until SIGTERM.
+ */
+import { connectDb } from "../../../shared/db/db.ts";
+import { connectNats } from "../../../shared/nats/nats.ts";
+import { runService } from "../runner.ts";
+import { countingService } from "./fixtures.ts";
+
+const instance = Deno.env.get("INSTANCE") ?? "w";
+const sql = connectDb(Deno.env.get("DATABASE_URL")!, { max: 8 });
+const nc = await connectNats(Deno.env.get("NATS_URL")!, `worker-${instance}`);
+const stop = new AbortController();
+Deno.addSignalListener("SIGTERM", () => stop.abort());
+await runService({
+  sql,
+  nc,
+  service: countingService(instance),
+  signal: stop.signal,
+  tuning: { ackWaitMs: 2000, pinTimeoutMs: 1000 },
+});
+await nc.drain();
+await sql.end({ timeout: 2 });
