@@ -1,4 +1,5 @@
 import { down, up } from "./up.ts";
+import { bench } from "./bench.ts";
 import { test } from "./run_tests.ts";
 import { localPostgres, prepare, startInfra } from "./platform.ts";
 import { status } from "./status.ts";
@@ -14,7 +15,10 @@ usage: ./berth <command>
   env                 print DATABASE_URL, NATS_URL and BERTH_URL for the instances in use
   status              streams, consumers and the outbox backlog
   migrate             apply database migrations
-  tool <name> [args]  run a pinned tool (nats, k6, nats-server), installing it if needed`;
+  tool <name> [args]  run a pinned tool (nats, k6, nats-server), installing it if needed
+  bench [scenario]    start berth as in production, run the k6 scenarios and the pgbench ceiling,
+                      write docs/benchmarks.md (scenarios: booking-steady, flash-sale, pipeline,
+                      mixed, pgbench)`;
 
 function envUrls() {
   const port = Deno.env.get("BERTH_PORT") ?? "8080";
@@ -35,6 +39,8 @@ async function main(args: string[]): Promise<number> {
     }
     case "down":
       return await down();
+    case "bench":
+      return await bench(rest);
     case "test":
       return await test(rest);
     case "env":

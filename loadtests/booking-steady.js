@@ -66,7 +66,13 @@ export function setup() {
     total,
     price: 4900,
   });
-  return { propertyId, resources, from, key: clientKey(`k6 booking-steady ${run}`), t0: Date.now() };
+  return {
+    propertyId,
+    resources,
+    from,
+    key: clientKey(`k6 booking-steady ${run}`),
+    t0: Date.now(),
+  };
 }
 
 export default function (data) {

@@ -31,6 +31,7 @@ const SEATS = envNumber("SEATS", 1000);
 const VUS = envNumber("VUS", 100);
 const SOLD_OUT_P99_MS = envNumber("SOLD_OUT_P99_MS", 20);
 
+const attempts = new Counter("attempts");
 const created = new Counter("bookings_created");
 const soldOut = new Counter("sold_out_answers");
 const soldOutMs = new Trend("sold_out_ms", true);
@@ -73,7 +74,15 @@ export function setup() {
     to: isoDay(46),
     price: 8900,
   });
-  return { run, propertyId, resourceId, show, seats, key: clientKey(`k6 flash ${run}`), t0: Date.now() };
+  return {
+    run,
+    propertyId,
+    resourceId,
+    show,
+    seats,
+    key: clientKey(`k6 flash ${run}`),
+    t0: Date.now(),
+  };
 }
 
 const expected = http.expectedStatuses(201, 409);
@@ -84,6 +93,7 @@ export default function (data) {
   const item = { resourceId: data.resourceId, from: data.show, to: isoDay(46), seats: [seat] };
   const body = bookingBody(data.propertyId, `fs-${data.run}-${seat}`, item);
   const res = book(data.key, body, { responseCallback: expected });
+  attempts.add(1);
   if (res.status === 201) {
     created.add(1);
     bookingMs.add(res.timings.duration);

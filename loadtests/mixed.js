@@ -29,6 +29,7 @@ const MODIFY = envNumber("MODIFY", 0.15);
 const DURATION = envNumber("DURATION", 60);
 const DATES = 30;
 
+const operations = new Counter("operations");
 const created = new Counter("bookings_created");
 const cancelled = new Counter("cancellations");
 const modified = new Counter("modifications");
@@ -85,6 +86,7 @@ export function read(data) {
     `${BASE}/v1/availability?${q}`,
     params(data.key, { tags: { name: "GET /v1/availability" } }),
   );
+  operations.add(1);
   readMs.add(res.timings.duration);
   if (check(res, { "availability 200": (r) => r.status === 200 })) reads.add(1);
 }
@@ -101,6 +103,7 @@ export function bookAndChange(data) {
     quantity: 1,
   };
   const res = book(data.key, bookingBody(data.propertyId, `m-${__VU}`, item));
+  operations.add(1);
   bookingMs.add(res.timings.duration);
   if (!check(res, { "booking 201": (r) => r.status === 201 })) return;
   created.add(1);
@@ -112,10 +115,12 @@ export function bookAndChange(data) {
       "{}",
       params(data.key, { tags: { name: "POST /v1/reservations/:id/cancel" } }),
     );
+    operations.add(1);
     if (check(c, { "cancel 200": (r) => r.status === 200 })) cancelled.add(1);
   } else if (roll < CANCEL + MODIFY) {
     const moved = { ...item, from: isoDay(d + 1, base), to: isoDay(d + 1 + nights, base) };
     const m = modify(data.key, id, moved);
+    operations.add(1);
     if (check(m, { "modify 200": (r) => r.status === 200 })) modified.add(1);
   }
 }

@@ -80,7 +80,12 @@ export function seedResources(propertyId, { kind, count, prefix, seats, from, to
     const id = adminPost(`/v1/properties/${propertyId}/resources`, body).id;
     const inv = { from, to, price };
     if (kind !== "seat") inv.total = total;
-    adminPost(`/v1/properties/${propertyId}/resources/${id}/inventory`, inv, [200, 201, 204], "PUT");
+    adminPost(
+      `/v1/properties/${propertyId}/resources/${id}/inventory`,
+      inv,
+      [200, 201, 204],
+      "PUT",
+    );
     ids.push(id);
   }
   return ids;
@@ -141,7 +146,9 @@ function fmt(v) {
 function textSummary(name, data) {
   const lines = [`\n${name}: ${(data.state.testRunDurationMs / 1000).toFixed(1)} s`];
   for (const [metric, m] of Object.entries(data.metrics)) {
-    if (metric.startsWith("setup") || (!m.thresholds && !metric.match(/^(http_reqs|iterations)$/))) {
+    if (
+      metric.startsWith("setup") || (!m.thresholds && !metric.match(/^(http_reqs|iterations)$/))
+    ) {
       continue;
     }
     const vals = Object.entries(m.values).map(([k, v]) => `${k}=${fmt(v)}`).join(" ");

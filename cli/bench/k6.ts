@@ -1,0 +1,76 @@
+import { LOGS, ROOT } from "../infra/paths.ts";
+import {
+  type K6Summary,
+  readSummary,
+  type ScenarioResult,
+  type ScenarioSpec,
+} from "./scenarios.ts";
+
+/** Where the k6 scripts write their summaries (gitignored). */
+export const RESULTS = `${ROOT}/loadtests/results`;
+
+/** Runs one k6 script against `url`; its output goes to `.data/logs/k6-<name>.log`. */
+export async function runK6(
+  k6: string,
+  spec: ScenarioSpec,
+  target: { url: string; adminKey: string },
+  onTick: (elapsedS: number) => void,
+): Promise<ScenarioResult | null> {
+  await Deno.mkdir(RESULTS, { recursive: true });
+  await Deno.mkdir(LOGS, { recursive: true });
+  const summaryPath = `${RESULTS}/${spec.name}.json`;
+  await Deno.remove(summaryPath).catch(() => {});
+  const log = await Deno.open(`${LOGS}/k6-${spec.name}.log`, {
+    create: true,
+    write: true,
+    truncate: true,
+  });
+  const child = new Deno.Command(k6, {
+    args: [
+      "run",
+      "--no-usage-report",
+      "--no-color",
+      "-e",
+      `BERTH_URL=${target.url}`,
+      "-e",
+      `BERTH_ADMIN_KEY=${target.adminKey}`,
+      "-e",
+      `RESULTS_DIR=${RESULTS}`,
+      `loadtests/${spec.name}.js`,
+    ],
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  running.add(child);
+  const pipes = [
+    child.stdout.pipeTo(log.writable, { preventClose: true }),
+    child.stderr.pipeTo(log.writable, { preventClose: true }),
+  ];
+  const start = Date.now();
+  const timer = setInterval(() => onTick((Date.now() - start) / 1000), 1000);
+  try {
+    const status = await child.status;
+    await Promise.allSettled(pipes);
+    const summary: K6Summary = JSON.parse(await Deno.readTextFile(summaryPath));
+    return readSummary(spec, summary, status.code);
+  } catch {
+    return null;
+  } finally {
+    clearInterval(timer);
+    running.delete(child);
+    log.close();
+  }
+}
+
+const running = new Set<Deno.ChildProcess>();
+
+/** Stops k6 runs still going (on Ctrl-C). */
+export function killK6(): void {
+  for (const c of running) {
+    try {
+      c.kill("SIGTERM");
+    } catch { /* gone */ }
+  }
+}

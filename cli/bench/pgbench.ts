@@ -1,0 +1,126 @@
+import { connectDb } from "../../shared/db/db.ts";
+import { migrate } from "../../shared/db/migrate.ts";
+import { postgresBinDir } from "../infra/postgres.ts";
+import { mustRun, run } from "../infra/exec.ts";
+import { ROOT } from "../infra/paths.ts";
+
+/** The scratch database on berth's cluster that pgbench uses, so berth's own data stays as is. */
+export const SCRATCH_DB = "berth_bench";
+
+/** One pgbench run: client count and what it measured. */
+export interface PgbenchRun {
+  clients: number;
+  tps: number;
+  latencyMs: number;
+  failed: number;
+}
+
+/** The ceiling: the best run, every run, and the exact pgbench command of the best one. */
+export interface Ceiling {
+  tps: number;
+  best: PgbenchRun;
+  runs: PgbenchRun[];
+  command: string;
+  version: string;
+}
+
+/** Reads tps, average latency and failed transactions from pgbench's report. */
+export function parsePgbench(out: string): Omit<PgbenchRun, "clients"> {
+  const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out) ??
+    /tps = ([\d.]+)/.exec(out);
+  const lat = /latency average = ([\d.]+) ms/.exec(out);
+  const failed = /number of failed transactions: (\d+)/.exec(out);
+  if (!tps) throw new Error(`pgbench printed no tps:\n${out}`);
+  return {
+    tps: Number(tps[1]),
+    latencyMs: lat ? Number(lat[1]) : NaN,
+    failed: failed ? Number(failed[1]) : 0,
+  };
+}
+
+/** The URL of another database on the same server. */
+export function sameServer(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Drops and recreates the scratch database, migrates it like berth's and seeds the keys. */
+async function prepareScratch(databaseUrl: string, bin: string): Promise<string> {
+  const admin = connectDb(sameServer(databaseUrl, "postgres"), { max: 1, appName: "berth-bench" });
+  try {
+    await admin`drop database if exists ${admin(SCRATCH_DB)} with (force)`;
+    await admin`create database ${admin(SCRATCH_DB)}`;
+  } finally {
+    await admin.end();
+  }
+  const url = sameServer(databaseUrl, SCRATCH_DB);
+  const sql = connectDb(url, { max: 1, appName: "berth-bench" });
+  try {
+    await migrate(sql);
+  } finally {
+    await sql.end();
+  }
+  await mustRun(`${bin}/psql`, [url, "-q", "-v", "ON_ERROR_STOP=1", "-f", SEED]);
+  return url;
+}
+
+const SEED = `${ROOT}/loadtests/pgbench/seed.sql`;
+
+/**
+ * Runs the bare booking SQL with pgbench at a few client counts against a scratch database on
+ * berth's Postgres server and returns the best rate: the physical ceiling for bookings.
+ */
+export async function pgbenchCeiling(
+  databaseUrl: string,
+  opts: { clients?: number[]; seconds?: number; say?: (m: string) => void } = {},
+): Promise<Ceiling> {
+  const say = opts.say ?? console.error;
+  const bin = await postgresBinDir(say);
+  const url = await prepareScratch(databaseUrl, bin);
+  const version = (await mustRun(`${bin}/pgbench`, ["--version"])).trim();
+  const runs: { run: PgbenchRun; command: string }[] = [];
+  try {
+    for (const clients of opts.clients ?? [8, 16, 32]) {
+      const args = [
+        "-n",
+        "-M",
+        "prepared",
+        "-c",
+        String(clients),
+        "-j",
+        "2",
+        "-T",
+        String(opts.seconds ?? 15),
+        "-f",
+        "loadtests/pgbench/booking.sql",
+      ];
+      say(`bench: pgbench ${clients} clients, ${opts.seconds ?? 15} s`);
+      const r = await run(`${bin}/pgbench`, [...args, url], { cwd: ROOT });
+      if (r.code !== 0) throw new Error(`pgbench failed (${r.code}):\n${r.stderr || r.stdout}`);
+      runs.push({
+        run: { clients, ...parsePgbench(r.stdout) },
+        command: `pgbench ${args.join(" ")} ${SCRATCH_DB}`,
+      });
+    }
+  } finally {
+    await dropScratch(databaseUrl);
+  }
+  const best = runs.reduce((a, b) => (b.run.tps > a.run.tps ? b : a));
+  return {
+    tps: best.run.tps,
+    best: best.run,
+    runs: runs.map((r) => r.run),
+    command: best.command,
+    version,
+  };
+}
+
+async function dropScratch(databaseUrl: string) {
+  const admin = connectDb(sameServer(databaseUrl, "postgres"), { max: 1, appName: "berth-bench" });
+  try {
+    await admin`drop database if exists ${admin(SCRATCH_DB)} with (force)`;
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,134 @@
+/** The k6 scenarios `./berth bench` runs, and how their summaries are read. */
+
+/** What a scenario is and which of its metrics the report shows. */
+export interface ScenarioSpec {
+  name: string;
+  /** One line for the report. */
+  what: string;
+  /** The counter whose rate is the scenario's throughput, and its unit. */
+  count: string;
+  unit: string;
+  /** Trends shown with p50/p95/p99, by label; the first one is the headline. */
+  latencies: [label: string, metric: string][];
+  /** Gauges and counters worth a line (label, metric, value key). */
+  figures: [label: string, metric: string, key: string][];
+  /** Rough wall time, for the progress line. */
+  expectSeconds: number;
+}
+
+/** Every scenario, in the order a full run takes them. */
+export const SCENARIOS: ScenarioSpec[] = [
+  {
+    name: "booking-steady",
+    what: "constant arrival rate of POST /v1/reservations over 1,000 (resource, date) keys, 60 s",
+    count: "bookings_created",
+    unit: "bookings/s",
+    latencies: [["POST /v1/reservations", "booking_ms"]],
+    figures: [["dropped iterations", "dropped_iterations", "count"]],
+    expectSeconds: 65,
+  },
+  {
+    name: "flash-sale",
+    what: "20,000 attempts as fast as possible on one show with 1,000 seats",
+    count: "attempts",
+    unit: "attempts/s",
+    latencies: [["sold-out answers (409)", "sold_out_ms"], ["bookings (201)", "booking_ms"]],
+    figures: [
+      ["bookings created", "bookings_created", "count"],
+      ["sold-out answers", "sold_out_answers", "count"],
+      ["seats sold (checked through the API)", "seats_sold", "value"],
+      ["seats with two holders", "seats_oversold", "count"],
+      ["seats unsold", "seats_unsold", "value"],
+    ],
+    expectSeconds: 60,
+  },
+  {
+    name: "pipeline",
+    what: "1,000 bookings/s with tok_ok for 30 s; pending -> confirmed; consumer lag after",
+    count: "bookings_created",
+    unit: "bookings/s",
+    latencies: [["pending -> confirmed", "confirm_ms"], ["POST /v1/reservations", "booking_ms"]],
+    figures: [
+      ["never confirmed within 5 s", "unconfirmed", "count"],
+      ["consumer lag when the load stopped", "lag_at_load_end", "value"],
+      ["lag back to 0 after (ms)", "lag_drain_ms", "value"],
+    ],
+    expectSeconds: 40,
+  },
+  {
+    name: "mixed",
+    what: "600 availability reads/s + 200 bookings/s, 15 % cancelled and 15 % modified, 60 s",
+    count: "operations",
+    unit: "requests/s",
+    latencies: [
+      ["GET /v1/availability", "availability_ms"],
+      ["POST /v1/reservations", "booking_ms"],
+    ],
+    figures: [
+      ["bookings", "bookings_created", "count"],
+      ["cancellations", "cancellations", "count"],
+      ["modifications", "modifications", "count"],
+    ],
+    expectSeconds: 65,
+  },
+];
+
+/** The part of k6's summary JSON the report reads. */
+export interface K6Summary {
+  state: { testRunDurationMs: number };
+  metrics: Record<string, {
+    type: string;
+    values: Record<string, number>;
+    thresholds?: Record<string, { ok: boolean }>;
+  }>;
+}
+
+/** A scenario's figures, as the report shows them. */
+export interface ScenarioResult {
+  name: string;
+  exitCode: number;
+  seconds: number;
+  count: number;
+  throughput: number;
+  unit: string;
+  latencies: { label: string; p50: number; p95: number; p99: number; n: number }[];
+  requests: number;
+  errors: number;
+  figures: { label: string; value: number }[];
+  thresholds: { metric: string; expr: string; ok: boolean }[];
+}
+
+const value = (s: K6Summary, metric: string, key: string) => s.metrics[metric]?.values[key] ?? NaN;
+
+/** Reads a scenario's figures out of its k6 summary. */
+export function readSummary(spec: ScenarioSpec, s: K6Summary, exitCode: number): ScenarioResult {
+  const seconds = value(s, "scenario_seconds", "value") ||
+    s.state.testRunDurationMs / 1000;
+  const count = value(s, spec.count, "count");
+  let errors = 0;
+  for (const [name, m] of Object.entries(s.metrics)) {
+    // Only the scenarios' own requests: setup and verification requests are not the load.
+    if (name.startsWith("http_req_failed{scenario:")) errors += m.values.passes ?? 0;
+  }
+  return {
+    name: spec.name,
+    exitCode,
+    seconds,
+    count,
+    throughput: count / seconds,
+    unit: spec.unit,
+    latencies: spec.latencies.map(([label, metric]) => ({
+      label,
+      p50: value(s, metric, "med"),
+      p95: value(s, metric, "p(95)"),
+      p99: value(s, metric, "p(99)"),
+      n: value(s, metric, "count"),
+    })),
+    requests: value(s, "http_reqs", "count"),
+    errors,
+    figures: spec.figures.map(([label, metric, key]) => ({ label, value: value(s, metric, key) })),
+    thresholds: Object.entries(s.metrics).flatMap(([metric, m]) =>
+      Object.entries(m.thresholds ?? {}).map(([expr, t]) => ({ metric, expr, ok: t.ok }))
+    ),
+  };
+}
