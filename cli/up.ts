@@ -68,7 +68,9 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
     await Deno.mkdir(LOGS, { recursive: true });
     await Deno.mkdir(RUN, { recursive: true });
     const spawn = async (name: string, args: string[]) => {
-      const log = await Deno.open(`${LOGS}/${name}.log`, { create: true, append: true });
+      // One handle per stream: a WritableStream takes only one pipe at a time.
+      const open = () => Deno.open(`${LOGS}/${name}.log`, { create: true, append: true });
+      const [out, err] = [await open(), await open()];
       const child = new Deno.Command(DENO, {
         args,
         env,
@@ -78,8 +80,8 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
         stderr: "piped",
       }).spawn();
       // Both streams go to the same log file.
-      child.stdout.pipeTo(log.writable, { preventClose: true }).catch(() => {});
-      child.stderr.pipeTo(log.writable, { preventClose: true }).catch(() => {});
+      child.stdout.pipeTo(out.writable).catch(() => {});
+      child.stderr.pipeTo(err.writable).catch(() => {});
       children.push({ name, child });
       child.status.then((s) => {
         if (!stopping) {

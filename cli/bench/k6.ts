@@ -20,11 +20,10 @@ export async function runK6(
   await Deno.mkdir(LOGS, { recursive: true });
   const summaryPath = `${RESULTS}/${spec.name}.json`;
   await Deno.remove(summaryPath).catch(() => {});
-  const log = await Deno.open(`${LOGS}/k6-${spec.name}.log`, {
-    create: true,
-    write: true,
-    truncate: true,
-  });
+  const logPath = `${LOGS}/k6-${spec.name}.log`;
+  await Deno.writeTextFile(logPath, "");
+  // One handle per stream: a WritableStream takes only one pipe at a time.
+  const open = () => Deno.open(logPath, { append: true });
   const child = new Deno.Command(k6, {
     args: [
       "run",
@@ -45,8 +44,8 @@ export async function runK6(
   }).spawn();
   running.add(child);
   const pipes = [
-    child.stdout.pipeTo(log.writable, { preventClose: true }),
-    child.stderr.pipeTo(log.writable, { preventClose: true }),
+    child.stdout.pipeTo((await open()).writable).catch(() => {}),
+    child.stderr.pipeTo((await open()).writable).catch(() => {}),
   ];
   const start = Date.now();
   const timer = setInterval(() => onTick((Date.now() - start) / 1000), 1000);
@@ -60,7 +59,6 @@ export async function runK6(
   } finally {
     clearInterval(timer);
     running.delete(child);
-    log.close();
   }
 }
 

@@ -145,7 +145,13 @@ function fmt(v) {
 /** A short text summary: thresholds and the metrics they cover, then the custom ones. */
 function textSummary(name, data) {
   const lines = [`\n${name}: ${(data.state.testRunDurationMs / 1000).toFixed(1)} s`];
+  const seats = { n: 0, failed: 0 };
   for (const [metric, m] of Object.entries(data.metrics)) {
+    if (metric.includes("{seat:")) {
+      seats.n++;
+      if (Object.values(m.thresholds || {}).some((t) => !t.ok)) seats.failed++;
+      continue;
+    }
     if (
       metric.startsWith("setup") || (!m.thresholds && !metric.match(/^(http_reqs|iterations)$/))
     ) {
@@ -155,6 +161,7 @@ function textSummary(name, data) {
     const th = Object.entries(m.thresholds || {}).map(([t, r]) => `${r.ok ? "ok" : "FAIL"} ${t}`);
     lines.push(`  ${metric.padEnd(28)} ${vals}${th.length ? `  [${th.join(", ")}]` : ""}`);
   }
+  if (seats.n) lines.push(`  per-seat thresholds: ${seats.n} seats, ${seats.failed} failed`);
   return lines.join("\n") + "\n";
 }
 
