@@ -3,6 +3,7 @@ import { bench } from "./bench.ts";
 import { test } from "./run_tests.ts";
 import { localPostgres, prepare, startInfra } from "./platform.ts";
 import { status } from "./status.ts";
+import { dlq } from "./dlq.ts";
 import { NATS_PORT } from "./infra/paths.ts";
 import { ensureTool, type Tool } from "./infra/tools.ts";
 
@@ -13,7 +14,9 @@ usage: ./berth <command>
   down                stop everything \`up\` started
   test [deno test args]  run the whole test suite against throwaway databases and NATS servers
   env                 print DATABASE_URL, NATS_URL and BERTH_URL for the instances in use
-  status              streams, consumers and the outbox backlog
+  status              streams, consumer lag, dead letters and the outbox backlog
+  dlq ls | show <id> | replay <id>|--all
+                      list, inspect and replay dead letters (replay: back to the original subject)
   migrate             apply database migrations
   tool <name> [args]  run a pinned tool (nats, k6, nats-server), installing it if needed
   bench [scenario]    start berth as in production, run the k6 scenarios and the pgbench ceiling,
@@ -48,6 +51,8 @@ async function main(args: string[]): Promise<number> {
       return 0;
     case "status":
       return await status(envUrls());
+    case "dlq":
+      return await dlq(rest, envUrls());
     case "migrate": {
       const infra = await startInfra();
       try {

@@ -1,6 +1,7 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "../shared/nats/nats.ts";
 import { connectDb } from "../shared/db/db.ts";
+import { readLag } from "../consumers/runtime/lag.ts";
 
 /** Formats rows as a left-aligned text table. */
 export function table(head: string[], rows: (string | number)[][]): string {
@@ -68,6 +69,12 @@ export async function status(urls: { DATABASE_URL: string; NATS_URL: string }): 
             consumers,
           )
           : "no consumers yet",
+      );
+      const dead = Object.entries((await readLag(jsm)).deadLetters);
+      console.log(
+        dead.length
+          ? `\ndead letters: ${dead.map(([svc, n]) => `${svc} ${n}`).join(", ")} (./berth dlq ls)`
+          : "\ndead letters: none",
       );
     } finally {
       await nc.close();
