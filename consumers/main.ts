@@ -7,7 +7,11 @@ import { connectDb } from "../shared/db/db.ts";
 import { connectNats } from "../shared/nats/nats.ts";
 import { configureLog, log } from "../shared/log/log.ts";
 import { runRelay } from "../shared/outbox/mod.ts";
+import { runService, type Service } from "./runtime/mod.ts";
 import { runSweeper } from "../shared/booking/mod.ts";
+
+/** Every consuming service this process runs (payments, reservations, ... add them here). */
+const services: Service[] = [];
 
 let config;
 try {
@@ -28,6 +32,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 log.info("workers starting");
 await Promise.all([
   runRelay({ sql, nc, signal: stop.signal }),
+  ...services.map((service) => runService({ sql, nc, service, signal: stop.signal })),
   runSweeper({ sql, signal: stop.signal, intervalMs: config.BERTH_SWEEP_INTERVAL_MS }),
 ]);
 await nc.drain().catch(() => {});
