@@ -5,11 +5,8 @@ import { datesIn } from "../../shared/booking/mod.ts";
 const currencies = new Set(Intl.supportedValuesOf("currency"));
 const timezones = new Set(Intl.supportedValuesOf("timeZone").concat(["UTC"]));
 
-/** An ISO date that exists on the calendar (2026-02-30 does not). */
-export const isoDate = z.iso.date().refine(
-  (d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
-  "must be a calendar date",
-);
+/** An ISO date that exists on the calendar (zod checks month lengths and leap years). */
+export const isoDate = z.iso.date();
 
 /** `[from, to)`: from before to, at most `maxDays` days. */
 export function dateRange<T extends z.ZodRawShape>(shape: T, maxDays = 366) {

@@ -59,6 +59,7 @@ export function testApp(
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
     const text = await res.text();
+    // deno-lint-ignore no-explicit-any -- response bodies are whatever JSON the api sent
     let json: any = null;
     try {
       json = text ? JSON.parse(text) : null;
