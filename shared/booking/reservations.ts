@@ -152,7 +152,9 @@ async function takeInventory(tx: Sql, reservationId: string, items: Item[], as: 
     throw new SoldOut("one of the seats was just taken");
   }
   const prices = new Map(taken.map((t) => [`${t.resource_id}\u0000${t.date}`, t.price]));
-  return priceItems(items, (r, d) => prices.get(`${r}\u0000${d}`)!);
+  const rates = taken.map((t) => ({ resourceId: t.resource_id, date: t.date, price: t.price }))
+    .sort((a, b) => a.resourceId.localeCompare(b.resourceId) || a.date.localeCompare(b.date));
+  return { ...priceItems(items, (r, d) => prices.get(`${r}\u0000${d}`)!), rates };
 }
 
 /**
@@ -182,7 +184,7 @@ export async function placeBooking(
       returning id)
     insert into reservation_history (reservation_id, status, reason, at)
     select id, 'pending', 'hold placed', ${ctx.now} from r`;
-  const { amounts, total } = await takeInventory(tx, id, p.items, "held");
+  const { amounts, total, rates } = await takeInventory(tx, id, p.items, "held");
   await q.insertItems(tx, id, itemRows(p.items, amounts));
   await tx`update reservations set total = ${total} where id = ${id}`;
   const view: ReservationView = {
@@ -218,6 +220,7 @@ export async function placeBooking(
       currency: p.currency,
       holdExpiresAt: view.holdExpiresAt,
       paymentToken: input.payment.token,
+      rates,
     }, { correlationId: ctx.correlationId, causationId: ctx.causationId, now: ctx.now }),
   ]);
   return view;
@@ -363,7 +366,7 @@ export async function modifyReservation(
     const state = inventoryState(r.status) as "held" | "sold";
     await q.release(tx, oldNeeds, state);
     await q.releaseSeats(tx, id);
-    const { amounts, total } = await takeInventory(tx, id, items, state);
+    const { amounts, total, rates } = await takeInventory(tx, id, items, state);
     await q.replaceItems(tx, id, itemRows(items, amounts), total);
     await q.setStatus(tx, id, r.status, "modified");
     const view = toView(
@@ -379,6 +382,7 @@ export async function modifyReservation(
         total,
         previousTotal: r.total,
         currency: view.currency,
+        rates,
       }, { correlationId: ctx.correlationId, causationId: ctx.causationId, now: ctx.now }),
     ]);
     return view;

@@ -22,6 +22,9 @@ export const bookedItem = z.object({
   amount: money,
 });
 
+/** The unit price per (resource, date) a booking was made at. */
+const bookedRates = z.array(z.object({ resourceId: id, date: isoDate, price: money }));
+
 const reservationRef = {
   reservationId: z.uuid(),
   confirmationNumber: z.string(),
@@ -50,6 +53,7 @@ export const catalogue = {
           currency,
           holdExpiresAt: z.iso.datetime({ offset: true }),
           paymentToken: z.string(),
+          rates: bookedRates,
         }),
       },
       confirmed: { version: 1, data: z.object({ ...reservationRef, paymentId: id }) },
@@ -61,6 +65,7 @@ export const catalogue = {
           total: money,
           previousTotal: money,
           currency,
+          rates: bookedRates,
         }),
       },
       cancelled: {
