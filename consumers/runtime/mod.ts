@@ -46,7 +46,8 @@
  *   async handle(tx, event, ctx) {
  *     await tx`insert into audit_log (event_id, type) values (${event.id}, ${event.type})`;
  *     if (event.type === "reservation.cancelled") {
- *       await ctx.emit("notification.sent", { ... });
+ *       const note = { channel: "email", target: "ops@example.com", attempts: 1 } as const;
+ *       await ctx.emit("notification.sent", { ...note, eventId: event.id, eventType: event.type });
  *     }
  *   },
  * });
