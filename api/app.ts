@@ -15,9 +15,8 @@ import { reservationRoutes } from "./reservations/mod.ts";
 import type { Principal } from "./keys/keys.ts";
 import { DomainError } from "../shared/errors/errors.ts";
 import { Gauge } from "../shared/metrics/metrics.ts";
-
-/** The version reported by /metrics' build info. */
-export const VERSION = "0.1.0";
+import { VERSION } from "./version.ts";
+import { docsRoutes } from "./docs/routes.ts";
 
 /**
  * The whole HTTP surface: the gateway (ids, CORS, limits, timeouts, auth, rate limits) in
@@ -65,6 +64,7 @@ export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Princ
       },
     }))
     .route("/", healthRoutes())
+    .route("/", docsRoutes())
     .route("/v1", v1);
   app.onError(onError);
   app.notFound(onNotFound);

@@ -1,0 +1,308 @@
+import { z } from "zod";
+import { catalogueSchemas as cat } from "../catalogue/mod.ts";
+import { reservationSchemas as res } from "../reservations/mod.ts";
+import { createKeyBody } from "../keys/routes.ts";
+import { VERSION } from "../version.ts";
+
+type Schema = z.ZodType;
+
+interface Operation {
+  method: "get" | "post" | "put" | "patch" | "delete";
+  path: string;
+  summary: string;
+  tag: string;
+  role?: "admin" | "client" | "public";
+  body?: Schema;
+  query?: Schema;
+  success: number;
+  headers?: { name: string; required: boolean; description: string }[];
+  errors?: number[];
+}
+
+/** Every public operation of the api, with the zod schemas its handlers validate against. */
+export const operations: Operation[] = [
+  {
+    method: "get",
+    path: "/health",
+    summary: "Liveness: the process is up",
+    tag: "ops",
+    role: "public",
+    success: 200,
+  },
+  {
+    method: "get",
+    path: "/ready",
+    summary: "Readiness: Postgres and NATS reachable (503 with the reason)",
+    tag: "ops",
+    role: "public",
+    success: 200,
+    errors: [503],
+  },
+  {
+    method: "get",
+    path: "/metrics",
+    summary: "Prometheus metrics (text format)",
+    tag: "ops",
+    role: "public",
+    success: 200,
+  },
+  {
+    method: "post",
+    path: "/v1/properties",
+    summary: "Create a property",
+    tag: "catalogue",
+    role: "admin",
+    body: cat.createProperty,
+    success: 201,
+    errors: [400, 409],
+  },
+  {
+    method: "get",
+    path: "/v1/properties",
+    summary: "List properties",
+    tag: "catalogue",
+    success: 200,
+  },
+  {
+    method: "get",
+    path: "/v1/properties/{propertyId}",
+    summary: "A property",
+    tag: "catalogue",
+    success: 200,
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/v1/properties/{propertyId}/resources",
+    summary: "Add a room type, unit pool or seat map",
+    tag: "catalogue",
+    role: "admin",
+    body: cat.createResource,
+    success: 201,
+    errors: [400, 404, 409],
+  },
+  {
+    method: "get",
+    path: "/v1/properties/{propertyId}/resources",
+    summary: "List a property's resources",
+    tag: "catalogue",
+    success: 200,
+    errors: [404],
+  },
+  {
+    method: "put",
+    path: "/v1/properties/{propertyId}/resources/{resourceId}/inventory",
+    summary: "Set capacity (rooms, units) and base price per date in [from, to)",
+    tag: "catalogue",
+    role: "admin",
+    body: cat.setInventory,
+    success: 200,
+    errors: [400, 404, 409],
+  },
+  {
+    method: "get",
+    path: "/v1/availability",
+    summary: "Per date: capacity, available units or free seats, current price",
+    tag: "catalogue",
+    query: cat.availabilityQuery,
+    success: 200,
+    errors: [400, 404],
+  },
+  {
+    method: "post",
+    path: "/v1/reservations",
+    summary: "Book: hold inventory until holdExpiresAt; payment confirms it",
+    tag: "reservations",
+    body: res.createReservation,
+    success: 201,
+    headers: [{
+      name: "Idempotency-Key",
+      required: true,
+      description:
+        "Same key and body replays the first answer; another body is 409 idempotency_conflict",
+    }],
+    errors: [400, 404, 409],
+  },
+  {
+    method: "get",
+    path: "/v1/reservations/{id}",
+    summary: "A reservation with its status history",
+    tag: "reservations",
+    success: 200,
+    errors: [404],
+  },
+  {
+    method: "patch",
+    path: "/v1/reservations/{id}",
+    summary: "Change dates, quantities or seats atomically",
+    tag: "reservations",
+    body: res.modifyReservation,
+    success: 200,
+    errors: [400, 404, 409],
+  },
+  {
+    method: "post",
+    path: "/v1/reservations/{id}/cancel",
+    summary: "Cancel; releases inventory, refund per the property's policy",
+    tag: "reservations",
+    body: res.changeBody,
+    success: 200,
+    errors: [404, 409],
+  },
+  {
+    method: "post",
+    path: "/v1/reservations/{id}/check-in",
+    summary: "Check in a confirmed reservation",
+    tag: "reservations",
+    body: res.changeBody,
+    success: 200,
+    errors: [404, 409],
+  },
+  {
+    method: "post",
+    path: "/v1/reservations/{id}/check-out",
+    summary: "Check out a checked-in reservation",
+    tag: "reservations",
+    body: res.changeBody,
+    success: 200,
+    errors: [404, 409],
+  },
+  {
+    method: "post",
+    path: "/v1/api-keys",
+    summary: "Create an API key (the secret is shown once)",
+    tag: "keys",
+    role: "admin",
+    body: createKeyBody,
+    success: 201,
+    errors: [400],
+  },
+  {
+    method: "get",
+    path: "/v1/api-keys",
+    summary: "List API keys",
+    tag: "keys",
+    role: "admin",
+    success: 200,
+  },
+  {
+    method: "delete",
+    path: "/v1/api-keys/{id}",
+    summary: "Revoke an API key",
+    tag: "keys",
+    role: "admin",
+    success: 200,
+    errors: [404],
+  },
+];
+
+const problem = {
+  type: "object",
+  required: ["type", "title", "status", "detail", "code"],
+  properties: {
+    type: { type: "string" },
+    title: { type: "string" },
+    status: { type: "integer" },
+    detail: { type: "string" },
+    code: {
+      type: "string",
+      description: "stable: validation_failed, sold_out, not_found, conflict, unauthorized, ...",
+    },
+    errors: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { path: { type: "string" }, message: { type: "string" } },
+      },
+    },
+  },
+};
+
+function jsonSchema(s: Schema): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(s, {
+    io: "input",
+    unrepresentable: "any",
+  }) as Record<string, unknown>;
+  return rest;
+}
+
+/** The OpenAPI 3.1 document, built from the same zod schemas the handlers validate with. */
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    if (op.query) {
+      const qs = jsonSchema(op.query) as {
+        properties: Record<string, unknown>;
+        required?: string[];
+      };
+      for (const [name, schema] of Object.entries(qs.properties)) {
+        params.push(
+          { name, in: "query", required: qs.required?.includes(name) ?? false, schema } as never,
+        );
+      }
+    }
+    for (const h of op.headers ?? []) {
+      params.push(
+        {
+          name: h.name,
+          in: "header",
+          required: h.required,
+          schema: { type: "string" },
+          description: h.description,
+        } as never,
+      );
+    }
+    const responses: Record<string, unknown> = {
+      [op.success]: { description: "success", content: { "application/json": {} } },
+    };
+    const errs = op.role === "public" ? (op.errors ?? []) : [401, 403, ...(op.errors ?? [])];
+    for (const e of errs) {
+      responses[e] = {
+        description: "problem",
+        content: {
+          "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
+        },
+      };
+    }
+    (paths[op.path] ??= {})[op.method] = {
+      summary: op.summary,
+      tags: [op.tag],
+      ...(op.role === "public" ? { security: [] } : {}),
+      ...(op.role === "admin" ? { description: "Needs an admin key." } : {}),
+      parameters: params,
+      ...(op.body
+        ? {
+          requestBody: {
+            required: op.method === "post" && op.body !== res.changeBody,
+            content: { "application/json": { schema: jsonSchema(op.body) } },
+          },
+        }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "berth",
+      version: VERSION,
+      description:
+        "Book seats, room-nights and units. Money is integer minor units; dates are YYYY-MM-DD; [from, to) is nights for rooms and days for units.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ apiKey: [] }],
+    components: {
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "Authorization: Bearer <api key>" },
+      },
+      schemas: { Problem: problem },
+    },
+    paths,
+  };
+}
