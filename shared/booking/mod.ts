@@ -2,6 +2,7 @@
 export * from "./domain.ts";
 export {
   changeStatus,
+  changeStatusIn,
   type Ctx,
   getReservation,
   modifyReservation,

@@ -308,41 +308,53 @@ export async function changeStatus(
   action: Action,
   ctx: Ctx & { reason?: string; paymentId?: string },
 ): Promise<ReservationView> {
-  return await inTransaction(sql, async (tx) => {
-    const { reservation: r, items } = await lockedReservation(tx, id, ctx);
-    const next = decideTransition(r.status, action);
-    if (action === "confirm" && new Date(r.hold_expires_at) <= ctx.now) {
-      throw new Conflict("the hold expired before the payment arrived", "hold_expired");
+  return await inTransaction(sql, (tx) => changeStatusIn(tx, id, action, ctx));
+}
+
+/**
+ * {@link changeStatus} inside the caller's transaction `tx`, so a consumer commits the state
+ * change, its events and its inbox row together. A refused change (a DomainError) is thrown
+ * before anything is written, so the transaction stays usable.
+ */
+export async function changeStatusIn(
+  tx: Sql,
+  id: string,
+  action: Action,
+  ctx: Ctx & { reason?: string; paymentId?: string },
+): Promise<ReservationView> {
+  const { reservation: r, items } = await lockedReservation(tx, id, ctx);
+  const next = decideTransition(r.status, action);
+  if (action === "confirm" && new Date(r.hold_expires_at) <= ctx.now) {
+    throw new Conflict("the hold expired before the payment arrived", "hold_expired");
+  }
+  if (action === "expire" && new Date(r.hold_expires_at) > ctx.now) {
+    throw new Conflict("the hold has not expired yet", "hold_active");
+  }
+  const before = inventoryState(r.status);
+  const after = inventoryState(next);
+  const needs = needsOf(itemsOf(items));
+  if (before !== after) {
+    await q.lockDates(tx, needs);
+    if (before === "held" && after === "sold") await q.holdToSold(tx, needs);
+    else if (after === "none" && before !== "none") {
+      await q.release(tx, needs, before);
+      await q.releaseSeats(tx, id);
     }
-    if (action === "expire" && new Date(r.hold_expires_at) > ctx.now) {
-      throw new Conflict("the hold has not expired yet", "hold_active");
-    }
-    const before = inventoryState(r.status);
-    const after = inventoryState(next);
-    const needs = needsOf(itemsOf(items));
-    if (before !== after) {
-      await q.lockDates(tx, needs);
-      if (before === "held" && after === "sold") await q.holdToSold(tx, needs);
-      else if (after === "none" && before !== "none") {
-        await q.release(tx, needs, before);
-        await q.releaseSeats(tx, id);
-      }
-    }
-    const reason = ctx.reason ?? null;
-    await q.setStatus(tx, id, next, reason, { paymentId: ctx.paymentId });
-    const ref = { reservationId: id, confirmationNumber: r.confirmation_number, userId: r.user_id };
-    const meta = { correlationId: ctx.correlationId, causationId: ctx.causationId, now: ctx.now };
-    const type = eventOf[action];
-    const data = action === "confirm"
-      ? { ...ref, paymentId: ctx.paymentId ?? r.payment_id ?? "unknown" }
-      : action === "fail"
-      ? { ...ref, reason: reason ?? "payment failed" }
-      : action === "cancel"
-      ? { ...ref, reason: reason ?? "cancelled by request", previousStatus: r.status }
-      : ref;
-    await appendToOutbox(tx, [makeEvent(type, r.property_id, data as never, meta)]);
-    return toView({ ...r, status: next, updated_at: ctx.now }, items);
-  });
+  }
+  const reason = ctx.reason ?? null;
+  await q.setStatus(tx, id, next, reason, { paymentId: ctx.paymentId });
+  const ref = { reservationId: id, confirmationNumber: r.confirmation_number, userId: r.user_id };
+  const meta = { correlationId: ctx.correlationId, causationId: ctx.causationId, now: ctx.now };
+  const type = eventOf[action];
+  const data = action === "confirm"
+    ? { ...ref, paymentId: ctx.paymentId ?? r.payment_id ?? "unknown" }
+    : action === "fail"
+    ? { ...ref, reason: reason ?? "payment failed" }
+    : action === "cancel"
+    ? { ...ref, reason: reason ?? "cancelled by request", previousStatus: r.status }
+    : ref;
+  await appendToOutbox(tx, [makeEvent(type, r.property_id, data as never, meta)]);
+  return toView({ ...r, status: next, updated_at: ctx.now }, items);
 }
 
 /**
