@@ -1,7 +1,8 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "../shared/nats/nats.ts";
 import { connectDb } from "../shared/db/db.ts";
-import { readLag } from "../consumers/runtime/lag.ts";
+import { outboxBacklog } from "../shared/outbox/mod.ts";
+import { readLag } from "../shared/nats/lag.ts";
 
 /** Formats rows as a left-aligned text table. */
 export function table(head: string[], rows: (string | number)[][]): string {
@@ -85,12 +86,9 @@ export async function status(urls: { DATABASE_URL: string; NATS_URL: string }): 
   }
   const sql = connectDb(urls.DATABASE_URL, { max: 1, appName: "berth-status" });
   try {
-    const [row] = await sql<{ backlog: number; oldest: string | null }[]>`
-      select count(*)::int as backlog, min(created_at)::text as oldest
-      from outbox where published_at is null`;
-    console.log(
-      `\noutbox backlog: ${row.backlog} event(s)${row.oldest ? `, oldest from ${row.oldest}` : ""}`,
-    );
+    const b = await outboxBacklog(sql);
+    const age = b.events ? `, the oldest ${b.oldestSeconds.toFixed(1)} s old` : "";
+    console.log(`\noutbox backlog: ${b.events} event(s)${age}`);
   } catch (err) {
     ok = false;
     console.log(`\nPostgres: ${(err as Error).message}`);

@@ -77,4 +77,9 @@ export {
   listDeadLetters,
   replayDeadLetter,
 } from "./dlq.ts";
-export { type ConsumerLag, type LagReport, readLag, registerLagMetrics } from "./lag.ts";
+export {
+  type ConsumerLag,
+  type LagReport,
+  readLag,
+  registerLagMetrics,
+} from "../../shared/nats/lag.ts";

@@ -1,3 +1,3 @@
 /** The transactional outbox: append inside a transaction, relay to JetStream. */
-export { appendToOutbox } from "./outbox.ts";
+export { appendToOutbox, outboxBacklog } from "./outbox.ts";
 export { type RelayOptions, runRelay } from "./relay.ts";

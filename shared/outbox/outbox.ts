@@ -14,3 +14,12 @@ export async function appendToOutbox(tx: Sql, events: Envelope[]): Promise<void>
   }));
   await tx`insert into outbox ${tx(rows, "id", "property_id", "subject", "type", "payload")}`;
 }
+
+/** Events written and not yet published, and the age of the oldest in seconds. */
+export async function outboxBacklog(sql: Sql): Promise<{ events: number; oldestSeconds: number }> {
+  const [row] = await sql<{ events: number; oldest: number | null }[]>`
+    select count(*)::int as events,
+      extract(epoch from now() - min(created_at))::float8 as oldest
+    from outbox where published_at is null`;
+  return { events: row.events, oldestSeconds: row.oldest ?? 0 };
+}

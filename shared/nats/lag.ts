@@ -1,7 +1,6 @@
 import type { JetStreamManager } from "@nats-io/jetstream";
-import { DLQ_PREFIX, DLQ_STREAM } from "../../shared/events/catalogue.ts";
-import { Gauge, type Registry } from "../../shared/metrics/metrics.ts";
-import { PIN_GROUP } from "./provision.ts";
+import { DLQ_PREFIX, DLQ_STREAM } from "../events/catalogue.ts";
+import { Gauge, type Registry } from "../metrics/metrics.ts";
 
 /** How far one durable consumer is behind. */
 export interface ConsumerLag {
@@ -39,7 +38,7 @@ export async function readLag(jsm: JetStreamManager): Promise<LagReport> {
     }
     for await (const c of jsm.consumers.list(s.config.name)) {
       const group = (c as { priority_groups?: { group: string; pinned_client_id?: string }[] })
-        .priority_groups?.find((g) => g.group === PIN_GROUP);
+        .priority_groups?.find((g) => g.pinned_client_id);
       consumers.push({
         stream: s.config.name,
         consumer: c.name,
