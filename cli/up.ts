@@ -1,5 +1,5 @@
 import { localPostgres, prepare, startInfra } from "./platform.ts";
-import { DATA, DENO, LOGS, ROOT, RUN } from "./infra/paths.ts";
+import { DATA, DENO, LOGS, NATS_PORT, ROOT, RUN } from "./infra/paths.ts";
 import { alive, waitForPort } from "./infra/exec.ts";
 import { ConfigError, loadConfig } from "../shared/config/config.ts";
 
@@ -29,25 +29,25 @@ export interface Platform {
  * already up or the configuration is invalid (a ConfigError).
  */
 export async function startPlatform(opts: { logLevel?: string } = {}): Promise<Platform> {
+  const given = Deno.env.toObject();
+  const env: Record<string, string> = {
+    ...given,
+    BERTH_ADMIN_KEY: given.BERTH_ADMIN_KEY ?? "berth-dev-admin-key-change-me",
+  };
+  if (opts.logLevel) env.LOG_LEVEL = opts.logLevel;
+  // Check the configuration before starting anything; the local URLs stand in until then.
+  const config = loadConfig({
+    ...env,
+    DATABASE_URL: given.DATABASE_URL ?? localPostgres.url(),
+    NATS_URL: given.NATS_URL ?? `nats://127.0.0.1:${NATS_PORT}`,
+  });
   const existing = await readState();
   if (existing && alive(existing.pid)) {
     throw new Error(`already up (pid ${existing.pid}) at ${existing.url}; ./berth down stops it`);
   }
   const infra = await startInfra();
-  const env: Record<string, string> = {
-    ...Deno.env.toObject(),
-    DATABASE_URL: infra.databaseUrl,
-    NATS_URL: infra.natsUrl,
-    BERTH_ADMIN_KEY: Deno.env.get("BERTH_ADMIN_KEY") ?? "berth-dev-admin-key-change-me",
-  };
-  if (opts.logLevel) env.LOG_LEVEL = opts.logLevel;
-  let config;
-  try {
-    config = loadConfig(env);
-  } catch (err) {
-    await infra.stop();
-    throw err;
-  }
+  env.DATABASE_URL = infra.databaseUrl;
+  env.NATS_URL = infra.natsUrl;
   const children: { name: string; child: Deno.ChildProcess }[] = [];
   let stopping = false;
   const stopAll = async () => {
