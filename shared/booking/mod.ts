@@ -13,3 +13,4 @@ export {
   type ReservationView,
 } from "./reservations.ts";
 export { runSweeper, sweepOnce } from "./sweeper.ts";
+export { applyRate } from "./rates.ts";

@@ -1,0 +1,5 @@
+/** The audit service: every event, hash-chained; verification and replay. */
+export { applyAudit, audit } from "./service.ts";
+export { chainOf, entryHash, GENESIS, sha256 } from "./chain.ts";
+export { type BrokenLink, verifyAuditLog, type VerifyReport } from "./verify.ts";
+export { auditReplay } from "./replay.ts";

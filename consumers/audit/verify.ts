@@ -1,0 +1,80 @@
+import type { Sql } from "../../shared/db/db.ts";
+import { entryHash, GENESIS, sha256 } from "./chain.ts";
+
+/** The first entry whose link does not hold, and why. */
+export interface BrokenLink {
+  id: number;
+  chain: string;
+  position: number;
+  eventId: string;
+  reason: string;
+}
+
+/** What verifying the audit log found. */
+export interface VerifyReport {
+  entries: number;
+  chains: number;
+  broken: BrokenLink | null;
+}
+
+interface Row {
+  id: string;
+  chain: string;
+  position: number;
+  event_id: string;
+  event: string;
+  event_hash: string;
+  prev_hash: string;
+  hash: string;
+}
+
+async function check(row: Row, prev: { position: number; hash: string } | undefined) {
+  if (await sha256(row.event) !== row.event_hash) return "the event does not match its hash";
+  if (row.position !== (prev?.position ?? 0) + 1) {
+    return `expected position ${(prev?.position ?? 0) + 1}`;
+  }
+  if (row.prev_hash !== (prev?.hash ?? GENESIS)) {
+    return "prev_hash is not the hash of the previous entry";
+  }
+  const hash = await entryHash({
+    chain: row.chain,
+    position: row.position,
+    prevHash: row.prev_hash,
+    eventHash: row.event_hash,
+  });
+  return hash === row.hash ? null : "the entry does not match its hash";
+}
+
+/**
+ * Walks the live audit log in the order it was written and checks every link: the event
+ * against its hash, the entry against its hash, each entry against its predecessor in its
+ * chain. Stops at the first broken link.
+ */
+export async function verifyAuditLog(sql: Sql, batch = 1000): Promise<VerifyReport> {
+  const last = new Map<string, { position: number; hash: string }>();
+  let entries = 0;
+  let after = "0";
+  while (true) {
+    const rows = await sql<Row[]>`
+      select id::text, chain, position, event_id, event, event_hash, prev_hash, hash
+      from audit.audit_log where id > ${after}::bigint order by id limit ${batch}`;
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      entries++;
+      const reason = await check(row, last.get(row.chain));
+      if (reason) {
+        const broken = {
+          id: Number(row.id),
+          chain: row.chain,
+          position: row.position,
+          eventId: row.event_id,
+          reason,
+        };
+        return { entries, chains: last.size, broken };
+      }
+      last.set(row.chain, { position: row.position, hash: row.hash });
+    }
+    after = rows[rows.length - 1].id;
+  }
+  return { entries, chains: last.size, broken: null };
+}
