@@ -1,0 +1,179 @@
+/**
+ * The dispatcher sends what the handler queued: it claims due deliveries (`for update skip
+ * locked` and a lease, so several workers share the queue), sends each outside any transaction
+ * behind a per-target circuit breaker and a timeout, then in one transaction logs the attempt,
+ * decides (sent, retry later, failed; an endpoint answering 410 too often is disabled) and, once
+ * a delivery is settled, appends `notification.sent` or `notification.failed` to the outbox.
+ */
+import type { Sql } from "../../shared/db/db.ts";
+import { inTransaction } from "../../shared/db/db.ts";
+import { makeEvent } from "../../shared/events/envelope.ts";
+import { appendToOutbox } from "../../shared/outbox/mod.ts";
+import { log, withLogContext } from "../../shared/log/log.ts";
+import { Breakers } from "./breaker.ts";
+import type { EmailMessage } from "./email.ts";
+import type { Mailer } from "./mailer.ts";
+import { decide, defaultRetryPolicy, type RetryPolicy, type SendResult } from "./policy.ts";
+import { postWebhook } from "./webhook.ts";
+import * as q from "./queries.ts";
+
+/** What the dispatcher needs and how it is tuned. */
+export interface DispatcherOptions {
+  sql: Sql;
+  mailer: Mailer;
+  policy?: RetryPolicy;
+  /** Wait between polls when nothing was due (default 500 ms). */
+  pollMs?: number;
+  /** Deliveries claimed and sent at once (default 16). */
+  batch?: number;
+  /** Timeout of one webhook request (default 5 s); SMTP timeouts are the mailer's. */
+  webhookTimeoutMs?: number;
+  /** How long a claim holds before another worker may take the delivery (default 60 s). */
+  leaseMs?: number;
+  /** Consecutive failures that open a breaker (default 5) and how long it stays open (30 s). */
+  breaker?: { failureThreshold: number; openMs: number };
+  now?: () => Date;
+  fetch?: typeof fetch;
+}
+
+/** Sends queued notifications; `tick()` once, or `run(signal)` until aborted. */
+export class Dispatcher {
+  readonly #o: Required<Omit<DispatcherOptions, "fetch">> & { fetch?: typeof fetch };
+  readonly #breakers: Breakers;
+
+  constructor(opts: DispatcherOptions) {
+    this.#o = {
+      policy: defaultRetryPolicy,
+      pollMs: 500,
+      batch: 16,
+      webhookTimeoutMs: 5000,
+      leaseMs: 60_000,
+      breaker: { failureThreshold: 5, openMs: 30_000 },
+      now: () => new Date(),
+      ...opts,
+    };
+    const now = this.#o.now;
+    this.#breakers = new Breakers({ ...this.#o.breaker, now: () => now().getTime() });
+  }
+
+  /** Claims and sends one batch of due deliveries; returns how many were claimed. */
+  async tick(): Promise<number> {
+    const { sql, now, leaseMs, batch } = this.#o;
+    const t = now();
+    const due = await q.claimDue(sql, t, new Date(t.getTime() + leaseMs), batch);
+    await Promise.all(due.map((d) =>
+      withLogContext(
+        { correlationId: d.correlation_id, deliveryId: d.id },
+        () => this.#deliver(d).catch((err) => log.error("delivery not recorded", { err })),
+      )
+    ));
+    return due.length;
+  }
+
+  /** Polls until `signal` is aborted; errors (Postgres away) are logged and polled again. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let claimed = 0;
+      try {
+        claimed = await this.tick();
+      } catch (err) {
+        log.warn("notifications dispatcher: poll failed", { err });
+      }
+      if (claimed === 0) await sleep(this.#o.pollMs, signal);
+    }
+  }
+
+  async #deliver(d: q.DueDelivery): Promise<void> {
+    const { sql, now } = this.#o;
+    if (d.channel === "webhook" && d.endpoint_status !== "active") {
+      await q.cancelDelivery(sql, d.id, `endpoint ${d.endpoint_status ?? "missing"}`);
+      return;
+    }
+    const breaker = this.#breakers.for(d.channel === "email" ? "smtp" : `webhook:${d.endpoint_id}`);
+    if (!breaker.tryPass()) {
+      await q.postpone(sql, d.id, new Date(breaker.retryAt));
+      return;
+    }
+    const attempt = d.attempts + 1;
+    const startedAt = now();
+    const result = await this.#send(d, attempt, startedAt);
+    if (result.unhealthy) breaker.failure();
+    else breaker.success();
+    const durationMs = now().getTime() - startedAt.getTime();
+    await inTransaction(sql, async (tx) => {
+      await q.logAttempt(tx, { deliveryId: d.id, attempt, startedAt, durationMs, ...result });
+      let gone = 0;
+      if (d.endpoint_id && result.statusCode === 410) gone = await q.countGone(tx, d.endpoint_id);
+      else if (d.endpoint_id && result.statusCode !== undefined) {
+        await q.resetGone(tx, d.endpoint_id);
+      }
+      const decision = decide({
+        attempt,
+        result,
+        goneInARow: gone,
+        policy: this.#o.policy,
+        now: now(),
+      });
+      await q.settle(tx, d.id, attempt, decision);
+      if (decision.status === "failed" && decision.disableEndpoint && d.endpoint_id) {
+        await q.disableEndpoint(tx, d.endpoint_id, decision.error);
+        log.warn("webhook endpoint disabled", {
+          endpointId: d.endpoint_id,
+          reason: decision.error,
+        });
+      }
+      if (decision.status === "pending") return;
+      const note = {
+        channel: d.channel,
+        target: d.channel === "email" ? d.target : d.endpoint_id!,
+        eventId: d.event_id,
+        eventType: d.event_type,
+        attempts: attempt,
+      };
+      const meta = { correlationId: d.correlation_id, causationId: d.event_id, now: now() };
+      await appendToOutbox(tx, [
+        decision.status === "sent"
+          ? makeEvent("notification.sent", d.property_id, note, meta)
+          : makeEvent(
+            "notification.failed",
+            d.property_id,
+            { ...note, error: decision.error },
+            meta,
+          ),
+      ]);
+    });
+    log[result.ok ? "debug" : "info"]("notification attempt", {
+      channel: d.channel,
+      eventType: d.event_type,
+      attempt,
+      ok: result.ok,
+      statusCode: result.statusCode,
+      error: result.error,
+    });
+  }
+
+  #send(d: q.DueDelivery, attempt: number, at: Date): Promise<SendResult> {
+    if (d.channel === "email") return this.#o.mailer.send(JSON.parse(d.body) as EmailMessage);
+    return postWebhook({
+      url: d.endpoint_url!,
+      secret: d.endpoint_secret!,
+      body: d.body,
+      deliveryId: d.id,
+      eventId: d.event_id,
+      eventType: d.event_type,
+      attempt,
+    }, { now: at, timeoutMs: this.#o.webhookTimeoutMs, fetch: this.#o.fetch });
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * Notifications: e-mail to the guest when a reservation is confirmed, cancelled, failed or
+ * expired, and signed webhooks to the endpoints a property's admin registered.
+ *
+ * Two parts, both in the workers process:
+ * - {@link notificationsService}, a consumer on the runtime: it keeps the guest's e-mail from
+ *   `reservation.created` and queues deliveries in the event's transaction (exactly once);
+ * - {@link Dispatcher}, which sends the queue with retries and backoff, a timeout and a circuit
+ *   breaker per target, logs every attempt and publishes `notification.sent` / `.failed`.
+ *
+ * Receivers check deliveries with {@link verifySignature}. See docs/notifications.md.
+ * @module
+ */
+import type { Sql } from "../../shared/db/db.ts";
+import type { Config } from "../../shared/config/config.ts";
+import { Dispatcher, type DispatcherOptions } from "./dispatcher.ts";
+import { smtpMailer } from "./mailer.ts";
+
+export { notificationsService, webhookEventTypes } from "./service.ts";
+export { Dispatcher, type DispatcherOptions } from "./dispatcher.ts";
+export { type Mailer, smtpMailer } from "./mailer.ts";
+export { emailedEvents, type EmailMessage, renderEmail } from "./email.ts";
+export { decide, defaultRetryPolicy, type RetryPolicy, type SendResult } from "./policy.ts";
+export { Breakers, CircuitBreaker } from "./breaker.ts";
+export {
+  DEFAULT_TOLERANCE_SECONDS,
+  newWebhookSecret,
+  SIGNATURE_HEADER,
+  signPayload,
+  verifySignature,
+} from "./signature.ts";
+export { postWebhook, WebhookHeaders } from "./webhook.ts";
+
+/** How long one SMTP phase (connect, greeting, command) may take. */
+export const SMTP_TIMEOUT_MS = 10_000;
+
+/**
+ * Runs the dispatcher with an SMTP mailer for `BERTH_SMTP_URL` / `BERTH_MAIL_FROM` until
+ * `signal` is aborted.
+ */
+export async function runNotificationDispatcher(opts: {
+  sql: Sql;
+  config: Pick<Config, "BERTH_SMTP_URL" | "BERTH_MAIL_FROM">;
+  signal: AbortSignal;
+  tuning?: Omit<DispatcherOptions, "sql" | "mailer">;
+}): Promise<void> {
+  const mailer = smtpMailer({
+    url: opts.config.BERTH_SMTP_URL,
+    from: opts.config.BERTH_MAIL_FROM,
+    timeoutMs: SMTP_TIMEOUT_MS,
+  });
+  try {
+    await new Dispatcher({ sql: opts.sql, mailer, ...opts.tuning }).run(opts.signal);
+  } finally {
+    mailer.close();
+  }
+}

@@ -1,0 +1,176 @@
+/** SQL of the notifications service, on its own schema `notifications`. */
+import type { Sql } from "../../shared/db/db.ts";
+import type { Guest } from "./email.ts";
+import type { Decision } from "./policy.ts";
+
+/** Keeps the guest of a reservation (from `reservation.created`). */
+export async function saveGuest(
+  tx: Sql,
+  g: Guest & { reservationId: string; propertyId: string },
+): Promise<void> {
+  await tx`
+    insert into notifications.guests (reservation_id, property_id, confirmation_number, name, email)
+    values (${g.reservationId}, ${g.propertyId}, ${g.confirmationNumber}, ${g.name}, ${g.email})
+    on conflict (reservation_id) do nothing`;
+}
+
+/** The guest of a reservation, if its `reservation.created` was seen. */
+export async function findGuest(tx: Sql, reservationId: string): Promise<Guest | null> {
+  const [row] = await tx<Guest[]>`
+    select name, email, confirmation_number as "confirmationNumber"
+    from notifications.guests where reservation_id = ${reservationId}`;
+  return row ?? null;
+}
+
+/** Active endpoints of a property that want `eventType`. */
+export async function endpointsWanting(
+  tx: Sql,
+  propertyId: string,
+  eventType: string,
+): Promise<{ id: string; url: string }[]> {
+  return await tx<{ id: string; url: string }[]>`
+    select id, url from notifications.webhook_endpoints
+    where property_id = ${propertyId} and status = 'active' and ${eventType} = any(events)
+    order by created_at, id`;
+}
+
+/** A message to send, as queued by the handler. */
+export interface NewDelivery {
+  id: string;
+  channel: "email" | "webhook";
+  endpoint_id: string | null;
+  target: string;
+  property_id: string;
+  event_id: string;
+  event_type: string;
+  correlation_id: string;
+  body: string;
+}
+
+/** Queues deliveries; they are due at once. */
+export async function queueDeliveries(tx: Sql, rows: NewDelivery[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx`insert into notifications.deliveries ${
+    tx(
+      rows,
+      "id",
+      "channel",
+      "endpoint_id",
+      "target",
+      "property_id",
+      "event_id",
+      "event_type",
+      "correlation_id",
+      "body",
+    )
+  }`;
+}
+
+/** A claimed delivery with what sending it needs from its endpoint. */
+export interface DueDelivery extends NewDelivery {
+  attempts: number;
+  endpoint_url: string | null;
+  endpoint_secret: string | null;
+  endpoint_status: string | null;
+}
+
+/**
+ * Claims up to `limit` due deliveries for this instance until `leaseUntil` (others skip them),
+ * oldest due first.
+ */
+export async function claimDue(
+  sql: Sql,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+): Promise<DueDelivery[]> {
+  return await sql<DueDelivery[]>`
+    with due as (
+      select id from notifications.deliveries
+      where status = 'pending' and next_attempt_at <= ${now}
+        and (lease_until is null or lease_until < ${now})
+      order by next_attempt_at
+      limit ${limit}
+      for update skip locked
+    ), claimed as (
+      update notifications.deliveries d set lease_until = ${leaseUntil}, updated_at = ${now}
+      from due where d.id = due.id
+      returning d.*
+    )
+    select c.id::text, c.channel, c.endpoint_id, c.target, c.property_id, c.event_id::text,
+      c.event_type, c.correlation_id, c.body, c.attempts,
+      e.url as endpoint_url, e.secret as endpoint_secret, e.status as endpoint_status
+    from claimed c left join notifications.webhook_endpoints e on e.id = c.endpoint_id
+    order by c.next_attempt_at`;
+}
+
+/** Puts a claimed delivery back without an attempt, due at `at` (the breaker is open). */
+export async function postpone(sql: Sql, id: string, at: Date): Promise<void> {
+  await sql`update notifications.deliveries
+    set next_attempt_at = ${at}, lease_until = null, updated_at = now()
+    where id = ${id} and status = 'pending'`;
+}
+
+/** Drops a pending delivery whose endpoint was disabled or deleted. */
+export async function cancelDelivery(sql: Sql, id: string, reason: string): Promise<void> {
+  await sql`update notifications.deliveries
+    set status = 'cancelled', last_error = ${reason}, lease_until = null, updated_at = now()
+    where id = ${id} and status = 'pending'`;
+}
+
+/** Writes one attempt to the notification log. */
+export async function logAttempt(tx: Sql, a: {
+  deliveryId: string;
+  attempt: number;
+  startedAt: Date;
+  durationMs: number;
+  ok: boolean;
+  statusCode?: number;
+  error?: string;
+}): Promise<void> {
+  await tx`
+    insert into notifications.attempts
+      (delivery_id, attempt, started_at, duration_ms, ok, status_code, error)
+    values (${a.deliveryId}, ${a.attempt}, ${a.startedAt}, ${a.durationMs}, ${a.ok},
+      ${a.statusCode ?? null}, ${a.error ?? null})`;
+}
+
+/** Counts a 410 answer of an endpoint; returns how many in a row it has now given. */
+export async function countGone(tx: Sql, endpointId: string): Promise<number> {
+  const [row] = await tx<{ n: number }[]>`
+    update notifications.webhook_endpoints
+    set consecutive_gone = consecutive_gone + 1, updated_at = now()
+    where id = ${endpointId} returning consecutive_gone as n`;
+  return row?.n ?? 0;
+}
+
+/** Any answer other than 410 ends the run of 410s. */
+export async function resetGone(tx: Sql, endpointId: string): Promise<void> {
+  await tx`update notifications.webhook_endpoints set consecutive_gone = 0
+    where id = ${endpointId} and consecutive_gone <> 0`;
+}
+
+/** Disables an endpoint and cancels what was still queued for it. */
+export async function disableEndpoint(tx: Sql, endpointId: string, reason: string): Promise<void> {
+  await tx`update notifications.webhook_endpoints
+    set status = 'disabled', disabled_reason = ${reason}, updated_at = now()
+    where id = ${endpointId} and status = 'active'`;
+  await tx`update notifications.deliveries
+    set status = 'cancelled', last_error = ${reason}, lease_until = null, updated_at = now()
+    where endpoint_id = ${endpointId} and status = 'pending'`;
+}
+
+/** Stores the decision taken after attempt number `attempt`. */
+export async function settle(
+  tx: Sql,
+  id: string,
+  attempt: number,
+  decision: Decision,
+): Promise<void> {
+  const next = decision.status === "pending" ? decision.nextAttemptAt : null;
+  const error = decision.status === "sent" ? null : decision.error;
+  await tx`update notifications.deliveries
+    set status = ${decision.status}, attempts = ${attempt}, last_error = ${error},
+      next_attempt_at = coalesce(${next}, next_attempt_at), lease_until = null, updated_at = now()
+    where id = ${id}`;
+}

@@ -1,0 +1,67 @@
+/** Posting a signed event to a webhook endpoint. */
+import { SIGNATURE_HEADER, signPayload } from "./signature.ts";
+import type { SendResult } from "./policy.ts";
+
+/** One webhook request: the endpoint, the exact body, and what the headers name. */
+export interface WebhookRequest {
+  url: string;
+  secret: string;
+  body: string;
+  deliveryId: string;
+  eventId: string;
+  eventType: string;
+  attempt: number;
+}
+
+/** The headers of a delivery besides the signature. */
+export const WebhookHeaders = {
+  eventId: "Berth-Event-Id",
+  eventType: "Berth-Event-Type",
+  deliveryId: "Berth-Delivery-Id",
+  attempt: "Berth-Delivery-Attempt",
+} as const;
+
+/**
+ * POSTs the body with `Berth-Signature` computed at `now`. 2xx is success; redirects are not
+ * followed (a 3xx is a failure); the call is aborted after `timeoutMs`. Never throws.
+ */
+export async function postWebhook(
+  req: WebhookRequest,
+  opts: { now: Date; timeoutMs: number; fetch?: typeof fetch },
+): Promise<SendResult> {
+  const headers = {
+    "content-type": "application/json",
+    "user-agent": "berth-webhooks/1",
+    [SIGNATURE_HEADER]: await signPayload(req.secret, req.body, opts.now),
+    [WebhookHeaders.eventId]: req.eventId,
+    [WebhookHeaders.eventType]: req.eventType,
+    [WebhookHeaders.deliveryId]: req.deliveryId,
+    [WebhookHeaders.attempt]: String(req.attempt),
+  };
+  try {
+    const res = await (opts.fetch ?? fetch)(req.url, {
+      method: "POST",
+      headers,
+      body: req.body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(opts.timeoutMs),
+    });
+    await res.body?.cancel().catch(() => {});
+    if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status };
+    return {
+      ok: false,
+      statusCode: res.status,
+      error: `answered ${res.status}`,
+      unhealthy: res.status >= 500 || res.status === 429,
+    };
+  } catch (err) {
+    const timedOut = (err as Error)?.name === "TimeoutError";
+    return {
+      ok: false,
+      error: timedOut
+        ? `no answer within ${opts.timeoutMs} ms`
+        : `${(err as Error)?.message ?? err}`,
+      unhealthy: true,
+    };
+  }
+}
