@@ -1,0 +1,98 @@
+/**
+ * The payment rules, pure (no I/O; clocks come in as arguments): when money is captured, how
+ * much a cancellation refunds, and what to ask the provider for when a booking ends.
+ */
+
+/** When a payment is captured: at confirmation, or at check-out when the booking has a room. */
+export type CaptureAt = "confirmation" | "check_out";
+
+/** Rooms are paid at check-out (the stay can still change); seats and units at confirmation. */
+export function captureRule(kinds: readonly string[]): CaptureAt {
+  return kinds.includes("room") ? "check_out" : "confirmation";
+}
+
+/** A property's cancellation policy. */
+export interface CancellationPolicy {
+  freeCancelHours: number;
+  lateRefundPercent: number;
+}
+
+/**
+ * The share of `amount` a cancellation at `cancelledAt` gives back: all of it until
+ * `freeCancelHours` before `startsAt`, then `lateRefundPercent` of it, rounded down to a whole
+ * minor unit (the guest never gets more than the policy says).
+ */
+export function refundFor(
+  amount: number,
+  startsAt: Date,
+  cancelledAt: Date,
+  policy: CancellationPolicy,
+): number {
+  const deadline = startsAt.getTime() - policy.freeCancelHours * 3_600_000;
+  if (cancelledAt.getTime() <= deadline) return amount;
+  return Math.floor((amount * policy.lateRefundPercent) / 100);
+}
+
+/** A payment's money as the payments service keeps it. */
+export interface PaymentMoney {
+  status: "authorized" | "failed" | "captured" | "voided" | "refunded";
+  amount: number;
+  captured: number;
+  refunded: number;
+}
+
+/** What the provider is asked to do; amounts are positive, steps run in order. */
+export type MoneyStep =
+  | { op: "capture"; amount: number }
+  | { op: "refund"; amount: number }
+  | { op: "void"; amount: number };
+
+/**
+ * The steps that end a payment when its booking is cancelled with `refund` due: captured money
+ * is refunded; an uncaptured authorization keeps the cancellation fee (captured) and releases
+ * the rest (voided), so the guest is only charged what the policy keeps.
+ */
+export function cancellationSteps(p: PaymentMoney, refund: number): MoneyStep[] {
+  if (p.status === "authorized") {
+    const fee = p.amount - refund;
+    return [
+      ...(fee > 0 ? [{ op: "capture" as const, amount: fee }] : []),
+      ...(refund > 0 ? [{ op: "void" as const, amount: refund }] : []),
+    ];
+  }
+  if (p.status === "captured" || p.status === "refunded") {
+    const left = p.captured - p.refunded;
+    const amount = Math.min(refund, left);
+    return amount > 0 ? [{ op: "refund", amount }] : [];
+  }
+  return [];
+}
+
+/**
+ * The steps when a booking does not stand (expired, failed, cancelled before confirmation):
+ * every cent taken or reserved goes back. An authorization is voided; captured money refunded.
+ */
+export function releaseSteps(p: PaymentMoney): MoneyStep[] {
+  if (p.status === "authorized" && p.amount > 0) return [{ op: "void", amount: p.amount }];
+  return cancellationSteps(p, p.amount);
+}
+
+/**
+ * The steps when a booking's total changes from `p.amount` to `total`: an authorization just
+ * follows the new amount; once captured, the difference is captured or refunded at once.
+ */
+export function modificationSteps(p: PaymentMoney, total: number): MoneyStep[] {
+  if (p.status !== "captured" && p.status !== "refunded") return [];
+  const delta = total - (p.captured - p.refunded);
+  if (delta > 0) return [{ op: "capture", amount: delta }];
+  if (delta < 0) return [{ op: "refund", amount: -delta }];
+  return [];
+}
+
+/** A payment's status from its totals once it has been authorized. */
+export function statusAfter(
+  m: { captured: number; refunded: number; voided: number },
+): "authorized" | "captured" | "voided" | "refunded" {
+  if (m.captured > 0) return m.refunded > 0 ? "refunded" : "captured";
+  return m.voided > 0 ? "voided" : "authorized";
+}

@@ -1,0 +1,78 @@
+/**
+ * The payment provider interface berth talks to, and the guard every call goes through (a
+ * timeout and a circuit breaker). Every call carries an idempotency key, so a call repeated
+ * after a crash or a rolled-back transaction has the provider's first answer and no second effect.
+ */
+import { type BreakerOptions, CircuitBreaker } from "./breaker.ts";
+
+/** Asks the provider to reserve `amount` on the card behind `token`. */
+export interface AuthorizeRequest {
+  key: string;
+  token: string;
+  amount: number;
+  currency: string;
+}
+
+/** An authorization's answer: the provider's payment id, or a decline with its reason. */
+export type AuthorizeResult =
+  | { ok: true; paymentId: string }
+  | { ok: false; reason: string };
+
+/** Moves money of an authorized payment: capture it, refund captured money, void the rest. */
+export interface MoneyRequest {
+  key: string;
+  paymentId: string;
+  amount: number;
+}
+
+/**
+ * An outside card network. Declines are answers; timeouts, errors and outages throw.
+ * Implementations honour `signal` (the caller stops waiting when it aborts).
+ */
+export interface PaymentProvider {
+  authorize(req: AuthorizeRequest, signal: AbortSignal): Promise<AuthorizeResult>;
+  capture(req: MoneyRequest, signal: AbortSignal): Promise<void>;
+  refund(req: MoneyRequest, signal: AbortSignal): Promise<void>;
+  /** Releases `amount` of an authorization that was not captured: no money moves. */
+  void(req: MoneyRequest, signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * Raised by a provider that answered and refused a move (an unknown payment, a refund larger
+ * than the capture): a mistake of the caller, not an outage, so the breaker does not count it.
+ */
+export class ProviderRejection extends Error {
+  override name = "ProviderRejection";
+}
+
+/** A provider whose every call times out and sits behind one circuit breaker. */
+export class GuardedProvider {
+  readonly breaker: CircuitBreaker;
+
+  constructor(readonly provider: PaymentProvider, breaker: BreakerOptions) {
+    this.breaker = new CircuitBreaker({
+      isFailure: (err) => !(err instanceof ProviderRejection),
+      ...breaker,
+    });
+  }
+
+  /** Authorizes; throws ProviderTimeoutError or CircuitOpenError when there is no answer. */
+  authorize(req: AuthorizeRequest): Promise<AuthorizeResult> {
+    return this.breaker.call((s) => this.provider.authorize(req, s));
+  }
+
+  /** Captures `amount`. */
+  capture(req: MoneyRequest): Promise<void> {
+    return this.breaker.call((s) => this.provider.capture(req, s));
+  }
+
+  /** Refunds `amount` of captured money. */
+  refund(req: MoneyRequest): Promise<void> {
+    return this.breaker.call((s) => this.provider.refund(req, s));
+  }
+
+  /** Voids `amount` of an uncaptured authorization. */
+  void(req: MoneyRequest): Promise<void> {
+    return this.breaker.call((s) => this.provider.void(req, s));
+  }
+}
