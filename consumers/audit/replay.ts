@@ -26,7 +26,7 @@ export const auditReplay = {
     await sql`drop schema if exists audit_rebuild cascade`;
   },
   /** The live projection in a stable order, for comparisons. */
-  async snapshot(sql: Sql): Promise<unknown[]> {
+  async snapshot(sql: Sql): Promise<unknown> {
     return await sql`
       select chain, position, event_id, event_type, property_id, reservation_id, occurred_at,
         event, event_hash, prev_hash, hash

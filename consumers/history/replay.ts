@@ -25,7 +25,7 @@ export const historyReplay = {
     await sql`drop schema if exists history_rebuild cascade`;
   },
   /** The live projection in a stable order, for comparisons. */
-  async snapshot(sql: Sql): Promise<unknown[]> {
+  async snapshot(sql: Sql): Promise<unknown> {
     return await sql`select * from history.user_reservations order by reservation_id`;
   },
 };
