@@ -24,7 +24,6 @@ export { decide, defaultRetryPolicy, type RetryPolicy, type SendResult } from ".
 export { Breakers, CircuitBreaker } from "./breaker.ts";
 export {
   DEFAULT_TOLERANCE_SECONDS,
-  newWebhookSecret,
   SIGNATURE_HEADER,
   signPayload,
   verifySignature,

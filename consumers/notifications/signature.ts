@@ -70,9 +70,3 @@ export async function verifySignature(
     ? { ok: true, timestamp: t }
     : { ok: false, problem: "mismatch" };
 }
-
-/** A new endpoint secret: `whsec_` and 32 random bytes in hex. */
-export function newWebhookSecret(): string {
-  const b = crypto.getRandomValues(new Uint8Array(32));
-  return "whsec_" + Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-}

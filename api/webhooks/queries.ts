@@ -1,0 +1,100 @@
+/** SQL of the webhook registry (schema `notifications`, owned by the notifications domain). */
+import type { Sql } from "../../shared/db/db.ts";
+
+export interface EndpointRow {
+  id: string;
+  property_id: string;
+  url: string;
+  events: string[];
+  secret: string;
+  description: string | null;
+  status: "active" | "disabled" | "deleted";
+  consecutive_gone: number;
+  disabled_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export async function insertEndpoint(
+  sql: Sql,
+  e: Pick<EndpointRow, "id" | "property_id" | "url" | "events" | "secret" | "description">,
+): Promise<EndpointRow> {
+  const [row] = await sql<EndpointRow[]>`
+    insert into notifications.webhook_endpoints
+      (id, property_id, url, events, secret, description)
+    values (${e.id}, ${e.property_id}, ${e.url}, ${e.events}, ${e.secret}, ${e.description})
+    returning *`;
+  return row;
+}
+
+/** Endpoints of a property that are not deleted, oldest first. */
+export async function listEndpoints(sql: Sql, propertyId: string): Promise<EndpointRow[]> {
+  return await sql<EndpointRow[]>`
+    select * from notifications.webhook_endpoints
+    where property_id = ${propertyId} and status <> 'deleted'
+    order by created_at, id`;
+}
+
+export async function findEndpoint(sql: Sql, id: string): Promise<EndpointRow | null> {
+  const [row] = await sql<EndpointRow[]>`
+    select * from notifications.webhook_endpoints where id = ${id} and status <> 'deleted'`;
+  return row ?? null;
+}
+
+/** Marks an endpoint deleted (its log stays) and cancels what was queued for it. */
+export async function deleteEndpoint(tx: Sql, id: string): Promise<boolean> {
+  const rows = await tx`update notifications.webhook_endpoints
+    set status = 'deleted', updated_at = now() where id = ${id} and status <> 'deleted'
+    returning id`;
+  await tx`update notifications.deliveries
+    set status = 'cancelled', last_error = 'endpoint deleted', lease_until = null,
+      updated_at = now()
+    where endpoint_id = ${id} and status = 'pending'`;
+  return rows.length > 0;
+}
+
+/** Turns a disabled endpoint on again, with its run of 410 answers reset. */
+export async function enableEndpoint(sql: Sql, id: string): Promise<EndpointRow | null> {
+  const [row] = await sql<EndpointRow[]>`
+    update notifications.webhook_endpoints
+    set status = 'active', consecutive_gone = 0, disabled_reason = null, updated_at = now()
+    where id = ${id} and status <> 'deleted' returning *`;
+  return row ?? null;
+}
+
+export interface DeliveryRow {
+  id: string;
+  event_id: string;
+  event_type: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  created_at: Date;
+  log: {
+    attempt: number;
+    started_at: string;
+    duration_ms: number;
+    ok: boolean;
+    status_code: number | null;
+    error: string | null;
+  }[];
+}
+
+/** The newest deliveries to an endpoint with every attempt of each (the notification log). */
+export async function listDeliveries(
+  sql: Sql,
+  endpointId: string,
+  limit: number,
+): Promise<DeliveryRow[]> {
+  return await sql<DeliveryRow[]>`
+    select d.id::text, d.event_id::text, d.event_type, d.status, d.attempts, d.next_attempt_at,
+      d.last_error, d.created_at,
+      coalesce((select json_agg(a order by a.attempt) from (
+        select attempt, started_at, duration_ms, ok, status_code, error
+        from notifications.attempts where delivery_id = d.id) a), '[]') as log
+    from notifications.deliveries d
+    where d.endpoint_id = ${endpointId}
+    order by d.created_at desc, d.id desc
+    limit ${limit}`;
+}

@@ -1,0 +1,131 @@
+import { Hono } from "hono";
+import type { Env } from "../http/env.ts";
+import { validate } from "../http/validate.ts";
+import { requireRole } from "../gateway/auth.ts";
+import { NotFound } from "../../shared/errors/errors.ts";
+import { inTransaction } from "../../shared/db/db.ts";
+import { newId } from "../catalogue/mod.ts";
+import { findProperty } from "../catalogue/queries.ts";
+import * as s from "./schemas.ts";
+import * as q from "./queries.ts";
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+/** An endpoint as the api shows it: never its secret. */
+function endpointJson(e: q.EndpointRow) {
+  return {
+    id: e.id,
+    propertyId: e.property_id,
+    url: e.url,
+    events: e.events,
+    description: e.description,
+    status: e.status,
+    consecutiveGone: e.consecutive_gone,
+    disabledReason: e.disabled_reason,
+    createdAt: iso(e.created_at),
+    updatedAt: iso(e.updated_at),
+  };
+}
+
+function deliveryJson(d: q.DeliveryRow) {
+  return {
+    id: d.id,
+    eventId: d.event_id,
+    eventType: d.event_type,
+    status: d.status,
+    attempts: d.attempts,
+    nextAttemptAt: d.status === "pending" ? iso(d.next_attempt_at) : null,
+    lastError: d.last_error,
+    createdAt: iso(d.created_at),
+    log: d.log.map((a) => ({
+      attempt: a.attempt,
+      at: iso(a.started_at),
+      durationMs: a.duration_ms,
+      ok: a.ok,
+      statusCode: a.status_code,
+      error: a.error,
+    })),
+  };
+}
+
+async function mustFindEndpoint(c: { var: Env["Variables"] }, id: string) {
+  const e = await q.findEndpoint(c.var.deps.sql, id);
+  if (!e) throw new NotFound(`no webhook ${id}`);
+  return e;
+}
+
+/**
+ * Webhook endpoints (admin only): register per property with the event types wanted (the
+ * secret is in the 201 answer only), list, read, delete, enable again after it was disabled,
+ * and read its deliveries with every attempt.
+ */
+export function webhookRoutes(): Hono<Env> {
+  const admin = requireRole("admin");
+  return new Hono<Env>()
+    .post(
+      "/properties/:propertyId/webhooks",
+      admin,
+      validate("param", s.propertyParam),
+      validate("json", s.createWebhook),
+      async (c) => {
+        const { propertyId } = c.req.valid("param");
+        const b = c.req.valid("json");
+        const { sql } = c.var.deps;
+        if (!(await findProperty(sql, propertyId))) throw new NotFound(`no property ${propertyId}`);
+        const row = await q.insertEndpoint(sql, {
+          id: newId("wh_"),
+          property_id: propertyId,
+          url: b.url,
+          events: b.events,
+          secret: newWebhookSecret(),
+          description: b.description ?? null,
+        });
+        c.header("Location", `/v1/webhooks/${row.id}`);
+        return c.json({ ...endpointJson(row), secret: row.secret }, 201);
+      },
+    )
+    .get(
+      "/properties/:propertyId/webhooks",
+      admin,
+      validate("param", s.propertyParam),
+      async (c) => {
+        const { propertyId } = c.req.valid("param");
+        const { sql } = c.var.deps;
+        if (!(await findProperty(sql, propertyId))) throw new NotFound(`no property ${propertyId}`);
+        return c.json({ items: (await q.listEndpoints(sql, propertyId)).map(endpointJson) });
+      },
+    )
+    .get("/webhooks/:webhookId", admin, validate("param", s.webhookParam), async (c) => {
+      return c.json(endpointJson(await mustFindEndpoint(c, c.req.valid("param").webhookId)));
+    })
+    .delete("/webhooks/:webhookId", admin, validate("param", s.webhookParam), async (c) => {
+      const { webhookId } = c.req.valid("param");
+      const deleted = await inTransaction(c.var.deps.sql, (tx) => q.deleteEndpoint(tx, webhookId));
+      if (!deleted) throw new NotFound(`no webhook ${webhookId}`);
+      return c.body(null, 204);
+    })
+    .post("/webhooks/:webhookId/enable", admin, validate("param", s.webhookParam), async (c) => {
+      const { webhookId } = c.req.valid("param");
+      const row = await q.enableEndpoint(c.var.deps.sql, webhookId);
+      if (!row) throw new NotFound(`no webhook ${webhookId}`);
+      return c.json(endpointJson(row));
+    })
+    .get(
+      "/webhooks/:webhookId/deliveries",
+      admin,
+      validate("param", s.webhookParam),
+      validate("query", s.deliveriesQuery),
+      async (c) => {
+        const { webhookId } = c.req.valid("param");
+        await mustFindEndpoint(c, webhookId);
+        const rows = await q.listDeliveries(c.var.deps.sql, webhookId, c.req.valid("query").limit);
+        return c.json({ items: rows.map(deliveryJson) });
+      },
+    );
+}
+
+/** A new endpoint secret: `whsec_` and 32 random bytes in hex (shown once). */
+export function newWebhookSecret(): string {
+  const b = crypto.getRandomValues(new Uint8Array(32));
+  return "whsec_" + Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { eventTypes } from "../../shared/events/catalogue.ts";
+import { catalogueSchemas } from "../catalogue/mod.ts";
+
+/**
+ * Event types an endpoint may subscribe to: every reservation and payment event of the
+ * catalogue (the notifications service consumes exactly these).
+ */
+export const webhookEventTypes = eventTypes.filter((t) =>
+  t.startsWith("reservation.") || t.startsWith("payment.")
+) as [string, ...string[]];
+
+/** `POST /v1/properties/:propertyId/webhooks` */
+export const createWebhook = z.object({
+  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2000),
+  events: z.array(z.enum(webhookEventTypes)).min(1).max(webhookEventTypes.length).refine(
+    (e) => new Set(e).size === e.length,
+    "event types must be unique",
+  ),
+  description: z.string().trim().max(200).optional(),
+}).strict();
+
+export const propertyParam = catalogueSchemas.propertyParam;
+
+export const webhookParam = z.object({
+  webhookId: z.string().regex(/^wh_[a-z0-9]{1,40}$/, "a webhook id (wh_...)"),
+});
+
+/** `GET /v1/webhooks/:webhookId/deliveries?limit=` */
+export const deliveriesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+}).strict();
