@@ -75,7 +75,8 @@ export async function ensureTool(
   } finally {
     await Deno.remove(mod, { recursive: true }).catch(() => {});
   }
-  const bin = spec.pkg.split("/").at(-1)!;
+  // go install names the binary after the last path element, skipping a major version (/v2).
+  const bin = spec.pkg.split("/").filter((p) => !/^v\d+$/.test(p)).at(-1)!;
   if (bin !== tool) await Deno.rename(`${TOOLS_BIN}/${bin}`, local);
   await Deno.writeTextFile(`${TOOLS_BIN}/.${tool}.version`, spec.version);
   return local;
