@@ -9,9 +9,14 @@ import { configureLog, log } from "../shared/log/log.ts";
 import { runRelay } from "../shared/outbox/mod.ts";
 import { runService, type Service } from "./runtime/mod.ts";
 import { runSweeper } from "../shared/booking/mod.ts";
+import { audit } from "./audit/mod.ts";
+import { history } from "./history/mod.ts";
+import { analytics } from "./analytics/mod.ts";
+import { rates } from "./rates/mod.ts";
+import { inventoryPrices } from "./inventory-prices/mod.ts";
 
 /** Every consuming service this process runs (payments, reservations, ... add them here). */
-const services: Service[] = [];
+const services: Service[] = [audit, history, analytics, rates, inventoryPrices];
 
 let config;
 try {

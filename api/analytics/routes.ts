@@ -1,0 +1,47 @@
+import { Hono } from "hono";
+import type { Env } from "../http/env.ts";
+import { validate } from "../http/validate.ts";
+import { requireRole } from "../gateway/auth.ts";
+import { catalogueSchemas } from "../catalogue/mod.ts";
+import { NotFound } from "../../shared/errors/errors.ts";
+import { kpis, propertyCurrency } from "./queries.ts";
+
+const kpiQuery = catalogueSchemas.dateRange({}, 366).strict();
+const num = (s: string | null) => (s === null ? null : Number(s));
+
+/** `GET /properties/:propertyId/kpis?from=&to=` (admin): KPIs per day, from the projection. */
+export function analyticsRoutes(): Hono<Env> {
+  return new Hono<Env>().get(
+    "/properties/:propertyId/kpis",
+    requireRole("admin"),
+    validate("param", catalogueSchemas.propertyParam),
+    validate("query", kpiQuery),
+    async (c) => {
+      const { propertyId } = c.req.valid("param");
+      const { from, to } = c.req.valid("query");
+      const { sql } = c.var.deps;
+      const currency = await propertyCurrency(sql, propertyId);
+      if (!currency) throw new NotFound(`no property ${propertyId}`);
+      const rows = await kpis(sql, propertyId, from, to);
+      return c.json({
+        propertyId,
+        currency,
+        from,
+        to,
+        days: rows.map((r) => ({
+          date: r.date,
+          bookings: r.bookings,
+          cancellations: r.cancellations,
+          unitsSold: Number(r.sold),
+          unitsAvailable: Number(r.available),
+          revenue: Number(r.revenue),
+          occupancyPercent: num(r.occupancy),
+          adr: num(r.adr),
+          revpar: num(r.revpar),
+          paymentSuccessRatePercent: num(r.payment_success),
+          averageLeadTimeDays: num(r.lead_time),
+        })),
+      });
+    },
+  );
+}

@@ -1,0 +1,33 @@
+/** Reads the audit service's log (audit.audit_log). */
+import type { Sql } from "../../shared/db/db.ts";
+
+export interface AuditRow {
+  id: string;
+  chain: string;
+  position: number;
+  event_id: string;
+  event_type: string;
+  property_id: string;
+  reservation_id: string | null;
+  occurred_at: Date;
+  event: string;
+  event_hash: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Audit entries, oldest first, filtered by reservation and/or property. */
+export async function auditEntries(
+  sql: Sql,
+  f: { reservationId?: string; propertyId?: string; limit: number },
+): Promise<AuditRow[]> {
+  return await sql<AuditRow[]>`
+    select id::text, chain, position, event_id, event_type, property_id, reservation_id,
+      occurred_at, event, event_hash, prev_hash, hash
+    from audit.audit_log
+    where true
+      ${f.reservationId ? sql`and reservation_id = ${f.reservationId}` : sql``}
+      ${f.propertyId ? sql`and property_id = ${f.propertyId}` : sql``}
+    order by id
+    limit ${f.limit}`;
+}

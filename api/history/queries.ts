@@ -1,0 +1,41 @@
+/** Reads the history service's projection (history.user_reservations). */
+import type { Sql } from "../../shared/db/db.ts";
+
+export interface HistoryRow {
+  reservation_id: string;
+  property_id: string;
+  confirmation_number: string;
+  status: string;
+  items: unknown;
+  date_from: string;
+  date_to: string;
+  total: string;
+  currency: string;
+  booked_at: Date;
+  updated_at: Date;
+}
+
+/**
+ * A user's reservations, newest booking first. With `apiKeyId`, only those that key made: the
+ * engine's reservations table records the key, the events do not.
+ */
+export async function userReservations(
+  sql: Sql,
+  userId: string,
+  opts: { limit: number; status?: string; apiKeyId?: string },
+): Promise<HistoryRow[]> {
+  return await sql<HistoryRow[]>`
+    select h.reservation_id, h.property_id, h.confirmation_number, h.status, h.items,
+      h.date_from, h.date_to, h.total::text as total, h.currency, h.booked_at, h.updated_at
+    from history.user_reservations h
+    where h.user_id = ${userId}
+      ${opts.status ? sql`and h.status = ${opts.status}` : sql``}
+      ${
+    opts.apiKeyId
+      ? sql`and exists (select 1 from reservations r
+          where r.id = h.reservation_id and r.api_key_id = ${opts.apiKeyId})`
+      : sql``
+  }
+    order by h.booked_at desc, h.reservation_id
+    limit ${opts.limit}`;
+}

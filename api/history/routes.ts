@@ -1,0 +1,57 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Env } from "../http/env.ts";
+import { validate } from "../http/validate.ts";
+import { userReservations } from "./queries.ts";
+
+const userParam = z.object({ userId: z.string().min(1).max(64) });
+const historyQuery = z.object({
+  status: z.enum([
+    "pending",
+    "confirmed",
+    "checked_in",
+    "checked_out",
+    "cancelled",
+    "expired",
+    "failed",
+  ]).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+}).strict();
+
+/**
+ * `GET /users/:userId/reservations`: the booking history projection. Admin keys see every
+ * reservation of the user; client keys only those they made.
+ */
+export function historyRoutes(): Hono<Env> {
+  return new Hono<Env>().get(
+    "/:userId/reservations",
+    validate("param", userParam),
+    validate("query", historyQuery),
+    async (c) => {
+      const { userId } = c.req.valid("param");
+      const { status, limit } = c.req.valid("query");
+      const p = c.var.principal;
+      const rows = await userReservations(c.var.deps.sql, userId, {
+        limit,
+        status,
+        apiKeyId: p.role === "admin" ? undefined : p.keyId,
+      });
+      return c.json({
+        userId,
+        items: rows.map((r) => ({
+          id: r.reservation_id,
+          propertyId: r.property_id,
+          confirmationNumber: r.confirmation_number,
+          status: r.status,
+          from: r.date_from,
+          to: r.date_to,
+          total: Number(r.total),
+          currency: r.currency.trim(),
+          items: r.items,
+          bookedAt: new Date(r.booked_at).toISOString(),
+          updatedAt: new Date(r.updated_at).toISOString(),
+        })),
+      });
+    },
+  );
+}
