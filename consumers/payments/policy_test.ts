@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import {
+  cancellationSteps,
+  captureRule,
+  modificationSteps,
+  type PaymentMoney,
+  refundFor,
+  releaseSteps,
+  statusAfter,
+} from "./policy.ts";
+
+const policy = { freeCancelHours: 48, lateRefundPercent: 30 };
+const start = new Date("2030-06-01T13:00:00Z");
+const hoursBefore = (h: number) => new Date(start.getTime() - h * 3_600_000);
+const pay = (over: Partial<PaymentMoney>): PaymentMoney => ({
+  status: "authorized",
+  amount: 10_001,
+  captured: 0,
+  refunded: 0,
+  ...over,
+});
+
+Deno.test("capture rule: any room waits for check-out; seats and units at confirmation", () => {
+  assert.equal(captureRule(["room", "seat"]), "check_out");
+  assert.equal(captureRule(["seat"]), "confirmation");
+  assert.equal(captureRule(["unit", "seat"]), "confirmation");
+});
+
+Deno.test("refund: full until the free window closes, then the late share rounded down", () => {
+  assert.equal(refundFor(10_001, start, hoursBefore(49), policy), 10_001);
+  assert.equal(refundFor(10_001, start, hoursBefore(48), policy), 10_001);
+  assert.equal(refundFor(10_001, start, hoursBefore(47.9), policy), 3000);
+  assert.equal(refundFor(10_001, start, hoursBefore(-5), policy), 3000);
+  assert.equal(refundFor(10_001, start, hoursBefore(1), { ...policy, lateRefundPercent: 0 }), 0);
+});
+
+Deno.test("cancellation: captured money is refunded, never more than is left", () => {
+  assert.deepEqual(cancellationSteps(pay({ status: "captured", captured: 10_001 }), 3000), [
+    { op: "refund", amount: 3000 },
+  ]);
+  assert.deepEqual(
+    cancellationSteps(pay({ status: "refunded", captured: 10_001, refunded: 9000 }), 3000),
+    [{ op: "refund", amount: 1001 }],
+  );
+  assert.deepEqual(cancellationSteps(pay({ status: "captured", captured: 10_001 }), 0), []);
+});
+
+Deno.test("cancellation: an authorization keeps the fee and voids the rest", () => {
+  assert.deepEqual(cancellationSteps(pay({}), 3000), [
+    { op: "capture", amount: 7001 },
+    { op: "void", amount: 3000 },
+  ]);
+  assert.deepEqual(cancellationSteps(pay({}), 10_001), [{ op: "void", amount: 10_001 }]);
+  assert.deepEqual(cancellationSteps(pay({}), 0), [{ op: "capture", amount: 10_001 }]);
+  assert.deepEqual(cancellationSteps(pay({ status: "failed" }), 0), []);
+});
+
+Deno.test("release: a booking that does not stand gives everything back", () => {
+  assert.deepEqual(releaseSteps(pay({})), [{ op: "void", amount: 10_001 }]);
+  assert.deepEqual(releaseSteps(pay({ status: "captured", captured: 10_001 })), [
+    { op: "refund", amount: 10_001 },
+  ]);
+  assert.deepEqual(releaseSteps(pay({ status: "voided" })), []);
+});
+
+Deno.test("modification: an authorization follows; captured money is topped up or refunded", () => {
+  assert.deepEqual(modificationSteps(pay({}), 20_000), []);
+  const captured = pay({ status: "captured", captured: 10_001 });
+  assert.deepEqual(modificationSteps(captured, 12_001), [{ op: "capture", amount: 2000 }]);
+  assert.deepEqual(modificationSteps(captured, 9_001), [{ op: "refund", amount: 1000 }]);
+  assert.deepEqual(modificationSteps(captured, 10_001), []);
+});
+
+Deno.test("status from the totals", () => {
+  assert.equal(statusAfter({ captured: 0, refunded: 0, voided: 0 }), "authorized");
+  assert.equal(statusAfter({ captured: 0, refunded: 0, voided: 5 }), "voided");
+  assert.equal(statusAfter({ captured: 5, refunded: 0, voided: 5 }), "captured");
+  assert.equal(statusAfter({ captured: 5, refunded: 1, voided: 0 }), "refunded");
+});
