@@ -1,7 +1,7 @@
 /**
  * The dispatcher sends what the handler queued: it claims due deliveries (`for update skip
  * locked` and a lease, so several workers share the queue), sends each outside any transaction
- * behind a per-target circuit breaker and a timeout, then in one transaction logs the attempt,
+ * through a per-target circuit breaker with a timeout, then in one transaction logs the attempt,
  * decides (sent, retry later, failed; an endpoint answering 410 too often is disabled) and, once
  * a delivery is settled, appends `notification.sent` or `notification.failed` to the outbox.
  */
@@ -10,7 +10,8 @@ import { inTransaction } from "../../shared/db/db.ts";
 import { makeEvent } from "../../shared/events/envelope.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { log, withLogContext } from "../../shared/log/log.ts";
-import { Breakers } from "./breaker.ts";
+import { CircuitOpenError } from "../payments/mod.ts";
+import { Breakers, type BreakerTuning, UnhealthyAnswer } from "./breakers.ts";
 import type { EmailMessage } from "./email.ts";
 import type { Mailer } from "./mailer.ts";
 import { decide, defaultRetryPolicy, type RetryPolicy, type SendResult } from "./policy.ts";
@@ -26,12 +27,14 @@ export interface DispatcherOptions {
   pollMs?: number;
   /** Deliveries claimed and sent at once (default 16). */
   batch?: number;
-  /** Timeout of one webhook request (default 5 s); SMTP timeouts are the mailer's. */
+  /** Timeout of one webhook request (default 5 s). */
   webhookTimeoutMs?: number;
+  /** Timeout of sending one e-mail, all SMTP phases together (default 30 s). */
+  emailTimeoutMs?: number;
   /** How long a claim holds before another worker may take the delivery (default 60 s). */
   leaseMs?: number;
   /** Consecutive failures that open a breaker (default 5) and how long it stays open (30 s). */
-  breaker?: { failureThreshold: number; openMs: number };
+  breaker?: BreakerTuning;
   now?: () => Date;
   fetch?: typeof fetch;
 }
@@ -47,13 +50,14 @@ export class Dispatcher {
       pollMs: 500,
       batch: 16,
       webhookTimeoutMs: 5000,
+      emailTimeoutMs: 30_000,
       leaseMs: 60_000,
       breaker: { failureThreshold: 5, openMs: 30_000 },
       now: () => new Date(),
       ...opts,
     };
     const now = this.#o.now;
-    this.#breakers = new Breakers({ ...this.#o.breaker, now: () => now().getTime() });
+    this.#breakers = new Breakers(this.#o.breaker, () => now().getTime());
   }
 
   /** Claims and sends one batch of due deliveries; returns how many were claimed. */
@@ -89,16 +93,27 @@ export class Dispatcher {
       await q.cancelDelivery(sql, d.id, `endpoint ${d.endpoint_status ?? "missing"}`);
       return;
     }
-    const breaker = this.#breakers.for(d.channel === "email" ? "smtp" : `webhook:${d.endpoint_id}`);
-    if (!breaker.tryPass()) {
-      await q.postpone(sql, d.id, new Date(breaker.retryAt));
-      return;
-    }
+    const breaker = d.channel === "email"
+      ? this.#breakers.for("smtp", this.#o.emailTimeoutMs)
+      : this.#breakers.for(`webhook:${d.endpoint_id}`, this.#o.webhookTimeoutMs);
     const attempt = d.attempts + 1;
     const startedAt = now();
-    const result = await this.#send(d, attempt, startedAt);
-    if (result.unhealthy) breaker.failure();
-    else breaker.success();
+    let result: SendResult;
+    try {
+      result = await breaker.call(async (signal) => {
+        const r = await this.#send(d, attempt, startedAt, signal);
+        if (r.unhealthy) throw new UnhealthyAnswer(r);
+        return r;
+      });
+    } catch (err) {
+      if (err instanceof CircuitOpenError) {
+        await q.postpone(sql, d.id, new Date(err.retryAt));
+        return;
+      }
+      result = err instanceof UnhealthyAnswer
+        ? err.result
+        : { ok: false, error: (err as Error)?.message ?? String(err), unhealthy: true };
+    }
     const durationMs = now().getTime() - startedAt.getTime();
     await inTransaction(sql, async (tx) => {
       await q.logAttempt(tx, { deliveryId: d.id, attempt, startedAt, durationMs, ...result });
@@ -152,7 +167,7 @@ export class Dispatcher {
     });
   }
 
-  #send(d: q.DueDelivery, attempt: number, at: Date): Promise<SendResult> {
+  #send(d: q.DueDelivery, attempt: number, at: Date, signal: AbortSignal): Promise<SendResult> {
     if (d.channel === "email") return this.#o.mailer.send(JSON.parse(d.body) as EmailMessage);
     return postWebhook({
       url: d.endpoint_url!,
@@ -162,7 +177,7 @@ export class Dispatcher {
       eventId: d.event_id,
       eventType: d.event_type,
       attempt,
-    }, { now: at, timeoutMs: this.#o.webhookTimeoutMs, fetch: this.#o.fetch });
+    }, { now: at, signal, fetch: this.#o.fetch });
   }
 }
 

@@ -21,7 +21,7 @@ export { Dispatcher, type DispatcherOptions } from "./dispatcher.ts";
 export { type Mailer, smtpMailer } from "./mailer.ts";
 export { emailedEvents, type EmailMessage, renderEmail } from "./email.ts";
 export { decide, defaultRetryPolicy, type RetryPolicy, type SendResult } from "./policy.ts";
-export { Breakers, CircuitBreaker } from "./breaker.ts";
+export { Breakers, type BreakerTuning } from "./breakers.ts";
 export {
   DEFAULT_TOLERANCE_SECONDS,
   SIGNATURE_HEADER,

@@ -23,11 +23,11 @@ export const WebhookHeaders = {
 
 /**
  * POSTs the body with `Berth-Signature` computed at `now`. 2xx is success; redirects are not
- * followed (a 3xx is a failure); the call is aborted after `timeoutMs`. Never throws.
+ * followed (a 3xx is a failure); `signal` aborts the call (the breaker's timeout). Never throws.
  */
 export async function postWebhook(
   req: WebhookRequest,
-  opts: { now: Date; timeoutMs: number; fetch?: typeof fetch },
+  opts: { now: Date; signal?: AbortSignal; fetch?: typeof fetch },
 ): Promise<SendResult> {
   const headers = {
     "content-type": "application/json",
@@ -44,7 +44,7 @@ export async function postWebhook(
       headers,
       body: req.body,
       redirect: "manual",
-      signal: AbortSignal.timeout(opts.timeoutMs),
+      signal: opts.signal,
     });
     await res.body?.cancel().catch(() => {});
     if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status };
@@ -55,12 +55,9 @@ export async function postWebhook(
       unhealthy: res.status >= 500 || res.status === 429,
     };
   } catch (err) {
-    const timedOut = (err as Error)?.name === "TimeoutError";
     return {
       ok: false,
-      error: timedOut
-        ? `no answer within ${opts.timeoutMs} ms`
-        : `${(err as Error)?.message ?? err}`,
+      error: `no answer: ${(err as Error)?.message ?? err}`.slice(0, 500),
       unhealthy: true,
     };
   }
