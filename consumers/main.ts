@@ -14,6 +14,13 @@ import { history } from "./history/mod.ts";
 import { analytics } from "./analytics/mod.ts";
 import { rates } from "./rates/mod.ts";
 import { inventoryPrices } from "./inventory-prices/mod.ts";
+import {
+  GuardedProvider,
+  PaymentSimulator,
+  paymentsService,
+  runSettlement,
+} from "./payments/mod.ts";
+import { reservationsService } from "./reservations/mod.ts";
 
 /** Every consuming service this process runs (payments, reservations, ... add them here). */
 const services: Service[] = [audit, history, analytics, rates, inventoryPrices];
@@ -26,6 +33,11 @@ try {
   Deno.exit(2);
 }
 configureLog({ level: config.LOG_LEVEL, service: "workers" });
+// The payment saga: the simulator behind a timeout and a circuit breaker (docs/payments.md).
+const provider = new GuardedProvider(new PaymentSimulator(), {
+  timeoutMs: config.BERTH_PAYMENT_TIMEOUT_MS,
+});
+services.push(paymentsService({ provider }), reservationsService());
 
 const sql = connectDb(config.DATABASE_URL, { max: config.BERTH_PG_POOL, appName: "berth-workers" });
 const nc = await connectNats(config.NATS_URL, "berth-workers");
@@ -39,6 +51,7 @@ await Promise.all([
   runRelay({ sql, nc, signal: stop.signal }),
   ...services.map((service) => runService({ sql, nc, service, signal: stop.signal })),
   runSweeper({ sql, signal: stop.signal, intervalMs: config.BERTH_SWEEP_INTERVAL_MS }),
+  runSettlement({ sql, signal: stop.signal }),
 ]);
 await nc.drain().catch(() => {});
 await sql.end({ timeout: 5 });
