@@ -4,6 +4,8 @@ import { test } from "./run_tests.ts";
 import { localPostgres, prepare, startInfra } from "./platform.ts";
 import { status } from "./status.ts";
 import { dlq } from "./dlq.ts";
+import { auditCommand } from "./audit.ts";
+import { projectionsCommand } from "./projections.ts";
 import { NATS_PORT } from "./infra/paths.ts";
 import { ensureTool, type Tool } from "./infra/tools.ts";
 
@@ -17,6 +19,9 @@ usage: ./berth <command>
   status              streams, consumer lag, dead letters and the outbox backlog
   dlq ls | show <id> | replay <id>|--all
                       list, inspect and replay dead letters (replay: back to the original subject)
+  audit verify        check the hash-chained audit log; reports the first broken link
+  projections rebuild analytics|history|audit
+                      rebuild a projection from the streams, then swap it in
   migrate             apply database migrations
   tool <name> [args]  run a pinned tool (nats, k6, nats-server), installing it if needed
   bench [scenario]    start berth as in production, run the k6 scenarios and the pgbench ceiling,
@@ -53,6 +58,10 @@ async function main(args: string[]): Promise<number> {
       return await status(envUrls());
     case "dlq":
       return await dlq(rest, envUrls());
+    case "audit":
+      return await auditCommand(rest, envUrls());
+    case "projections":
+      return await projectionsCommand(rest, envUrls());
     case "migrate": {
       const infra = await startInfra();
       try {
