@@ -16,7 +16,7 @@ export interface AuditRow {
   hash: string;
 }
 
-/** Audit entries, oldest first, filtered by reservation and/or property. */
+/** Audit entries in the order the events occurred, filtered by reservation and/or property. */
 export async function auditEntries(
   sql: Sql,
   f: { reservationId?: string; propertyId?: string; limit: number },
@@ -28,6 +28,6 @@ export async function auditEntries(
     where true
       ${f.reservationId ? sql`and reservation_id = ${f.reservationId}` : sql``}
       ${f.propertyId ? sql`and property_id = ${f.propertyId}` : sql``}
-    order by id
+    order by occurred_at, id
     limit ${f.limit}`;
 }

@@ -46,22 +46,25 @@ async function check(row: Row, prev: { position: number; hash: string } | undefi
 }
 
 /**
- * Walks the live audit log in the order it was written and checks every link: the event
+ * Walks the live audit log chain by chain, in position order, and checks every link: the event
  * against its hash, the entry against its hash, each entry against its predecessor in its
  * chain. Stops at the first broken link.
  */
 export async function verifyAuditLog(sql: Sql, batch = 1000): Promise<VerifyReport> {
-  const last = new Map<string, { position: number; hash: string }>();
+  let prev: { chain: string; position: number; hash: string } | undefined;
   let entries = 0;
-  let after = "0";
+  let chains = 0;
+  let after = { chain: "", position: 0 };
   while (true) {
     const rows = await sql<Row[]>`
       select id::text, chain, position, event_id, event, event_hash, prev_hash, hash
-      from audit.audit_log where id > ${after}::bigint order by id limit ${batch}`;
+      from audit.audit_log where (chain, position) > (${after.chain}, ${after.position})
+      order by chain, position limit ${batch}`;
     if (rows.length === 0) break;
     for (const row of rows) {
       entries++;
-      const reason = await check(row, last.get(row.chain));
+      if (prev?.chain !== row.chain) chains++;
+      const reason = await check(row, prev?.chain === row.chain ? prev : undefined);
       if (reason) {
         const broken = {
           id: Number(row.id),
@@ -70,11 +73,12 @@ export async function verifyAuditLog(sql: Sql, batch = 1000): Promise<VerifyRepo
           eventId: row.event_id,
           reason,
         };
-        return { entries, chains: last.size, broken };
+        return { entries, chains, broken };
       }
-      last.set(row.chain, { position: row.position, hash: row.hash });
+      prev = row;
     }
-    after = rows[rows.length - 1].id;
+    const last = rows[rows.length - 1];
+    after = { chain: last.chain, position: last.position };
   }
-  return { entries, chains: last.size, broken: null };
+  return { entries, chains, broken: null };
 }
