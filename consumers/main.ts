@@ -21,9 +21,17 @@ import {
   runSettlement,
 } from "./payments/mod.ts";
 import { reservationsService } from "./reservations/mod.ts";
+import { notificationsService, runNotificationDispatcher } from "./notifications/mod.ts";
 
 /** Every consuming service this process runs (payments, reservations, ... add them here). */
-const services: Service[] = [audit, history, analytics, rates, inventoryPrices];
+const services: Service[] = [
+  audit,
+  history,
+  analytics,
+  rates,
+  inventoryPrices,
+  notificationsService,
+];
 
 let config;
 try {
@@ -52,6 +60,7 @@ await Promise.all([
   ...services.map((service) => runService({ sql, nc, service, signal: stop.signal })),
   runSweeper({ sql, signal: stop.signal, intervalMs: config.BERTH_SWEEP_INTERVAL_MS }),
   runSettlement({ sql, signal: stop.signal }),
+  runNotificationDispatcher({ sql, config, signal: stop.signal }),
 ]);
 await nc.drain().catch(() => {});
 await sql.end({ timeout: 5 });
