@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { eventually, integration } from "../../shared/testing/mod.ts";
+import { booking, testApp } from "../../api/http/test_app.ts";
+import { pipeline } from "../analytics/testdata/pipeline.ts";
+import { inventoryPrices } from "../inventory-prices/mod.ts";
+import { dynamicPrice, multiplierBps } from "./pricing.ts";
+import { rates } from "./mod.ts";
+
+Deno.test("pricing: the highest tier reached applies, rounded, within floor and ceiling", () => {
+  const tiers = [{ occupancyBps: 5_000, multiplierBps: 12_500 }, {
+    occupancyBps: 8_000,
+    multiplierBps: 15_000,
+  }];
+  assert.equal(multiplierBps(tiers, 4, 10), 10_000);
+  assert.equal(multiplierBps(tiers, 5, 10), 12_500);
+  assert.equal(multiplierBps(tiers, 9, 10), 15_000);
+  const rules = { tiers, floor: 5_000, ceiling: 14_000 };
+  assert.equal(dynamicPrice(9_999, 5, 10, rules), 12_499); // 12498.75 rounds up
+  assert.equal(dynamicPrice(10_000, 9, 10, rules), 14_000); // capped
+  assert.equal(dynamicPrice(3_000, 0, 10, rules), 5_000); // floored
+  assert.equal(dynamicPrice(3_000, 10, 10, null), 3_000);
+});
+
+integration("dynamic rates: the price rises after occupancy crosses its threshold", async () => {
+  const p = await pipeline([rates, inventoryPrices]);
+  const { call } = testApp(p.sql);
+  try {
+    const prop = await call("POST", "/v1/properties", {
+      name: "Dune Inn",
+      timezone: "UTC",
+      currency: "EUR",
+    });
+    const pid = prop.body.id;
+    const room = await call("POST", `/v1/properties/${pid}/resources`, {
+      name: "Room",
+      kind: "room",
+    });
+    const rid = room.body.id;
+    const rules = await call("PUT", `/v1/properties/${pid}/resources/${rid}/rate-rules`, {
+      tiers: [{ occupancy: 0.5, multiplier: 1.5 }],
+      floor: 5000,
+      ceiling: 14000,
+    });
+    assert.equal(rules.status, 200, JSON.stringify(rules.body));
+    const bad = await call("PUT", `/v1/properties/${pid}/resources/${rid}/rate-rules`, {
+      tiers: [],
+      floor: 10,
+      ceiling: 5,
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, "validation_failed");
+    await call("PUT", `/v1/properties/${pid}/resources/${rid}/inventory`, {
+      from: "2030-07-01",
+      to: "2030-07-03",
+      total: 4,
+      price: 10000,
+    });
+    const priceOn = async (date: string) => {
+      const a = await call(
+        "GET",
+        `/v1/availability?propertyId=${pid}&resourceId=${rid}&from=2030-07-01&to=2030-07-03`,
+      );
+      return a.body.resources[0].dates.find((d: { date: string }) => d.date === date).price;
+    };
+    let n = 0;
+    const book = async () => {
+      const r = await call(
+        "POST",
+        "/v1/reservations",
+        booking(pid, [{ resourceId: rid, from: "2030-07-01", to: "2030-07-02" }]),
+        { "idempotency-key": `r${++n}` },
+      );
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return r.body;
+    };
+    const first = await book(); // 1 of 4: 25 %
+    assert.equal(first.total, 10000);
+    await eventually(
+      async () => {
+        const [row] = await p.sql`select taken from rates.occupancy
+        where resource_id = ${rid} and date = '2030-07-01'`;
+        return row?.taken === 1;
+      },
+      20_000,
+      "rates saw the first booking",
+    );
+    assert.equal(await priceOn("2030-07-01"), 10000);
+    await book(); // 2 of 4: 50 %, the threshold
+    await eventually(async () => (await priceOn("2030-07-01")) === 14000, 20_000, "price rise");
+    assert.equal(await priceOn("2030-07-02"), 10000);
+    const third = await book();
+    assert.equal(third.total, 14000);
+
+    const hist = await call(
+      "GET",
+      `/v1/properties/${pid}/resources/${rid}/rates?from=2030-07-01&to=2030-07-03`,
+    );
+    assert.equal(hist.status, 200);
+    assert.deepEqual(
+      hist.body.changes.map((c: { date: string; price: number; previousPrice: number }) => [
+        c.date,
+        c.previousPrice,
+        c.price,
+      ]),
+      [["2030-07-01", 10000, 14000]],
+    );
+    assert.equal(hist.body.changes[0].occupancy, 0.5);
+    const applied = await eventually(
+      async () => {
+        const r = await call("GET", `/v1/rates/applied?reservationId=${third.id}`);
+        return r.body.rates?.length === 1 && r;
+      },
+      20_000,
+      "rate.applied",
+    );
+    assert.equal(applied.body.rates[0].price, 14000);
+
+    // Cancelling two of three brings occupancy to 25 %: the base price is back.
+    await call("POST", `/v1/reservations/${third.id}/cancel`);
+    await call("POST", `/v1/reservations/${first.id}/cancel`);
+    await eventually(async () => (await priceOn("2030-07-01")) === 10000, 20_000, "price back");
+  } finally {
+    await p.close();
+  }
+});
