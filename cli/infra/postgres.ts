@@ -3,9 +3,18 @@ import { mustRun, onPath, run } from "./exec.ts";
 
 const isRoot = Deno.uid() === 0;
 
+/** runuser lives in /usr/sbin, which a root PATH may lack. */
+const RUNUSER = ["/usr/sbin/runuser", "/sbin/runuser"].find((p) => {
+  try {
+    return Deno.statSync(p).isFile;
+  } catch {
+    return false;
+  }
+}) ?? "runuser";
+
 /** Postgres refuses to run as root; as root, berth runs its cluster as the `postgres` user. */
 function asPostgres(cmd: string, args: string[]): [string, string[]] {
-  return isRoot ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] : [cmd, args];
+  return isRoot ? [RUNUSER, ["-u", "postgres", "--", cmd, ...args]] : [cmd, args];
 }
 
 async function findBinDir(): Promise<string | null> {
@@ -51,7 +60,7 @@ export async function postgresBinDir(say: (m: string) => void = console.error): 
 /** Is `path` reachable by the postgres user? A checkout under /root is not. */
 async function postgresCanReach(path: string): Promise<boolean> {
   if (!isRoot) return true;
-  return (await run("runuser", ["-u", "postgres", "--", "test", "-x", path])).code === 0;
+  return (await run(RUNUSER, ["-u", "postgres", "--", "test", "-x", path])).code === 0;
 }
 
 /** A private Postgres cluster for berth, on its own port and data folder. */
