@@ -20,7 +20,7 @@ export interface RetryPolicy {
   goneThreshold: number;
 }
 
-/** Production defaults: six tries over about eight hours, disable after three 410s. */
+/** Production defaults: seven attempts over about 8.6 hours, disable after three 410s in a row. */
 export const defaultRetryPolicy: RetryPolicy = {
   delaysMs: [10_000, 60_000, 5 * 60_000, 30 * 60_000, 2 * 3600_000, 6 * 3600_000],
   goneThreshold: 3,
