@@ -13,6 +13,10 @@ import { keyRoutes } from "./keys/mod.ts";
 import { catalogueRoutes } from "./catalogue/mod.ts";
 import { reservationRoutes } from "./reservations/mod.ts";
 import { webhookRoutes } from "./webhooks/mod.ts";
+import { auditRoutes } from "./audit/mod.ts";
+import { historyRoutes } from "./history/mod.ts";
+import { analyticsRoutes } from "./analytics/mod.ts";
+import { rateRoutes } from "./rates/mod.ts";
 import type { Principal } from "./keys/keys.ts";
 import { DomainError } from "../shared/errors/errors.ts";
 import { Gauge } from "../shared/metrics/metrics.ts";
@@ -33,6 +37,10 @@ export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Princ
     .use(rateLimit(config.BERTH_RATE_LIMIT_PER_SECOND))
     .route("/api-keys", keyRoutes())
     .route("/reservations", reservationRoutes())
+    .route("/audit", auditRoutes())
+    .route("/users", historyRoutes())
+    .route("/", analyticsRoutes())
+    .route("/", rateRoutes())
     .route("/", catalogueRoutes())
     .route("/", webhookRoutes());
 
