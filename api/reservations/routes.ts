@@ -85,9 +85,15 @@ export function reservationRoutes(): Hono<Env> {
       const body = c.req.valid("json");
       const hash = await requestHash(body);
       const now = clock();
-      const earlier = await storedAnswer(sql, apiKeyId, key, now);
-      if (earlier) return replay(c, earlier, hash);
-      const prepared = await prepareBooking(sql, body, config.BERTH_MAX_QUANTITY);
+      // A stored answer wins over anything the availability check would say now.
+      const [earlier, preparing] = await Promise.allSettled([
+        storedAnswer(sql, apiKeyId, key, now),
+        prepareBooking(sql, body, config.BERTH_MAX_QUANTITY),
+      ]);
+      if (earlier.status === "rejected") throw earlier.reason;
+      if (earlier.value) return replay(c, earlier.value, hash);
+      if (preparing.status === "rejected") throw preparing.reason;
+      const prepared = preparing.value;
       const result = await inTransaction(sql, async (tx) => {
         const expiresAt = new Date(now.getTime() + config.BERTH_IDEMPOTENCY_TTL_HOURS * 3_600_000);
         if (!(await claimKey(tx, { apiKeyId, key, requestHash: hash, now, expiresAt }))) {

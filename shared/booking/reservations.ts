@@ -107,13 +107,14 @@ export async function prepareBooking(
   maxQuantity: number,
 ): Promise<PreparedBooking> {
   const { items, currency } = await resolve(sql, input.propertyId, input.items, maxQuantity);
-  const short = await q.shortages(sql, needsOf(items));
+  const seatItems = items.filter((it) => it.seats);
+  const [short, ...taken] = await Promise.all([
+    q.shortages(sql, needsOf(items)),
+    ...seatItems.map((it) => q.takenSeats(sql, it.resourceId, datesIn(it.from, it.to), it.seats!)),
+  ]);
   if (short.length) throw new SoldOut(shortageMessage(short));
-  for (const it of items) {
-    if (!it.seats) continue;
-    const taken = await q.takenSeats(sql, it.resourceId, datesIn(it.from, it.to), it.seats);
-    if (taken.length) throw new SoldOut(`seat ${taken[0].seat} on ${taken[0].date} is taken`);
-  }
+  const seat = taken.find((t) => t.length)?.[0];
+  if (seat) throw new SoldOut(`seat ${seat.seat} on ${seat.date} is taken`);
   return { input, items, currency };
 }
 
@@ -137,8 +138,8 @@ function itemRows(items: Item[], amounts: number[]) {
   }));
 }
 
-/** Takes units (and seats) for `items` under locks already held; returns the amounts. */
-async function takeInventory(tx: Sql, reservationId: string, items: Item[], as: "held" | "sold") {
+/** Adds `items`' units to held or sold under locks already held; SoldOut when short. */
+async function takeUnits(tx: Sql, items: Item[], as: "held" | "sold") {
   const needs = needsOf(items);
   const taken = await q.take(tx, needs, as);
   if (taken.length < needs.length) {
@@ -147,14 +148,25 @@ async function takeInventory(tx: Sql, reservationId: string, items: Item[], as: 
       shortageMessage(needs.filter((n) => !got.has(`${n.resourceId}\u0000${n.date}`))),
     );
   }
-  const seats = seatRows(items);
-  if ((await q.holdSeats(tx, reservationId, seats)) < seats.length) {
-    throw new SoldOut("one of the seats was just taken");
-  }
   const prices = new Map(taken.map((t) => [`${t.resource_id}\u0000${t.date}`, t.price]));
   const rates = taken.map((t) => ({ resourceId: t.resource_id, date: t.date, price: t.price }))
     .sort((a, b) => a.resourceId.localeCompare(b.resourceId) || a.date.localeCompare(b.date));
   return { ...priceItems(items, (r, d) => prices.get(`${r}\u0000${d}`)!), rates };
+}
+
+/** Holds the named seats of `items` for a reservation; SoldOut when one is taken. */
+async function holdItemSeats(tx: Sql, reservationId: string, items: Item[]) {
+  const seats = seatRows(items);
+  if ((await q.holdSeats(tx, reservationId, seats)) < seats.length) {
+    throw new SoldOut("one of the seats was just taken");
+  }
+}
+
+/** Units and seats for `items`, under locks already held; returns the amounts. */
+async function takeInventory(tx: Sql, reservationId: string, items: Item[], as: "held" | "sold") {
+  const priced = await takeUnits(tx, items, as);
+  await holdItemSeats(tx, reservationId, items);
+  return priced;
 }
 
 /**
@@ -168,25 +180,15 @@ export async function placeBooking(
 ): Promise<ReservationView> {
   const id = uuidv7(ctx.now.getTime());
   const needs = needsOf(p.items);
-  const [{ seq }] = await tx<{ seq: number }[]>`select nextval('confirmation_seq')::int as seq`;
-  await q.lockDates(tx, needs);
+  // Statements that do not wait on each other's results are pipelined on the connection.
+  const [[{ seq }]] = await Promise.all([
+    tx<{ seq: number }[]>`select nextval('confirmation_seq')::int as seq`,
+    q.lockDates(tx, needs),
+  ]);
   const confirmation = confirmationNumber(seq, ctx.now);
   const holdExpiresAt = new Date(ctx.now.getTime() + ctx.holdMinutes * 60_000);
   const { input } = p;
-  // The reservation row first: seat holds reference it.
-  await tx`
-    with r as (
-      insert into reservations (id, property_id, user_id, api_key_id, confirmation_number, status,
-        guest_name, guest_email, total, currency, payment_token, hold_expires_at, created_at, updated_at)
-      values (${id}, ${input.propertyId}, ${input.userId}, ${ctx.apiKeyId}, ${confirmation}, 'pending',
-        ${input.guest.name}, ${input.guest.email}, 0, ${p.currency}, ${input.payment.token},
-        ${holdExpiresAt}, ${ctx.now}, ${ctx.now})
-      returning id)
-    insert into reservation_history (reservation_id, status, reason, at)
-    select id, 'pending', 'hold placed', ${ctx.now} from r`;
-  const { amounts, total, rates } = await takeInventory(tx, id, p.items, "held");
-  await q.insertItems(tx, id, itemRows(p.items, amounts));
-  await tx`update reservations set total = ${total} where id = ${id}`;
+  const { amounts, total, rates } = await takeUnits(tx, p.items, "held");
   const view: ReservationView = {
     id,
     confirmationNumber: confirmation,
@@ -209,19 +211,37 @@ export async function placeBooking(
     createdAt: ctx.now.toISOString(),
     updatedAt: ctx.now.toISOString(),
   };
-  await appendToOutbox(tx, [
-    makeEvent("reservation.created", input.propertyId, {
-      reservationId: id,
-      confirmationNumber: confirmation,
+  const created = makeEvent("reservation.created", input.propertyId, {
+    reservationId: id,
+    confirmationNumber: confirmation,
+    userId: input.userId,
+    guest: input.guest,
+    items: view.items,
+    total,
+    currency: p.currency,
+    holdExpiresAt: view.holdExpiresAt,
+    paymentToken: input.payment.token,
+    rates,
+  }, { correlationId: ctx.correlationId, causationId: ctx.causationId, now: ctx.now });
+  // Pipelined in this order (each call sends its statement at once): the reservation row
+  // first, since items and seat holds reference it.
+  await Promise.all([
+    q.insertReservation(tx, {
+      id,
+      propertyId: input.propertyId,
       userId: input.userId,
+      apiKeyId: ctx.apiKeyId,
+      confirmationNumber: confirmation,
       guest: input.guest,
-      items: view.items,
       total,
       currency: p.currency,
-      holdExpiresAt: view.holdExpiresAt,
       paymentToken: input.payment.token,
-      rates,
-    }, { correlationId: ctx.correlationId, causationId: ctx.causationId, now: ctx.now }),
+      holdExpiresAt,
+      now: ctx.now,
+    }),
+    q.insertItems(tx, id, itemRows(p.items, amounts)),
+    holdItemSeats(tx, id, p.items),
+    appendToOutbox(tx, [created]),
   ]);
   return view;
 }
