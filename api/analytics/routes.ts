@@ -6,7 +6,7 @@ import { catalogueSchemas } from "../catalogue/mod.ts";
 import { NotFound } from "../../shared/errors/errors.ts";
 import { kpis, propertyCurrency } from "./queries.ts";
 
-const kpiQuery = catalogueSchemas.dateRange({}, 366).strict();
+export const kpiQuery = catalogueSchemas.dateRange({}, 366).strict();
 const num = (s: string | null) => (s === null ? null : Number(s));
 
 /** `GET /properties/:propertyId/kpis?from=&to=` (admin): KPIs per day, from the projection. */

@@ -6,7 +6,7 @@ import { requireRole } from "../gateway/auth.ts";
 import { propertyIdPattern } from "../../shared/events/catalogue.ts";
 import { auditEntries } from "./queries.ts";
 
-const auditQuery = z.object({
+export const auditQuery = z.object({
   reservationId: z.uuid().optional(),
   propertyId: z.string().regex(propertyIdPattern).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),

@@ -3,6 +3,11 @@ import { catalogueSchemas as cat } from "../catalogue/mod.ts";
 import { reservationSchemas as res } from "../reservations/mod.ts";
 import { createKeyBody } from "../keys/routes.ts";
 import { VERSION } from "../version.ts";
+import { webhookSchemas as hooks } from "../webhooks/mod.ts";
+import { kpiQuery } from "../analytics/mod.ts";
+import { auditQuery } from "../audit/mod.ts";
+import { historyQuery } from "../history/mod.ts";
+import * as rates from "../rates/schemas.ts";
 
 type Schema = z.ZodType;
 
@@ -166,6 +171,129 @@ export const operations: Operation[] = [
     body: res.changeBody,
     success: 200,
     errors: [404, 409],
+  },
+  {
+    method: "get",
+    path: "/v1/users/{userId}/reservations",
+    summary: "Booking history of a user (a projection of the reservation events)",
+    tag: "reservations",
+    query: historyQuery,
+    success: 200,
+    errors: [400],
+  },
+  {
+    method: "get",
+    path: "/v1/properties/{propertyId}/kpis",
+    summary:
+      "KPIs per day: bookings, cancellations, revenue, occupancy, ADR, RevPAR, payment success, lead time",
+    tag: "analytics",
+    role: "admin",
+    query: kpiQuery,
+    success: 200,
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/audit",
+    summary: "The hash-chained audit log, by reservation or property",
+    tag: "audit",
+    role: "admin",
+    query: auditQuery,
+    success: 200,
+    errors: [400],
+  },
+  {
+    method: "put",
+    path: "/v1/properties/{propertyId}/resources/{resourceId}/rate-rules",
+    summary: "Dynamic pricing: occupancy thresholds to multipliers, floor and ceiling",
+    tag: "rates",
+    role: "admin",
+    body: rates.rateRules,
+    success: 200,
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/properties/{propertyId}/resources/{resourceId}/rate-rules",
+    summary: "The resource's rate rules",
+    tag: "rates",
+    success: 200,
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/v1/properties/{propertyId}/resources/{resourceId}/rates",
+    summary: "Current price per date and the history of rate changes",
+    tag: "rates",
+    query: rates.rateQuery,
+    success: 200,
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/rates/applied",
+    summary: "The rates a reservation was booked at",
+    tag: "rates",
+    role: "admin",
+    query: rates.appliedQuery,
+    success: 200,
+    errors: [400],
+  },
+  {
+    method: "post",
+    path: "/v1/properties/{propertyId}/webhooks",
+    summary: "Register a webhook endpoint (the signing secret is shown once)",
+    tag: "webhooks",
+    role: "admin",
+    body: hooks.createWebhook,
+    success: 201,
+    errors: [400, 404],
+  },
+  {
+    method: "get",
+    path: "/v1/properties/{propertyId}/webhooks",
+    summary: "A property's webhook endpoints",
+    tag: "webhooks",
+    role: "admin",
+    success: 200,
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/v1/webhooks/{webhookId}",
+    summary: "One webhook endpoint",
+    tag: "webhooks",
+    role: "admin",
+    success: 200,
+    errors: [404],
+  },
+  {
+    method: "delete",
+    path: "/v1/webhooks/{webhookId}",
+    summary: "Remove an endpoint; its queued deliveries are cancelled",
+    tag: "webhooks",
+    role: "admin",
+    success: 204,
+    errors: [404],
+  },
+  {
+    method: "post",
+    path: "/v1/webhooks/{webhookId}/enable",
+    summary: "Re-enable an endpoint disabled after repeated 410s",
+    tag: "webhooks",
+    role: "admin",
+    success: 200,
+    errors: [404],
+  },
+  {
+    method: "get",
+    path: "/v1/webhooks/{webhookId}/deliveries",
+    summary: "Deliveries to an endpoint with every attempt",
+    tag: "webhooks",
+    role: "admin",
+    query: hooks.deliveriesQuery,
+    success: 200,
+    errors: [404],
   },
   {
     method: "post",

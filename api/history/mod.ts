@@ -1,2 +1,2 @@
 /** Booking history: `GET /v1/users/:userId/reservations`, read from the history projection. */
-export { historyRoutes } from "./routes.ts";
+export { historyQuery, historyRoutes } from "./routes.ts";

@@ -5,7 +5,7 @@ import { validate } from "../http/validate.ts";
 import { userReservations } from "./queries.ts";
 
 const userParam = z.object({ userId: z.string().min(1).max(64) });
-const historyQuery = z.object({
+export const historyQuery = z.object({
   status: z.enum([
     "pending",
     "confirmed",
