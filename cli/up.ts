@@ -2,6 +2,7 @@ import { localPostgres, prepare, startInfra } from "./platform.ts";
 import { DATA, DENO, LOGS, NATS_PORT, ROOT, RUN } from "./infra/paths.ts";
 import { alive, waitForPort } from "./infra/exec.ts";
 import { ConfigError, loadConfig } from "../shared/config/config.ts";
+import { MAIL_DIR, MAIL_PORT } from "./mailsink.ts";
 
 const STATE = `${RUN}/up.json`;
 
@@ -100,6 +101,12 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
       String(config.BERTH_PORT),
       "api/main.ts",
     ]);
+    if (!given.BERTH_SMTP_URL) {
+      // No mail server given: guest e-mail lands in .data/mail through a local sink.
+      await spawn("mail", ["run", "-A", "cli/mailsink.ts"]);
+      await waitForPort(MAIL_PORT, 30_000);
+      env.BERTH_SMTP_URL = `smtp://127.0.0.1:${MAIL_PORT}`;
+    }
     await spawn("workers", ["run", "-A", "consumers/main.ts"]);
     await waitForPort(config.BERTH_PORT, 60_000, config.BERTH_HOST);
     const url = `http://${config.BERTH_HOST}:${config.BERTH_PORT}`;
@@ -134,7 +141,8 @@ export async function up(opts: { logLevel?: string } = {}): Promise<number> {
   api       ${url}  (docs ${url}/docs, metrics ${url}/metrics)
   postgres  ${platform.databaseUrl}
   nats      ${platform.natsUrl}
-  logs      ${LOGS}/{api,workers,nats-server}.log
+  logs      ${LOGS}/{api,workers,mail,nats-server}.log
+  e-mail    ${Deno.env.get("BERTH_SMTP_URL") ?? `${MAIL_DIR}/*.eml (a local SMTP sink)`}
   stop      Ctrl-C or ./berth down`);
   const done = Promise.withResolvers<void>();
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
