@@ -60,7 +60,16 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
         child.kill("SIGTERM");
       } catch { /* gone */ }
     }
+    // `deno serve --parallel` does not always exit on SIGTERM: SIGKILL after 10 s.
+    const kill = setTimeout(() => {
+      for (const { child } of children) {
+        try {
+          child.kill("SIGKILL");
+        } catch { /* gone */ }
+      }
+    }, 10_000);
     await Promise.allSettled(children.map((c) => c.child.status));
+    clearTimeout(kill);
     await infra.stop();
     await Deno.remove(STATE).catch(() => {});
   };

@@ -18,15 +18,17 @@ export function envNumber(name, fallback) {
 
 /** Request params with the bearer key, JSON content type and optional extra headers/tags. */
 export function params(key, extra = {}) {
-  return {
+  const p = {
     headers: {
       Authorization: `Bearer ${key}`,
       "Content-Type": "application/json",
       ...(extra.headers || {}),
     },
     tags: extra.tags || {},
-    responseCallback: extra.responseCallback,
   };
+  // An explicit undefined/null callback would turn http_req_failed off altogether.
+  if (extra.responseCallback) p.responseCallback = extra.responseCallback;
+  return p;
 }
 
 /** A random id for idempotency keys, user ids and run ids. */
