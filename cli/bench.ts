@@ -94,8 +94,8 @@ export async function bench(args: string[]): Promise<number> {
       say(`bench: pgbench ceiling ${Math.round(report.ceiling.tps)} bookings/s`);
     }
     for (const [i, spec] of specs.entries()) {
-      const lag = await settle(platform.url, platform.adminKey, 120_000, say);
-      if (lag) report.notes.push(`before ${spec.name}: consumer lag still ${lag} after 120 s`);
+      const left = await settle(platform, 180_000, say);
+      if (left) report.notes.push(`before ${spec.name}: event backlog still ${left} after 180 s`);
       say(`bench: [${i + 1}/${specs.length}] ${spec.name}: ${spec.what}`);
       const sampler = new RssSampler(platform.children).start();
       const result = await runK6(

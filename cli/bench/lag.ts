@@ -1,4 +1,8 @@
-/** Consumer lag as /metrics reports it (the same reading as loadtests/lib/lag.js). */
+/** Consumer lag: as /metrics reports it (like loadtests/lib/lag.js), and straight from the source. */
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connectDb } from "../../shared/db/db.ts";
+import { connectNats } from "../../shared/nats/nats.ts";
+import { DLQ_STREAM } from "../../shared/events/catalogue.ts";
 
 /** Metric names that count as lag: consumer pending counts and the unpublished outbox. */
 export const LAG_METRICS =
@@ -27,26 +31,50 @@ export async function readLag(url: string, key: string): Promise<{ lag: number; 
   }
 }
 
+/** Events not yet through: unpublished outbox rows plus undelivered/unacked consumer messages. */
+export async function backlog(p: { databaseUrl: string; natsUrl: string }): Promise<number> {
+  const sql = connectDb(p.databaseUrl, { max: 1, appName: "berth-bench" });
+  let n = 0;
+  try {
+    const [row] = await sql<{ n: number }[]>`
+      select count(*)::int as n from outbox where published_at is null`;
+    n += row.n;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+  const nc = await connectNats(p.natsUrl, "berth-bench");
+  try {
+    const jsm = await jetstreamManager(nc);
+    for await (const s of jsm.streams.list()) {
+      if (s.config.name === DLQ_STREAM) continue;
+      for await (const c of jsm.consumers.list(s.config.name)) {
+        n += c.num_pending + c.num_ack_pending;
+      }
+    }
+  } finally {
+    await nc.close();
+  }
+  return n;
+}
+
 /**
- * Waits until the lag is 0 (or `timeoutMs` passes) so one scenario's backlog does not land in
- * the next one's figures. Returns the lag it stopped at, or null when /metrics shows none.
+ * Waits until the event backlog is 0 (or `timeoutMs` passes) so one scenario's events do not
+ * land in the next one's figures. Returns the backlog it stopped at.
  */
 export async function settle(
-  url: string,
-  key: string,
+  p: { databaseUrl: string; natsUrl: string },
   timeoutMs: number,
   say: (m: string) => void,
-): Promise<number | null> {
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
-  let told = 0;
+  let told = Date.now();
   for (;;) {
-    const { lag, found } = await readLag(url, key);
-    if (!found) return null;
-    if (lag === 0 || Date.now() > deadline) return lag;
+    const n = await backlog(p);
+    if (n === 0 || Date.now() > deadline) return n;
     if (Date.now() - told > 10_000) {
-      say(`bench: waiting for the consumers to catch up (lag ${lag})`);
+      say(`bench: waiting for the relay and consumers to catch up (backlog ${n})`);
       told = Date.now();
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
