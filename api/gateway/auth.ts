@@ -12,11 +12,11 @@ export function keyResolver(
   adminKey: string | undefined,
 ) {
   const cache = new Map<string, { principal: Principal | null; until: number }>();
-  const adminHash = adminKey ? hashKey(adminKey) : Promise.resolve(null);
+  const adminHash = adminKey ? hashKey(adminKey) : null;
   return {
     async resolve(key: string): Promise<Principal | null> {
-      const h = await hashKey(key);
-      if (h === (await adminHash)) return { keyId: BOOTSTRAP_ADMIN_ID, role: "admin" };
+      const h = hashKey(key);
+      if (h === adminHash) return { keyId: BOOTSTRAP_ADMIN_ID, role: "admin" };
       const hit = cache.get(h);
       if (hit && hit.until > Date.now()) return hit.principal;
       const row = await lookup(h);

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /** The two roles: `admin` manages everything, `client` books and manages its own reservations. */
 export type Role = "admin" | "client";
 
@@ -11,9 +13,8 @@ export interface Principal {
 export const BOOTSTRAP_ADMIN_ID = "bootstrap-admin";
 
 /** SHA-256 of a key, hex; keys are only ever stored hashed. */
-export async function hashKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+export function hashKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
 }
 
 /** A new random key: `bk_` and 32 bytes of base64url. */

@@ -24,7 +24,7 @@ export function keyRoutes(): Hono<Env> {
         id: uuidv7(),
         name: body.name,
         role: body.role,
-        keyHash: await hashKey(key),
+        keyHash: hashKey(key),
       });
       return c.json({ ...toJson(row), key }, 201);
     })

@@ -1,4 +1,5 @@
 /** Idempotency keys of POST /v1/reservations, scoped to the API key, kept for a set time. */
+import { createHash } from "node:crypto";
 import type { Sql } from "../../shared/db/db.ts";
 
 export interface StoredAnswer {
@@ -20,9 +21,8 @@ export function canonicalJson(v: unknown): string {
 }
 
 /** SHA-256 (hex) of the canonical JSON of a request body. */
-export async function requestHash(body: unknown): Promise<string> {
-  const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonicalJson(body)));
-  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("");
+export function requestHash(body: unknown): string {
+  return createHash("sha256").update(canonicalJson(body)).digest("hex");
 }
 
 /** The answer stored under a live key, if any. */

@@ -83,7 +83,7 @@ export function reservationRoutes(): Hono<Env> {
       const key = keyParse.data;
       const apiKeyId = c.var.principal.keyId;
       const body = c.req.valid("json");
-      const hash = await requestHash(body);
+      const hash = requestHash(body);
       const now = clock();
       // A stored answer wins over anything the availability check would say now.
       const [earlier, preparing] = await Promise.allSettled([
@@ -96,16 +96,15 @@ export function reservationRoutes(): Hono<Env> {
       const prepared = preparing.value;
       const result = await inTransaction(sql, async (tx) => {
         const expiresAt = new Date(now.getTime() + config.BERTH_IDEMPOTENCY_TTL_HOURS * 3_600_000);
-        if (!(await claimKey(tx, { apiKeyId, key, requestHash: hash, now, expiresAt }))) {
-          return { replayed: await storedAnswer(tx, apiKeyId, key, now) };
-        }
+        // The claim, the placement and the stored answer share the transaction's round trips.
+        const claim = claimKey(tx, { apiKeyId, key, requestHash: hash, now, expiresAt });
         const view = await placeBooking(tx, prepared, {
           now,
           correlationId: c.var.correlationId,
           holdMinutes: config.BERTH_HOLD_MINUTES,
           apiKeyId,
-        });
-        await storeAnswer(tx, apiKeyId, key, 201, view);
+        }, { claim, alongside: (v) => storeAnswer(tx, apiKeyId, key, 201, v) });
+        if (!view) return { replayed: await storedAnswer(tx, apiKeyId, key, now) };
         return { view };
       });
       if (result.view) return c.json(result.view, 201);

@@ -171,20 +171,29 @@ async function takeInventory(tx: Sql, reservationId: string, items: Item[], as: 
 
 /**
  * Places a pending reservation holding its inventory until `holdExpiresAt`. Runs inside the
- * caller's transaction (which may also record an idempotency key).
+ * caller's transaction; `steps` lets the caller pipeline its own statements (an idempotency
+ * claim before, the stored answer after) into the same round trips.
  */
 export async function placeBooking(
   tx: Sql,
   p: PreparedBooking,
   ctx: Ctx & { holdMinutes: number; apiKeyId: string },
-): Promise<ReservationView> {
+  steps: {
+    /** A claim sent just before (an idempotency key): false means place nothing, return null. */
+    claim?: Promise<boolean>;
+    /** A statement to send with the final inserts (e.g. storing the answer). */
+    alongside?: (view: ReservationView) => Promise<unknown>;
+  } = {},
+): Promise<ReservationView | null> {
   const id = uuidv7(ctx.now.getTime());
   const needs = needsOf(p.items);
   // Statements that do not wait on each other's results are pipelined on the connection.
-  const [[{ seq }]] = await Promise.all([
+  const [claimed, [{ seq }]] = await Promise.all([
+    steps.claim ?? true,
     tx<{ seq: number }[]>`select nextval('confirmation_seq')::int as seq`,
     q.lockDates(tx, needs),
   ]);
+  if (!claimed) return null;
   const confirmation = confirmationNumber(seq, ctx.now);
   const holdExpiresAt = new Date(ctx.now.getTime() + ctx.holdMinutes * 60_000);
   const { input } = p;
@@ -242,6 +251,7 @@ export async function placeBooking(
     q.insertItems(tx, id, itemRows(p.items, amounts)),
     holdItemSeats(tx, id, p.items),
     appendToOutbox(tx, [created]),
+    steps.alongside?.(view),
   ]);
   return view;
 }
