@@ -94,8 +94,8 @@ export async function bench(args: string[]): Promise<number> {
       say(`bench: pgbench ceiling ${Math.round(report.ceiling.tps)} bookings/s`);
     }
     for (const [i, spec] of specs.entries()) {
-      const left = await settle(platform, 180_000, say);
-      if (left) report.notes.push(`before ${spec.name}: event backlog still ${left} after 180 s`);
+      const left = await settle(platform, 60_000, say);
+      if (left) report.notes.push(`before ${spec.name}: event backlog still ${left} after 60 s`);
       say(`bench: [${i + 1}/${specs.length}] ${spec.name}: ${spec.what}`);
       const sampler = new RssSampler(platform.children).start();
       const result = await runK6(
