@@ -51,16 +51,12 @@ export async function takenSeats(
     where resource_id = ${resourceId} and date = any(${dates}::date[]) and seat = any(${seats}::text[])`;
 }
 
-/** Seats that do not exist on the resource. */
-export async function unknownSeats(
-  sql: Sql,
-  resourceId: string,
-  seats: string[],
-): Promise<string[]> {
-  const rows = await sql<{ seat: string }[]>`
-    select s as seat from unnest(${seats}::text[]) s
-    where not exists (select 1 from seats where resource_id = ${resourceId} and seat = s)`;
-  return rows.map((r) => r.seat);
+/** The seat names of each seat resource. */
+export async function seatMaps(sql: Sql, resourceIds: string[]): Promise<Map<string, string[]>> {
+  const rows = await sql<{ resource_id: string; seats: string[] }[]>`
+    select resource_id, array_agg(seat) as seats from seats
+    where resource_id = any(${resourceIds}::text[]) group by resource_id`;
+  return new Map(rows.map((r) => [r.resource_id, r.seats]));
 }
 
 /**

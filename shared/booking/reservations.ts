@@ -75,20 +75,45 @@ export interface PreparedBooking {
   currency: string;
 }
 
-async function resolve(sql: Sql, propertyId: string, requests: ItemRequest[], maxQuantity: number) {
-  const rows = await q.resourcesById(sql, [...new Set(requests.map((r) => r.resourceId))]);
-  const map = new Map(rows.map((r) => [r.id, { kind: r.kind, propertyId: r.property_id }]));
-  const items = resolveItems(requests, map, propertyId, maxQuantity);
-  const seatErrors: { path: string; message: string }[] = [];
-  for (const [i, it] of items.entries()) {
-    if (!it.seats) continue;
-    const unknown = await q.unknownSeats(sql, it.resourceId, it.seats);
-    if (unknown.length) {
-      seatErrors.push({ path: `items.${i}.seats`, message: `no such seat: ${unknown.join(", ")}` });
+/**
+ * Resources and their seat maps never change once created (berth has no update or delete for
+ * them), so each pool keeps those it has seen. Ids not found are not remembered.
+ */
+const seen = new WeakMap<Sql, Map<string, { row: q.ResourceRow; seats?: Set<string> }>>();
+
+async function resourcesOf(sql: Sql, ids: string[]) {
+  let cache = seen.get(sql);
+  if (!cache) seen.set(sql, cache = new Map());
+  const missing = ids.filter((id) => !cache.has(id));
+  if (missing.length) {
+    const rows = await q.resourcesById(sql, missing);
+    const seatIds = rows.filter((r) => r.kind === "seat").map((r) => r.id);
+    const seatMaps = seatIds.length ? await q.seatMaps(sql, seatIds) : new Map();
+    if (cache.size > 100_000) cache.clear();
+    for (const row of rows) {
+      cache.set(row.id, {
+        row,
+        seats: row.kind === "seat" ? new Set(seatMaps.get(row.id)) : undefined,
+      });
     }
   }
+  return new Map(ids.flatMap((id) => (cache.has(id) ? [[id, cache.get(id)!] as const] : [])));
+}
+
+async function resolve(sql: Sql, propertyId: string, requests: ItemRequest[], maxQuantity: number) {
+  const known = await resourcesOf(sql, [...new Set(requests.map((r) => r.resourceId))]);
+  const kinds = new Map(
+    [...known].map(([id, k]) => [id, { kind: k.row.kind, propertyId: k.row.property_id }]),
+  );
+  const items = resolveItems(requests, kinds, propertyId, maxQuantity);
+  const seatErrors = items.flatMap((it, i) => {
+    const unknown = (it.seats ?? []).filter((seat) => !known.get(it.resourceId)!.seats!.has(seat));
+    return unknown.length
+      ? [{ path: `items.${i}.seats`, message: `no such seat: ${unknown.join(", ")}` }]
+      : [];
+  });
   if (seatErrors.length) throw new ValidationFailed("the booking is not valid", seatErrors);
-  return { items, currency: rows[0]?.currency ?? "" };
+  return { items, currency: known.get(items[0].resourceId)!.row.currency };
 }
 
 function shortageMessage(s: { resourceId: string; date: string }[]): string {
