@@ -2,7 +2,7 @@
  * The api process, run by `deno serve --parallel api/main.ts` (one instance per core).
  * Composition root: config, Postgres pool, NATS connection, then the app.
  */
-import { loadConfig } from "../shared/config/config.ts";
+import { loadConfigOrExit } from "../shared/config/config.ts";
 import { connectDb } from "../shared/db/db.ts";
 import { connectNats } from "../shared/nats/nats.ts";
 import { configureLog, log } from "../shared/log/log.ts";
@@ -14,13 +14,7 @@ import { createApp } from "./app.ts";
 import { keyResolver } from "./gateway/auth.ts";
 import { findActiveKey } from "./keys/mod.ts";
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  console.error((err as Error).message);
-  Deno.exit(2);
-}
+const config = loadConfigOrExit();
 configureLog({ level: config.LOG_LEVEL, service: "api" });
 
 const sql = connectDb(config.DATABASE_URL, { max: config.BERTH_PG_POOL, appName: "berth-api" });

@@ -2,7 +2,7 @@
  * The workers process: the outbox relay, the hold-expiry sweeper and every consumer service.
  * Composition root for everything that is not HTTP.
  */
-import { loadConfig } from "../shared/config/config.ts";
+import { loadConfigOrExit } from "../shared/config/config.ts";
 import { connectDb } from "../shared/db/db.ts";
 import { connectNats } from "../shared/nats/nats.ts";
 import { configureLog, log } from "../shared/log/log.ts";
@@ -33,13 +33,7 @@ const services: Service[] = [
   notificationsService,
 ];
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  console.error((err as Error).message);
-  Deno.exit(2);
-}
+const config = loadConfigOrExit();
 configureLog({ level: config.LOG_LEVEL, service: "workers" });
 // The payment saga: the simulator behind a timeout and a circuit breaker (docs/payments.md).
 const provider = new GuardedProvider(new PaymentSimulator(), {

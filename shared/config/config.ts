@@ -71,17 +71,13 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   return parsed.data;
 }
 
-/** Runs `main` with the parsed config; a ConfigError ends the process with its one-line message. */
-export async function withConfig(main: (config: Config) => Promise<void> | void): Promise<void> {
-  let config: Config;
+/** The parsed config of a process's entry point; a bad variable ends it with its one line. */
+export function loadConfigOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      Deno.exit(2);
-    }
-    throw err;
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    Deno.exit(2);
   }
-  await main(config);
 }
