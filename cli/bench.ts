@@ -7,6 +7,7 @@ import { SCENARIOS } from "./bench/scenarios.ts";
 import { killK6, RESULTS, runK6 } from "./bench/k6.ts";
 import { RssSampler } from "./bench/rss.ts";
 import { settle } from "./bench/lag.ts";
+import { startSandbox } from "./bench/sandbox.ts";
 import { type Ceiling, pgbenchCeiling } from "./bench/pgbench.ts";
 import { type BenchReport, bookingRate, describeMachine, renderReport } from "./bench/report.ts";
 
@@ -70,10 +71,20 @@ export async function bench(args: string[]): Promise<number> {
   const logLevel = ["warn", "error", "silent"].includes(Deno.env.get("LOG_LEVEL") ?? "")
     ? undefined
     : "info";
-  const platform: Platform = await startPlatform({ logLevel });
+  // A fresh database and JetStream store for this run; the platform picks them up from the env.
+  const sandbox = await startSandbox(say);
+  Deno.env.set("DATABASE_URL", sandbox.databaseUrl);
+  Deno.env.set("NATS_URL", sandbox.natsUrl);
+  let platform: Platform;
+  try {
+    platform = await startPlatform({ logLevel });
+  } catch (err) {
+    await sandbox.stop();
+    throw err;
+  }
   const onSignal = () => {
     killK6();
-    platform.stop().then(() => Deno.exit(130));
+    platform.stop().then(() => sandbox.stop()).then(() => Deno.exit(130));
   };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
@@ -134,6 +145,7 @@ export async function bench(args: string[]): Promise<number> {
     Deno.removeSignalListener("SIGINT", onSignal);
     Deno.removeSignalListener("SIGTERM", onSignal);
     await platform.stop();
+    await sandbox.stop();
   }
   const rate = bookingRate(report);
   if (report.ceiling && rate !== null && rate / report.ceiling.tps < 0.6) ok = false;

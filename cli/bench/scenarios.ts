@@ -116,13 +116,12 @@ export function readSummary(spec: ScenarioSpec, s: K6Summary, exitCode: number):
     count,
     throughput: count / seconds,
     unit: spec.unit,
-    latencies: spec.latencies.map(([label, metric]) => ({
-      label,
-      p50: value(s, metric, "med"),
-      p95: value(s, metric, "p(95)"),
-      p99: value(s, metric, "p(99)"),
-      n: value(s, metric, "count"),
-    })),
+    latencies: spec.latencies.map(([label, metric]) => {
+      const n = value(s, metric, "count");
+      // k6 reports 0 for the percentiles of an empty trend: show nothing instead.
+      const at = (k: string) => (n > 0 ? value(s, metric, k) : NaN);
+      return { label, p50: at("med"), p95: at("p(95)"), p99: at("p(99)"), n };
+    }),
     requests: value(s, "http_reqs", "count"),
     errors,
     figures: spec.figures.map(([label, metric, key]) => ({ label, value: value(s, metric, key) })),
