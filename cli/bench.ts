@@ -15,6 +15,7 @@ import { type BenchReport, bookingRate, describeMachine, renderReport } from "./
 export const BENCH_NAMES = [...SCENARIOS.map((s) => s.name), "pgbench"];
 
 const say = (m: string) => console.error(m);
+const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : "–");
 
 async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -130,9 +131,7 @@ export async function bench(args: string[]): Promise<number> {
       const l = result.latencies[0];
       say(
         `bench: ${spec.name}: ${Math.round(result.throughput)} ${result.unit}, ` +
-          `p50 ${l.p50?.toFixed(1)} ms, p95 ${l.p95?.toFixed(1)} ms, p99 ${
-            l.p99?.toFixed(1)
-          } ms, ` +
+          `p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)}, ` +
           `${result.errors} errors, api RSS ${
             Math.round((rss[0]?.maxProcessBytes ?? 0) / 2 ** 20)
           } MB` +
