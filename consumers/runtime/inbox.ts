@@ -1,4 +1,4 @@
-import type { Sql } from "../../shared/db/db.ts";
+import { inTransaction, type Sql } from "../../shared/db/db.ts";
 import type { Envelope } from "../../shared/events/envelope.ts";
 
 /** Where an event came from, recorded beside the service's inbox row. */
@@ -20,7 +20,7 @@ export async function applyOnce(
   effect: (tx: Sql) => Promise<void>,
 ): Promise<"applied" | "duplicate"> {
   const { service, event, stream, streamSeq } = entry;
-  return await sql.begin(async (tx) => {
+  return await inTransaction(sql, async (tx) => {
     const rows = await tx`
       insert into consumer_inbox
         (service, event_id, event_type, property_id, stream, stream_seq, outcome)
@@ -32,7 +32,7 @@ export async function applyOnce(
         where consumer_inbox.outcome = 'dead_lettered'
       returning 1`;
     if (rows.length === 0) return "duplicate" as const;
-    await effect(tx as unknown as Sql);
+    await effect(tx);
     return "applied" as const;
   });
 }

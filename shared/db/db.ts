@@ -46,9 +46,28 @@ export function isPgUnavailable(err: unknown): boolean {
 }
 
 /**
- * Runs `fn` in one transaction (BEGIN … COMMIT, ROLLBACK on a throw). The transaction is typed
- * as a plain `Sql`, so query modules take one parameter type for pools and transactions.
+ * Runs `fn` in one transaction (BEGIN … COMMIT, ROLLBACK on a throw) on a connection reserved
+ * for it. The transaction is typed as a plain `Sql`, so query modules take one parameter type
+ * for pools and transactions.
+ *
+ * Not `sql.begin`: under load postgres.js may pipeline begin's BEGIN behind another query on a
+ * busy connection, and then fails it with UNSAFE_TRANSACTION. A reserved connection is idle and
+ * ours alone until released.
  */
 export async function inTransaction<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
-  return await sql.begin((t) => fn(t as unknown as Sql)) as T;
+  const tx = await sql.reserve();
+  try {
+    await tx`begin`;
+    let result: T;
+    try {
+      result = await fn(tx as unknown as Sql);
+    } catch (err) {
+      await tx`rollback`.catch(() => {});
+      throw err;
+    }
+    await tx`commit`;
+    return result;
+  } finally {
+    tx.release();
+  }
 }
