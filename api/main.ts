@@ -40,4 +40,11 @@ const app = createApp(
 );
 log.info("api ready", { port: config.BERTH_PORT });
 
+// deno serve stops accepting on SIGTERM but would wait forever on the open NATS connection.
+for (const sig of ["SIGTERM", "SIGINT"] as const) {
+  Deno.addSignalListener(sig, () => {
+    Promise.allSettled([nc?.close(), sql.end({ timeout: 2 })]).finally(() => Deno.exit(0));
+  });
+}
+
 export default { fetch: app.fetch } satisfies Deno.ServeDefaultExport;
