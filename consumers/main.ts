@@ -35,13 +35,16 @@ const services: Service[] = [
 
 const config = loadConfigOrExit();
 configureLog({ level: config.LOG_LEVEL, service: "workers" });
-// The payment saga: the simulator behind a timeout and a circuit breaker (docs/payments.md).
-const provider = new GuardedProvider(new PaymentSimulator(), {
+const sql = connectDb(config.DATABASE_URL, { max: config.BERTH_PG_POOL, appName: "berth-workers" });
+// The payment saga: the simulator behind a timeout and a circuit breaker (docs/payments.md). It
+// stands for an outside party: its own small pool, so it never waits behind the workers' pool,
+// whose connections the payments handlers hold while they call it.
+const simulatorSql = connectDb(config.DATABASE_URL, { max: 4, appName: "berth-payment-simulator" });
+const provider = new GuardedProvider(new PaymentSimulator(simulatorSql), {
   timeoutMs: config.BERTH_PAYMENT_TIMEOUT_MS,
 });
 services.push(paymentsService({ provider }), reservationsService());
 
-const sql = connectDb(config.DATABASE_URL, { max: config.BERTH_PG_POOL, appName: "berth-workers" });
 const nc = await connectNats(config.NATS_URL, "berth-workers");
 const stop = new AbortController();
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
@@ -58,4 +61,5 @@ await Promise.all([
 ]);
 await nc.drain().catch(() => {});
 await sql.end({ timeout: 5 });
+await simulatorSql.end({ timeout: 5 });
 log.info("workers stopped");

@@ -98,7 +98,7 @@ integration("payment saga: authorize, confirm, fail, time out, capture", async (
         "capture at confirmation",
       );
       assert.equal(pay.captured, 9000);
-      assert.equal(p.simulator.payments.get(`pay_${r.id.replaceAll("-", "")}`)?.captured, 9000);
+      assert.equal((await p.simulator.payment(`pay_${r.id.replaceAll("-", "")}`))?.captured, 9000);
     });
 
     await t.step("tok_decline: failed, its inventory is free again", async () => {
@@ -143,7 +143,7 @@ integration("payment saga: authorize, confirm, fail, time out, capture", async (
           "void",
         );
         assert.deepEqual([pay.authorized, pay.captured, pay.voided], [12000, 0, 12000]);
-        const sim = p.simulator.payments.get(`pay_${r.id.replaceAll("-", "")}`)!;
+        const sim = (await p.simulator.payment(`pay_${r.id.replaceAll("-", "")}`))!;
         assert.equal(sim.captured, 0);
         assert.equal(sim.voided, 12000);
         assert.deepEqual(await h.held(roomId, "2030-06-06"), { held: 0, sold: 0 });
@@ -160,7 +160,7 @@ integration("payment saga: authorize, confirm, fail, time out, capture", async (
       await sweepOnce(p.sql, new Date());
       await h.until(r.id, "expired", 5000);
       await eventually(async () => (await h.payment(r.id))?.status === "voided", 5000, "void");
-      const sim = p.simulator.payments.get(`pay_${r.id.replaceAll("-", "")}`)!;
+      const sim = (await p.simulator.payment(`pay_${r.id.replaceAll("-", "")}`))!;
       assert.deepEqual([sim.captured, sim.voided], [0, 12000]);
     });
   } finally {

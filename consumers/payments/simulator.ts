@@ -3,8 +3,10 @@
  * is declined, `tok_slow…` never answers (it waits until the caller gives up), any other token is
  * declined as `invalid_token`. Payment ids derive from the idempotency key, so the same request
  * always gets the same id. It keeps a ledger per payment (what was authorized, captured,
- * refunded, voided) that tests read, and refuses moves the ledger does not allow.
+ * refunded, voided) and its idempotency memory in Postgres (schema `payment_simulator`), like a
+ * real card network that outlives a berth restart, and refuses moves the ledger does not allow.
  */
+import type { Sql } from "../../shared/db/db.ts";
 import type {
   AuthorizeRequest,
   AuthorizeResult,
@@ -12,88 +14,79 @@ import type {
   PaymentProvider,
 } from "./provider.ts";
 import { ProviderRejection } from "./provider.ts";
+import * as ledger from "./simulator_ledger.ts";
 
-/** What the simulator knows about one payment. */
-export interface SimulatedPayment {
-  paymentId: string;
-  currency: string;
-  authorized: number;
-  captured: number;
-  refunded: number;
-  voided: number;
-}
+export type { SimulatedPayment } from "./simulator_ledger.ts";
+
+/** How many recent calls {@link PaymentSimulator.calls} keeps. */
+export const SIMULATOR_CALLS_KEPT = 1000;
 
 /** Raised when a move does not fit the payment's ledger (an error of the caller, not an outage). */
 export class SimulatorRejection extends ProviderRejection {
   override name = "SimulatorRejection";
 }
 
-/** The deterministic card network of DESIGN.md; the one stand-in berth's tests use. */
+/**
+ * The deterministic card network of DESIGN.md; the one stand-in berth's tests use. Its state
+ * lives in Postgres behind its own `sql`, written in autocommit statements: a new instance (a
+ * restart) continues every payment the previous one authorized.
+ */
 export class PaymentSimulator implements PaymentProvider {
-  readonly payments = new Map<string, SimulatedPayment>();
-  readonly #done = new Map<string, unknown>();
-  /** Every call as `<op> <key>`, in order: for tests. */
+  readonly #sql: Sql;
+  /** The last {@link SIMULATOR_CALLS_KEPT} calls as `<op> <key>`, in order: for tests. */
   readonly calls: string[] = [];
 
-  authorize(req: AuthorizeRequest, signal: AbortSignal): Promise<AuthorizeResult> {
-    this.calls.push(`authorize ${req.key}`);
-    const seen = this.#done.get(`authorize ${req.key}`) as AuthorizeResult | undefined;
-    if (seen) return Promise.resolve(seen);
-    if (req.token.startsWith("tok_slow")) return never(signal);
+  /** `sql` is the simulator's own connection pool, never a berth transaction. */
+  constructor(sql: Sql) {
+    this.#sql = sql;
+  }
+
+  /** One payment's ledger, or undefined when the simulator never authorized it. */
+  async payment(paymentId: string): Promise<ledger.SimulatedPayment | undefined> {
+    return (await ledger.readPayment(this.#sql, paymentId)) ?? undefined;
+  }
+
+  async authorize(req: AuthorizeRequest, signal: AbortSignal): Promise<AuthorizeResult> {
+    this.#called(`authorize ${req.key}`);
+    const seen = await ledger.authorization(this.#sql, req.key);
+    if (seen) return seen;
+    if (req.token.startsWith("tok_slow")) return await never(signal);
     let result: AuthorizeResult;
     if (req.token.startsWith("tok_ok")) {
-      const paymentId = `pay_${req.key.replaceAll("-", "")}`.slice(0, 64);
-      this.payments.set(paymentId, {
-        paymentId,
-        currency: req.currency,
-        authorized: req.amount,
-        captured: 0,
-        refunded: 0,
-        voided: 0,
-      });
-      result = { ok: true, paymentId };
+      result = { ok: true, paymentId: `pay_${req.key.replaceAll("-", "")}`.slice(0, 64) };
     } else if (req.token.startsWith("tok_decline")) {
       result = { ok: false, reason: "card_declined" };
     } else {
       result = { ok: false, reason: "invalid_token" };
     }
-    this.#done.set(`authorize ${req.key}`, result);
-    return Promise.resolve(result);
+    if (await ledger.recordAuthorization(this.#sql, req, result)) return result;
+    return (await ledger.authorization(this.#sql, req.key)) ?? result;
   }
 
   capture(req: MoneyRequest): Promise<void> {
-    return this.#move("capture", req, (p) => {
-      p.captured += req.amount;
-    });
+    return this.#move("capture", req);
   }
 
   refund(req: MoneyRequest): Promise<void> {
-    return this.#move("refund", req, (p) => {
-      if (p.refunded + req.amount > p.captured) {
-        throw new SimulatorRejection(`refund of ${req.amount} exceeds what was captured`);
-      }
-      p.refunded += req.amount;
-    });
+    return this.#move("refund", req);
   }
 
   void(req: MoneyRequest): Promise<void> {
-    return this.#move("void", req, (p) => {
-      p.voided += req.amount;
-    });
+    return this.#move("void", req);
   }
 
-  #move(op: string, req: MoneyRequest, apply: (p: SimulatedPayment) => void): Promise<void> {
-    this.calls.push(`${op} ${req.key}`);
-    if (this.#done.has(`${op} ${req.key}`)) return Promise.resolve();
-    const p = this.payments.get(req.paymentId);
-    if (!p) return Promise.reject(new SimulatorRejection(`no payment ${req.paymentId}`));
-    try {
-      apply(p);
-    } catch (err) {
-      return Promise.reject(err);
+  async #move(op: ledger.MoveOp, req: MoneyRequest): Promise<void> {
+    this.#called(`${op} ${req.key}`);
+    const outcome = await ledger.applyMove(this.#sql, op, req);
+    if (outcome === "no_payment") throw new SimulatorRejection(`no payment ${req.paymentId}`);
+    if (outcome === "refused") {
+      throw new SimulatorRejection(`refund of ${req.amount} exceeds what was captured`);
     }
-    this.#done.set(`${op} ${req.key}`, true);
-    return Promise.resolve();
+  }
+
+  #called(call: string) {
+    this.calls.push(call);
+    if (this.calls.length > SIMULATOR_CALLS_KEPT) this.calls.shift();
   }
 }
 

@@ -32,7 +32,7 @@ export async function notificationsPlatform(
   const { call } = testApp(sql);
   const smtp = await testSmtpServer();
   const receiver = testReceiver(receiverScript);
-  const provider = new GuardedProvider(new PaymentSimulator(), {
+  const provider = new GuardedProvider(new PaymentSimulator(sql), {
     timeoutMs: 3000,
     failureThreshold: 100,
     openMs: 1000,

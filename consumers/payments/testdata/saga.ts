@@ -26,7 +26,7 @@ export async function sagaPlatform() {
   await provisionStreams(await jetstreamManager(nc));
   const clock = new TestClock();
   const { call } = testApp(db.sql, { clock });
-  const simulator = new PaymentSimulator();
+  const simulator = new PaymentSimulator(db.sql);
   const provider = new GuardedProvider(simulator, {
     timeoutMs: TEST_TIMEOUT_MS,
     failureThreshold: 5,
