@@ -19,22 +19,29 @@ export async function applyOnce(
   entry: InboxEntry,
   effect: (tx: Sql) => Promise<void>,
 ): Promise<"applied" | "duplicate"> {
+  return await inTransaction(sql, (tx) => applyOnceIn(tx, entry, effect));
+}
+
+/** {@link applyOnce} inside a transaction the caller runs (several events in one commit). */
+export async function applyOnceIn(
+  tx: Sql,
+  entry: InboxEntry,
+  effect: (tx: Sql) => Promise<void>,
+): Promise<"applied" | "duplicate"> {
   const { service, event, stream, streamSeq } = entry;
-  return await inTransaction(sql, async (tx) => {
-    const rows = await tx`
-      insert into consumer_inbox
-        (service, event_id, event_type, property_id, stream, stream_seq, outcome)
-      values (${service}, ${event.id}, ${event.type}, ${event.propertyId}, ${stream},
-        ${streamSeq}, 'applied')
-      on conflict (service, event_id) do update
-        set outcome = 'applied', error = null, handled_at = now(),
-          stream = excluded.stream, stream_seq = excluded.stream_seq
-        where consumer_inbox.outcome = 'dead_lettered'
-      returning 1`;
-    if (rows.length === 0) return "duplicate" as const;
-    await effect(tx);
-    return "applied" as const;
-  });
+  const rows = await tx`
+    insert into consumer_inbox
+      (service, event_id, event_type, property_id, stream, stream_seq, outcome)
+    values (${service}, ${event.id}, ${event.type}, ${event.propertyId}, ${stream},
+      ${streamSeq}, 'applied')
+    on conflict (service, event_id) do update
+      set outcome = 'applied', error = null, handled_at = now(),
+        stream = excluded.stream, stream_seq = excluded.stream_seq
+      where consumer_inbox.outcome = 'dead_lettered'
+    returning 1`;
+  if (rows.length === 0) return "duplicate";
+  await effect(tx);
+  return "applied";
 }
 
 /** Records that a service sent an event to the DLQ; leaves an applied event as it is. */

@@ -7,6 +7,12 @@ export interface LanesOptions<T> {
   concurrency: number;
   run: (item: T) => Promise<void>;
   mayStart?: (key: string, seq: number) => boolean;
+  /**
+   * With `batch` > 1, a lane whose head has followers that may start too hands up to `batch`
+   * items at once to `runBatch` (in sequence order); a lone item still goes to `run`.
+   */
+  batch?: number;
+  runBatch?: (items: T[]) => Promise<void>;
 }
 
 interface Queued<T> {
@@ -49,12 +55,17 @@ export class Lanes<T> {
       if (this.#running >= this.opts.concurrency) return;
       if (lane.running || lane.queue.length === 0) continue;
       const head = lane.queue[0];
-      if (this.opts.mayStart && !this.opts.mayStart(key, head.seq)) continue;
-      lane.queue.shift();
-      this.#queued--;
+      const may = (seq: number) => !this.opts.mayStart || this.opts.mayStart(key, seq);
+      if (!may(head.seq)) continue;
+      const max = this.opts.runBatch ? (this.opts.batch ?? 1) : 1;
+      let n = 1;
+      while (n < max && n < lane.queue.length && may(lane.queue[n].seq)) n++;
+      const taken = lane.queue.splice(0, n).map((q) => q.item);
+      this.#queued -= n;
       lane.running = true;
       this.#running++;
-      this.opts.run(head.item).catch(() => {}).finally(() => {
+      const work = n === 1 ? this.opts.run(taken[0]) : this.opts.runBatch!(taken);
+      work.catch(() => {}).finally(() => {
         lane.running = false;
         this.#running--;
         if (lane.queue.length === 0) this.#lanes.delete(key);

@@ -58,3 +58,29 @@ Deno.test("lanes: a held-back head waits; pump releases it; drain returns what w
   assert.equal(lanes.size, 0);
   await lanes.idle();
 });
+
+Deno.test("lanes: queued followers of a lane go together, in order, up to the batch size", async () => {
+  const calls: string[][] = [];
+  let open = false;
+  const lanes = new Lanes<string>({
+    concurrency: 4,
+    mayStart: (_key, seq) => open && seq !== 9,
+    batch: 3,
+    run: (item) => {
+      calls.push([item]);
+      return Promise.resolve();
+    },
+    runBatch: (items) => {
+      calls.push(items);
+      return Promise.resolve();
+    },
+  });
+  for (const s of [1, 2, 3, 4, 5, 9]) lanes.push("a", s, `a${s}`);
+  lanes.push("b", 1, "b1");
+  open = true;
+  lanes.pump();
+  while (lanes.size > 1) await tick(2);
+  // a9 is held back: a batch stops before an item that may not start.
+  assert.deepEqual(calls, [["a1", "a2", "a3"], ["b1"], ["a4", "a5"]]);
+  assert.deepEqual(lanes.drain(), ["a9"]);
+});

@@ -19,7 +19,9 @@
  *    across properties inside the active instance (and across services and streams).
  * 2. Keyed concurrency inside the instance ({@link Lanes}): one lane per property (the subject's
  *    property token). A lane runs one event at a time in stream-sequence order; lanes run in
- *    parallel up to `concurrency`. A failing event is retried inside its lane (100, 200, 400,
+ *    parallel up to `concurrency`. Events that queue up in a lane are applied up to `batch` at a
+ *    time in one transaction (all or nothing; on a failure they are settled one by one). A
+ *    failing event is retried inside its lane (100, 200, 400,
  *    800, 1600 ms), so later events of that property wait while other properties go on.
  * 3. The hand-over barrier ({@link HandoverBarrier}): when an instance becomes pinned (a new
  *    `Nats-Pin-Id`), events the previous holder had received but not acknowledged come back

@@ -7,7 +7,8 @@ import { makeEvent } from "../../shared/events/envelope.ts";
 import { parseSubject, subjectOf } from "../../shared/events/catalogue.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { log, withLogContext } from "../../shared/log/log.ts";
-import { applyOnce, type InboxEntry, recordDeadLetter } from "./inbox.ts";
+import { applyOnce, applyOnceIn, type InboxEntry, recordDeadLetter } from "./inbox.ts";
+import { inTransaction } from "../../shared/db/db.ts";
 import { Lanes } from "./lanes.ts";
 import { HandoverBarrier } from "./handover.ts";
 import { deadLetter } from "./dlq.ts";
@@ -37,6 +38,11 @@ export interface RunServiceOptions {
   signal: AbortSignal;
   /** Properties handled at the same time by this instance (default 16). */
   concurrency?: number;
+  /**
+   * Most events of one property applied in one transaction when they queue up (default 32).
+   * One commit for many events keeps a busy property's lane moving; 1 turns it off.
+   */
+  batch?: number;
   retryDelaysMs?: readonly number[];
   tuning?: Partial<ConsumerTuning>;
   /** Called after each message is settled: for metrics and tests. */
@@ -92,20 +98,37 @@ async function runConsumer(
   const lanes: Lanes<Held> = new Lanes<Held>({
     concurrency: opts.concurrency ?? 16,
     mayStart: (key, seq) => !barrier.blocks(key, seq),
-    run: async (h) => {
-      let outcome: Outcome = "handed_back";
+    batch: opts.batch ?? 32,
+    runBatch: async (hs) => {
+      let outcomes: Outcome[] = [];
       try {
-        outcome = await settle(opts, def, tuning, js, h.msg);
+        outcomes = await settleBatch(opts, def, tuning, hs.map((h) => h.msg));
       } catch (err) {
-        log.error("message not settled; handing it back", { err, seq: h.msg.seq });
-        h.msg.nak();
-      } finally {
-        held.delete(h.msg.seq);
-        barrier.settle(h.msg.seq);
-        opts.onSettled?.({ consumer: def.name, seq: h.msg.seq, outcome });
+        log.warn("batch not applied; settling its events one by one", { err, consumer: def.name });
       }
+      outcomes.forEach((outcome, i) => {
+        const { msg } = hs[i];
+        held.delete(msg.seq);
+        barrier.settle(msg.seq);
+        opts.onSettled?.({ consumer: def.name, seq: msg.seq, outcome });
+      });
+      for (const h of hs.slice(outcomes.length)) await runOne(h);
     },
+    run: (h) => runOne(h),
   });
+  async function runOne(h: Held) {
+    let outcome: Outcome = "handed_back";
+    try {
+      outcome = await settle(opts, def, tuning, js, h.msg);
+    } catch (err) {
+      log.error("message not settled; handing it back", { err, seq: h.msg.seq });
+      h.msg.nak();
+    } finally {
+      held.delete(h.msg.seq);
+      barrier.settle(h.msg.seq);
+      opts.onSettled?.({ consumer: def.name, seq: h.msg.seq, outcome });
+    }
+  }
   // Keep what waits here (queued, retrying, behind the barrier) from being redelivered.
   const heartbeat = setInterval(() => {
     for (const h of held.values()) h.msg.working();
@@ -243,7 +266,11 @@ async function settle(
             opts.sql,
             entry(event),
             (tx) =>
-              service.handle(tx, event as EventOf<never>, context(tx, event, attempt, deliveries)),
+              service.handle(
+                tx,
+                event as EventOf<never>,
+                handlerContext(service.name, tx, event, msg.seq, attempt, deliveries),
+              ),
           );
           msg.ack();
           return result;
@@ -267,22 +294,76 @@ async function settle(
       return await giveUp(lastError, attempt, event);
     },
   );
+}
 
-  function context(tx: Sql, handled: Envelope, attempt: number, deliveries: number) {
-    const ctx: HandlerContext = {
-      service: service.name,
-      attempt,
-      deliveries,
-      streamSeq: msg.seq,
-      async emit(type, data, o) {
-        const e = makeEvent(type, o?.propertyId ?? handled.propertyId, data, {
-          correlationId: handled.correlationId,
-          causationId: handled.id,
-        });
-        await appendToOutbox(tx, [e as Envelope]);
-        return e;
-      },
-    };
-    return ctx;
+/** What a handler gets: `emit` appends events caused by the handled one to the outbox in `tx`. */
+function handlerContext(
+  service: string,
+  tx: Sql,
+  handled: Envelope,
+  streamSeq: number,
+  attempt: number,
+  deliveries: number,
+): HandlerContext {
+  return {
+    service,
+    attempt,
+    deliveries,
+    streamSeq,
+    async emit(type, data, o) {
+      const e = makeEvent(type, o?.propertyId ?? handled.propertyId, data, {
+        correlationId: handled.correlationId,
+        causationId: handled.id,
+      });
+      await appendToOutbox(tx, [e as Envelope]);
+      return e;
+    },
+  };
+}
+
+/**
+ * Applies consecutive events of one property in ONE transaction, each through the inbox, and
+ * acknowledges them after the commit; returns their outcomes (none when it applied nothing). It takes only the leading
+ * events that parse and are on their first tries; if anything fails the whole transaction
+ * rolls back and the caller settles them one by one (with retries and the DLQ), so a batch
+ * never changes what happens to an event, only how many commits it takes.
+ */
+async function settleBatch(
+  opts: RunServiceOptions,
+  def: ConsumerDefinition,
+  tuning: ConsumerTuning,
+  msgs: JsMsg[],
+): Promise<Outcome[]> {
+  const events: Envelope[] = [];
+  for (const msg of msgs) {
+    if (msg.info.deliveryCount >= tuning.maxDeliver) break;
+    try {
+      const e = parseEvent(msg.data);
+      if (subjectOf(e.type, e.propertyId) !== msg.subject) break;
+      events.push(e);
+    } catch {
+      break;
+    }
   }
+  if (events.length < 2) return [];
+  const { service } = opts;
+  const outcomes: Outcome[] = [];
+  await inTransaction(opts.sql, async (tx) => {
+    for (const [i, event] of events.entries()) {
+      const msg = msgs[i];
+      const entry = { service: service.name, event, stream: def.stream, streamSeq: msg.seq };
+      outcomes[i] = await withLogContext(
+        { correlationId: event.correlationId, eventId: event.id, consumer: def.name },
+        () =>
+          applyOnceIn(tx, entry, (t) =>
+            service.handle(
+              t,
+              event as EventOf<never>,
+              handlerContext(service.name, t, event, msg.seq, 1, msg.info.deliveryCount),
+            )),
+      );
+    }
+  });
+  for (const msg of msgs.slice(0, events.length)) msg.ack();
+  return outcomes;
 }
