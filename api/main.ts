@@ -1,6 +1,8 @@
 /**
- * The api process, run by `deno serve --parallel api/main.ts` (one instance per core).
- * Composition root: config, Postgres pool, NATS connection, then the app.
+ * One api process: `deno run -A --unstable-net api/main.ts`. `./berth up` starts one per core,
+ * all listening on BERTH_HOST:BERTH_PORT with SO_REUSEPORT (Linux spreads the connections), so
+ * each process keeps one V8 heap of its own.
+ * Composition root: config, Postgres pool, NATS connection, the app, then the server.
  */
 import { loadConfigOrExit } from "../shared/config/config.ts";
 import { connectDb } from "../shared/db/db.ts";
@@ -38,13 +40,20 @@ const app = createApp(
   { sql, nc, config, registry, now: () => new Date(), forgetKeys: keys.forget },
   keys.resolve,
 );
-log.info("api ready", { port: config.BERTH_PORT });
+const server = Deno.serve({
+  hostname: config.BERTH_HOST,
+  port: config.BERTH_PORT,
+  reusePort: true,
+  onListen: () => log.info("api ready", { port: config.BERTH_PORT, pid: Deno.pid }),
+}, app.fetch);
 
-// deno serve stops accepting on SIGTERM but would wait forever on the open NATS connection.
+// Stop accepting, let requests in flight finish (2 s at most), close NATS and Postgres, exit:
+// the open NATS connection alone would keep the process alive.
 for (const sig of ["SIGTERM", "SIGINT"] as const) {
   Deno.addSignalListener(sig, () => {
-    Promise.allSettled([nc?.close(), sql.end({ timeout: 2 })]).finally(() => Deno.exit(0));
+    const drained = Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 2_000))]);
+    drained
+      .then(() => Promise.allSettled([nc?.close(), sql.end({ timeout: 2 })]))
+      .finally(() => Deno.exit(0));
   });
 }
-
-export default { fetch: app.fetch } satisfies Deno.ServeDefaultExport;

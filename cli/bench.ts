@@ -100,7 +100,8 @@ export async function bench(args: string[]): Promise<number> {
   let ok = true;
   try {
     await waitReady(platform.url);
-    say(`bench: berth is up at ${platform.url} (api pid ${platform.children[0]?.pid})`);
+    const apiPids = platform.children.filter((c) => c.name === "api").map((c) => c.pid);
+    say(`bench: berth is up at ${platform.url} (api pids ${apiPids.join(", ")})`);
     if (withCeiling) {
       report.ceiling = await pgbenchCeiling(platform.databaseUrl, { seconds: 10, say });
       say(`bench: pgbench ceiling ${Math.round(report.ceiling.tps)} bookings/s`);

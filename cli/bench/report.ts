@@ -131,8 +131,8 @@ export function renderReport(r: BenchReport): string {
     "# berth benchmarks",
     "",
     `Written by \`${r.command}\` on ${r.date}. The figures are what that command printed; ` +
-    "run it again to refresh them. It starts the whole platform as `./berth up` does (api on " +
-    "both cores with `deno serve --parallel`, workers, info logging) on a fresh database and " +
+    "run it again to refresh them. It starts the whole platform as `./berth up` does (one api " +
+    "process per core on a shared port, workers, info logging) on a fresh database and " +
     "JetStream store, and stops it all at the end.",
     "",
     `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${mb(m.memoryBytes)} memory, Linux ${m.kernel}; ` +

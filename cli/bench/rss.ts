@@ -41,7 +41,10 @@ export interface RssPeak {
   maxTreeBytes: number;
 }
 
-/** Samples the RSS of named process trees every `everyMs` until `stop()`; keeps the peaks. */
+/**
+ * Samples the RSS of named process trees every `everyMs` until `stop()`; keeps the peaks. Trees
+ * whose roots share a name are summed as one (`maxTreeBytes` is then the group's total).
+ */
 export class RssSampler {
   #peaks = new Map<string, RssPeak>();
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -49,10 +52,11 @@ export class RssSampler {
 
   constructor(readonly roots: { name: string; pid: number }[], readonly everyMs = 250) {}
 
-  /** Takes one sample of every tree now. */
+  /** Takes one sample of every tree now; roots sharing a name (api processes) count as one. */
   async sample(): Promise<void> {
-    for (const { name, pid } of this.roots) {
-      const pids = await processTree(pid);
+    const byName = Map.groupBy(this.roots, (r) => r.name);
+    for (const [name, roots] of byName) {
+      const pids = (await Promise.all(roots.map((r) => processTree(r.pid)))).flat();
       const sizes = await Promise.all(pids.map(rssOf));
       const live = sizes.filter((s) => s > 0);
       const p = this.#peaks.get(name) ??
