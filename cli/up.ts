@@ -5,6 +5,8 @@ import { ConfigError, loadConfig } from "../shared/config/config.ts";
 import { MAIL_DIR, MAIL_PORT } from "./mailsink.ts";
 
 const STATE = `${RUN}/up.json`;
+/** A child that exits more often than this within a minute stops the platform. */
+const MAX_RESTARTS_A_MINUTE = 5;
 
 /**
  * V8's young generation grows to 3 × 16 MB semi-spaces under a high allocation rate; 4 MB ones
@@ -99,14 +101,28 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
       // Both streams go to the same log file, line by line as they are written.
       appendLines(child.stdout, out).catch(() => {});
       appendLines(child.stderr, err).catch(() => {});
-      children.push({ name, child });
+      const entry = { name, child };
+      children.push(entry);
       child.status.then((s) => {
-        if (!stopping) {
-          console.error(`berth: ${name} exited with ${s.code}; see ${LOGS}/${name}.log`);
+        if (stopping) return;
+        // A supervisor: a child that dies is started again (its work is crash-safe: the outbox,
+        // the inbox and redelivery), unless it keeps dying, then everything stops.
+        const now = Date.now();
+        const recent = (restarts.get(name) ?? []).filter((t) => now - t < 60_000);
+        restarts.set(name, [...recent, now]);
+        children.splice(children.indexOf(entry), 1);
+        if (recent.length >= MAX_RESTARTS_A_MINUTE) {
+          console.error(`berth: ${name} keeps exiting (${s.code}); see ${LOGS}/${name}.log`);
           stopAll().then(() => Deno.exit(1));
+          return;
         }
+        console.error(`berth: ${name} exited with ${s.code}; starting it again`);
+        setTimeout(() => {
+          if (!stopping) spawn(name, args).catch(() => stopAll().then(() => Deno.exit(1)));
+        }, 1000);
       });
     };
+    const restarts = new Map<string, number[]>();
     // One api process per core on the same port (SO_REUSEPORT, hence --unstable-net): a V8 heap
     // each, rather than one process holding every isolate as `deno serve --parallel` would.
     for (let i = 0; i < apiCount; i++) {

@@ -48,7 +48,14 @@ services.push(paymentsService({ provider }), reservationsService());
 const nc = await connectNats(config.NATS_URL, "berth-workers");
 const stop = new AbortController();
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(sig, () => stop.abort());
+  Deno.addSignalListener(sig, () => {
+    stop.abort();
+    // Handlers get time to commit; whatever is still open then is redelivered after a restart.
+    setTimeout(() => {
+      log.warn("workers did not stop within 8 s; exiting");
+      Deno.exit(0);
+    }, 8000);
+  });
 }
 
 log.info("workers starting");
@@ -63,3 +70,4 @@ await nc.drain().catch(() => {});
 await sql.end({ timeout: 5 });
 await simulatorSql.end({ timeout: 5 });
 log.info("workers stopped");
+Deno.exit(0);
