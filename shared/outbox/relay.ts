@@ -5,6 +5,12 @@ import { log } from "../log/log.ts";
 
 /** Session advisory lock held by the one active relay; a second relay waits as a standby. */
 const RELAY_LOCK = 7_201_002;
+/**
+ * How long an idle relay waits for a NOTIFY before it looks anyway. It bounds the one gap of
+ * the wake-up: a writer that read "busy" just before the relay went idle, and committed after
+ * the relay's last look.
+ */
+const POLL_MS = 250;
 
 export interface RelayOptions {
   sql: Sql;
@@ -14,6 +20,8 @@ export interface RelayOptions {
   /** Published rows older than this are deleted. */
   keepPublishedMs?: number;
   onPublished?: (count: number) => void;
+  /** How long an idle relay waits for a NOTIFY before it looks anyway (default POLL_MS). */
+  pollMs?: number;
 }
 
 interface OutboxRow {
@@ -34,8 +42,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /**
  * The outbox relay: publishes unpublished outbox rows to JetStream in `seq` order with
- * `Nats-Msg-Id` = event id, then marks them published. Woken by NOTIFY on insert (polls once
- * a second as a fallback). Only the holder of RELAY_LOCK publishes, so two relays never
+ * `Nats-Msg-Id` = event id, then marks them published. While it has work it loops; when idle it
+ * waits for a NOTIFY, which writers send only while the relay is idle (migration 0002), and
+ * looks anyway every POLL_MS. Only the holder of RELAY_LOCK publishes, so two relays never
  * interleave; a crash after publish and before the mark re-publishes rows that JetStream
  * drops as duplicates within the stream's duplicate window.
  */
@@ -87,8 +96,13 @@ async function publishLoop(opts: RelayOptions, conn: Sql): Promise<void> {
           await conn`delete from outbox
             where published_at < now() - make_interval(secs => ${keep})`;
         }
-        await Promise.race([wake.promise, sleep(1000, signal)]);
+        // Writers notify only while the relay says it is idle (a NOTIFY serializes commits):
+        // say so, look once more for rows committed meanwhile, then wait.
+        await conn`update outbox_relay_state set idle = true where id = 1`;
+        const [late] = await conn`select 1 from outbox where published_at is null limit 1`;
+        if (!late) await Promise.race([wake.promise, sleep(opts.pollMs ?? POLL_MS, signal)]);
         wake = Promise.withResolvers<void>();
+        await conn`update outbox_relay_state set idle = false where id = 1`;
         continue;
       }
       // Pipelined on one connection, so the server stores them in this order.

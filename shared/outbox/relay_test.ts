@@ -75,3 +75,45 @@ integration("relay: NATS down, bookings go on; back up, all drain once and in or
     await db.drop();
   }
 });
+
+integration("relay: an idle relay is woken by the booking's NOTIFY, not by its poll", async () => {
+  const db = await testDatabase();
+  const server = await testNats();
+  const nc = await connectNats(server.url, "relay-wake-test");
+  const jsm = await jetstreamManager(nc);
+  await provisionStreams(jsm);
+  const { call } = testApp(db.sql);
+  const { propertyId, roomId } = await seedCatalogue(call);
+  const stop = new AbortController();
+  // A poll of an hour: only a NOTIFY can make the relay publish within the test.
+  const running = runRelay({ sql: db.sql, nc, signal: stop.signal, pollMs: 3_600_000 });
+  const streamCount = async () => (await jsm.streams.info("RESERVATIONS")).state.messages;
+  try {
+    await eventually(
+      async () => {
+        const [s] = await db.sql`select idle from outbox_relay_state`;
+        return s.idle;
+      },
+      10_000,
+      "relay idle",
+    );
+    for (let i = 1; i <= 3; i++) {
+      const r = await call(
+        "POST",
+        "/v1/reservations",
+        booking(propertyId, [
+          { resourceId: roomId, from: "2030-06-01", to: "2030-06-02" },
+        ]),
+        { "idempotency-key": `wake-${i}` },
+      );
+      assert.equal(r.status, 201);
+      await eventually(async () => (await streamCount()) === i, 10_000, `event ${i} published`);
+    }
+  } finally {
+    stop.abort();
+    await running;
+    await nc.close();
+    await server.stop();
+    await db.drop();
+  }
+});
