@@ -89,15 +89,17 @@ integration("relay: an idle relay is woken by the booking's NOTIFY, not by its p
   const running = runRelay({ sql: db.sql, nc, signal: stop.signal, pollMs: 3_600_000 });
   const streamCount = async () => (await jsm.streams.info("RESERVATIONS")).state.messages;
   try {
-    await eventually(
-      async () => {
-        const [s] = await db.sql`select idle from outbox_relay_state`;
-        return s.idle;
-      },
-      10_000,
-      "relay idle",
-    );
+    const idle = () =>
+      eventually(
+        async () => {
+          const [s] = await db.sql`select idle from outbox_relay_state`;
+          return s.idle;
+        },
+        10_000,
+        "relay idle",
+      );
     for (let i = 1; i <= 3; i++) {
+      await idle();
       const r = await call(
         "POST",
         "/v1/reservations",
