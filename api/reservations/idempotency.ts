@@ -1,4 +1,8 @@
-/** Idempotency keys of POST /v1/reservations, scoped to the API key, kept for a set time. */
+/**
+ * Idempotency keys of POST /v1/reservations, scoped to the API key, kept for a set time. The
+ * key is claimed and the answer stored by the booking's own statement (`place_hold`,
+ * migration 0003); here: the request hash and reading a stored answer.
+ */
 import { createHash } from "node:crypto";
 import type { Sql } from "../../shared/db/db.ts";
 
@@ -33,36 +37,4 @@ export async function storedAnswer(sql: Sql, apiKeyId: string, key: string, now:
   return row && row.status !== null
     ? { requestHash: row.request_hash, status: row.status, body: row.response } as StoredAnswer
     : null;
-}
-
-/**
- * Claims a key inside the booking's transaction: true when this request owns it (new, or the
- * old one expired). When another request holds it uncommitted, Postgres makes this wait until
- * that one commits (false: read its answer) or rolls back (true: go ahead).
- */
-export async function claimKey(
-  tx: Sql,
-  k: { apiKeyId: string; key: string; requestHash: string; now: Date; expiresAt: Date },
-): Promise<boolean> {
-  const rows = await tx`
-    insert into idempotency_keys (api_key_id, key, request_hash, created_at, expires_at)
-    values (${k.apiKeyId}, ${k.key}, ${k.requestHash}, ${k.now}, ${k.expiresAt})
-    on conflict (api_key_id, key) do update
-      set request_hash = excluded.request_hash, status = null, response = null,
-        created_at = excluded.created_at, expires_at = excluded.expires_at
-      where idempotency_keys.expires_at <= ${k.now}
-    returning 1`;
-  return rows.length === 1;
-}
-
-/** Records the answer given under a claimed key. */
-export async function storeAnswer(
-  tx: Sql,
-  apiKeyId: string,
-  key: string,
-  status: number,
-  body: unknown,
-): Promise<void> {
-  await tx`update idempotency_keys set status = ${status}, response = ${tx.json(body as never)}
-    where api_key_id = ${apiKeyId} and key = ${key}`;
 }

@@ -4,7 +4,6 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Env } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
 import { Conflict, ValidationFailed } from "../../shared/errors/errors.ts";
-import { inTransaction } from "../../shared/db/db.ts";
 import {
   type Action,
   changeStatus,
@@ -14,13 +13,7 @@ import {
   prepareBooking,
 } from "../../shared/booking/mod.ts";
 import * as s from "./schemas.ts";
-import {
-  claimKey,
-  requestHash,
-  storeAnswer,
-  type StoredAnswer,
-  storedAnswer,
-} from "./idempotency.ts";
+import { requestHash, type StoredAnswer, storedAnswer } from "./idempotency.ts";
 
 /** Admins see every reservation; a client key only its own. */
 const ownerOf = (c: Context<Env>) =>
@@ -94,22 +87,18 @@ export function reservationRoutes(): Hono<Env> {
       if (earlier.value) return replay(c, earlier.value, hash);
       if (preparing.status === "rejected") throw preparing.reason;
       const prepared = preparing.value;
-      const result = await inTransaction(sql, async (tx) => {
-        const expiresAt = new Date(now.getTime() + config.BERTH_IDEMPOTENCY_TTL_HOURS * 3_600_000);
-        // The claim, the placement and the stored answer share the transaction's round trips.
-        const claim = claimKey(tx, { apiKeyId, key, requestHash: hash, now, expiresAt });
-        const view = await placeBooking(tx, prepared, {
-          now,
-          correlationId: c.var.correlationId,
-          holdMinutes: config.BERTH_HOLD_MINUTES,
-          apiKeyId,
-        }, { claim, alongside: (v) => storeAnswer(tx, apiKeyId, key, 201, v) });
-        if (!view) return { replayed: await storedAnswer(tx, apiKeyId, key, now) };
-        return { view };
-      });
-      if (result.view) return c.json(result.view, 201);
-      if (!result.replayed) throw new Conflict("the first request with this key is still running");
-      return replay(c, result.replayed, hash);
+      const expiresAt = new Date(now.getTime() + config.BERTH_IDEMPOTENCY_TTL_HOURS * 3_600_000);
+      const view = await placeBooking(sql, prepared, {
+        now,
+        correlationId: c.var.correlationId,
+        holdMinutes: config.BERTH_HOLD_MINUTES,
+        apiKeyId,
+      }, { apiKeyId, key, requestHash: hash, expiresAt });
+      if (view) return c.json(view, 201);
+      // The key was taken by a request that has committed meanwhile: its answer stands.
+      const first = await storedAnswer(sql, apiKeyId, key, now);
+      if (!first) throw new Conflict("the first request with this key is still running");
+      return replay(c, first, hash);
     })
     .get(
       "/:id",

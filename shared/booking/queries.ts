@@ -25,18 +25,61 @@ function columns(needs: Need[]) {
   };
 }
 
+/** What a (resource, date) offers now: units free (-1 when not on sale) and the price. */
+export interface QuoteRow {
+  resource_id: string;
+  date: string;
+  quantity: number;
+  free: number;
+  price: number;
+}
+
 /**
- * Reads availability without locks: the (resource, date) pairs short of units. Used to answer
- * sold out fast, before a transaction waits on anyone's lock.
+ * Reads availability and prices without locks, with a confirmation sequence number, in one
+ * statement: a sold-out (resource, date) is answered before any transaction waits on a lock,
+ * and a booking that goes ahead has its prices and number at hand.
  */
-export async function shortages(sql: Sql, needs: Need[]): Promise<Need[]> {
+export async function quote(sql: Sql, needs: Need[]): Promise<{ seq: number; rows: QuoteRow[] }> {
   const { res, dates, qty } = columns(needs);
-  const rows = await sql<{ resource_id: string; date: string; missing: number }[]>`
-    select n.r as resource_id, n.d::text as date, n.q - coalesce(i.total - i.held - i.sold, 0) as missing
-    from unnest(${res}::text[], ${dates}::date[], ${qty}::int[]) as n(r, d, q)
+  const rows = await sql<(QuoteRow & { seq: number })[]>`
+    select n.r as resource_id, n.d::text as date, n.q as quantity,
+      coalesce(i.total - i.held - i.sold, -1) as free, coalesce(i.price, 0)::int as price,
+      (select nextval('confirmation_seq'))::int as seq
+    from unnest(${res}::text[], ${dates}::date[], ${qty}::int[]) with ordinality as n(r, d, q, o)
     left join inventory i on i.resource_id = n.r and i.date = n.d
-    where i.resource_id is null or i.total - i.held - i.sold < n.q`;
-  return rows.map((r) => ({ resourceId: r.resource_id, date: r.date, quantity: r.missing }));
+    order by n.o`;
+  return { seq: rows[0]?.seq ?? 0, rows };
+}
+
+/** Everything `place_hold` (migration 0003) needs to place a hold in one statement. */
+export interface HoldArgs {
+  idempotency: { apiKeyId: string; key: string; requestHash: string; expiresAt: Date } | null;
+  answer: unknown;
+  needs: (Need & { price: number })[];
+  reservation: Record<string, unknown>;
+  items: Omit<ItemRow, "line">[];
+  seats: { resourceId: string; date: string; seat: string }[];
+  event: { id: string; subject: string; type: string; payload: string };
+}
+
+/** Places a hold (see migration 0003); 'replay' when the idempotency key was taken before. */
+export async function placeHold(sql: Sql, a: HoldArgs): Promise<"placed" | "replay"> {
+  const keys = a.needs.map((n) => lockKey(n.resourceId, n.date));
+  const idem = a.idempotency;
+  const [{ outcome }] = await sql<{ outcome: "placed" | "replay" }[]>`
+    select place_hold(
+      ${idem?.apiKeyId ?? null}, ${idem?.key ?? null}, ${idem?.requestHash ?? null},
+      ${idem?.expiresAt ?? null}, ${sql.json(a.answer as never)},
+      ${keys.map((k) => k[0])}::int[], ${keys.map((k) => k[1])}::int[],
+      ${a.needs.map((n) => n.resourceId)}::text[], ${a.needs.map((n) => n.date)}::date[],
+      ${a.needs.map((n) => n.quantity)}::int[], ${a.needs.map((n) => n.price)}::bigint[],
+      ${sql.json(a.reservation as never)},
+      ${sql.json(a.items.map((it, i) => ({ ...it, line: i + 1 })) as never)},
+      ${a.seats.map((s) => s.resourceId)}::text[], ${a.seats.map((s) => s.date)}::date[],
+      ${a.seats.map((s) => s.seat)}::text[],
+      ${a.event.id}::uuid, ${a.event.subject}, ${a.event.type}, ${a.event.payload}
+    ) as outcome`;
+  return outcome;
 }
 
 /** Seats of `resourceId` already held on these dates, from the given list. */

@@ -5,10 +5,10 @@
  * appends its events to the outbox. Shared by the api, the reservations consumer and the
  * hold-expiry sweeper.
  */
-import { inTransaction, type Sql } from "../db/db.ts";
+import { inTransaction, isPgError, type Sql } from "../db/db.ts";
 import { Conflict, NotFound, SoldOut, ValidationFailed } from "../errors/errors.ts";
 import { makeEvent } from "../events/envelope.ts";
-import type { EventType } from "../events/catalogue.ts";
+import { type EventType, subjectOf } from "../events/catalogue.ts";
 import { appendToOutbox } from "../outbox/outbox.ts";
 import { uuidv7 } from "../ids/uuid.ts";
 import {
@@ -68,11 +68,16 @@ export interface ReservationView {
   updatedAt: string;
 }
 
-/** A booking checked against the catalogue and current availability, ready to place. */
+/** A booking checked against the catalogue and a quote of availability, ready to place. */
 export interface PreparedBooking {
   input: NewReservation;
   items: Item[];
   currency: string;
+  maxQuantity: number;
+  /** The confirmation sequence number drawn with the quote. */
+  seq: number;
+  /** Unit price per `${resourceId}\u0000${date}` at the quote. */
+  prices: Map<string, number>;
 }
 
 /**
@@ -133,14 +138,20 @@ export async function prepareBooking(
 ): Promise<PreparedBooking> {
   const { items, currency } = await resolve(sql, input.propertyId, input.items, maxQuantity);
   const seatItems = items.filter((it) => it.seats);
-  const [short, ...taken] = await Promise.all([
-    q.shortages(sql, needsOf(items)),
+  const [{ seq, rows }, ...taken] = await Promise.all([
+    q.quote(sql, needsOf(items)),
     ...seatItems.map((it) => q.takenSeats(sql, it.resourceId, datesIn(it.from, it.to), it.seats!)),
   ]);
-  if (short.length) throw new SoldOut(shortageMessage(short));
+  const short = rows.filter((r) => r.free < r.quantity);
+  if (short.length) {
+    throw new SoldOut(
+      shortageMessage(short.map((r) => ({ resourceId: r.resource_id, date: r.date }))),
+    );
+  }
   const seat = taken.find((t) => t.length)?.[0];
   if (seat) throw new SoldOut(`seat ${seat.seat} on ${seat.date} is taken`);
-  return { input, items, currency };
+  const prices = new Map(rows.map((r) => [`${r.resource_id}\u0000${r.date}`, r.price]));
+  return { input, items, currency, maxQuantity, seq, prices };
 }
 
 function seatRows(items: Item[]) {
@@ -195,34 +206,45 @@ async function takeInventory(tx: Sql, reservationId: string, items: Item[], as: 
 }
 
 /**
- * Places a pending reservation holding its inventory until `holdExpiresAt`. Runs inside the
- * caller's transaction; `steps` lets the caller pipeline its own statements (an idempotency
- * claim before, the stored answer after) into the same round trips.
+ * Places a pending reservation holding its inventory until `holdExpiresAt`, in one statement
+ * (`place_hold`, migration 0003) that takes the locks, checks the quote still holds, writes the
+ * reservation, its lines, seats and event, and records the answer under the idempotency key.
+ * Returns null when the key was used before (the caller replays that answer). A price changed
+ * since the quote is quoted again (twice at most).
  */
 export async function placeBooking(
-  tx: Sql,
-  p: PreparedBooking,
+  sql: Sql,
+  prepared: PreparedBooking,
   ctx: Ctx & { holdMinutes: number; apiKeyId: string },
-  steps: {
-    /** A claim sent just before (an idempotency key): false means place nothing, return null. */
-    claim?: Promise<boolean>;
-    /** A statement to send with the final inserts (e.g. storing the answer). */
-    alongside?: (view: ReservationView) => Promise<unknown>;
-  } = {},
+  idempotency: { apiKeyId: string; key: string; requestHash: string; expiresAt: Date } | null =
+    null,
 ): Promise<ReservationView | null> {
+  let p = prepared;
+  for (let attempt = 1;; attempt++) {
+    const { view, args } = holdOf(p, ctx);
+    try {
+      const outcome = await q.placeHold(sql, { ...args, idempotency, answer: view });
+      return outcome === "placed" ? view : null;
+    } catch (err) {
+      if (isPgError(err, "BK001", "BK002")) throw new SoldOut(err.message);
+      if (!isPgError(err, "BK003") || attempt === 3) throw err;
+      p = await prepareBooking(sql, p.input, p.maxQuantity);
+    }
+  }
+}
+
+/** The reservation, its lines, seats and event a prepared booking makes: pure. */
+function holdOf(p: PreparedBooking, ctx: Ctx & { holdMinutes: number; apiKeyId: string }) {
   const id = uuidv7(ctx.now.getTime());
   const needs = needsOf(p.items);
-  // Statements that do not wait on each other's results are pipelined on the connection.
-  const [claimed, [{ seq }]] = await Promise.all([
-    steps.claim ?? true,
-    tx<{ seq: number }[]>`select nextval('confirmation_seq')::int as seq`,
-    q.lockDates(tx, needs),
-  ]);
-  if (!claimed) return null;
-  const confirmation = confirmationNumber(seq, ctx.now);
+  const priceOf = (r: string, d: string) => p.prices.get(`${r}\u0000${d}`)!;
+  const { amounts, total } = priceItems(p.items, priceOf);
+  const rates = needs
+    .map((n) => ({ resourceId: n.resourceId, date: n.date, price: priceOf(n.resourceId, n.date) }))
+    .sort((a, b) => a.resourceId.localeCompare(b.resourceId) || a.date.localeCompare(b.date));
+  const confirmation = confirmationNumber(p.seq, ctx.now);
   const holdExpiresAt = new Date(ctx.now.getTime() + ctx.holdMinutes * 60_000);
   const { input } = p;
-  const { amounts, total, rates } = await takeUnits(tx, p.items, "held");
   const view: ReservationView = {
     id,
     confirmationNumber: confirmation,
@@ -257,28 +279,32 @@ export async function placeBooking(
     paymentToken: input.payment.token,
     rates,
   }, { correlationId: ctx.correlationId, causationId: ctx.causationId, now: ctx.now });
-  // Pipelined in this order (each call sends its statement at once): the reservation row
-  // first, since items and seat holds reference it.
-  await Promise.all([
-    q.insertReservation(tx, {
+  const args = {
+    needs: needs.map((n) => ({ ...n, price: priceOf(n.resourceId, n.date) })),
+    reservation: {
       id,
       propertyId: input.propertyId,
       userId: input.userId,
       apiKeyId: ctx.apiKeyId,
       confirmationNumber: confirmation,
-      guest: input.guest,
+      guestName: input.guest.name,
+      guestEmail: input.guest.email,
       total,
       currency: p.currency,
       paymentToken: input.payment.token,
-      holdExpiresAt,
-      now: ctx.now,
-    }),
-    q.insertItems(tx, id, itemRows(p.items, amounts)),
-    holdItemSeats(tx, id, p.items),
-    appendToOutbox(tx, [created]),
-    steps.alongside?.(view),
-  ]);
-  return view;
+      holdExpiresAt: view.holdExpiresAt,
+      now: ctx.now.toISOString(),
+    },
+    items: itemRows(p.items, amounts),
+    seats: seatRows(p.items),
+    event: {
+      id: created.id,
+      subject: subjectOf(created.type, created.propertyId),
+      type: created.type,
+      payload: JSON.stringify(created),
+    },
+  };
+  return { view, args };
 }
 
 function toView(r: q.ReservationRow, items: q.ItemRow[]): ReservationView {
