@@ -137,7 +137,8 @@ export function renderReport(r: BenchReport): string {
     "",
     `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${mb(m.memoryBytes)} memory, Linux ${m.kernel}; ` +
     `Deno ${m.deno}, ${m.k6}, ${m.postgres}. Everything (Postgres, NATS, api, workers, k6) ` +
-    "shares these CPUs.",
+    "shares these CPUs. Where the time goes and what would move it: " +
+    "[performance.md](performance.md).",
     "",
     ...summaryTable(r),
     "",
