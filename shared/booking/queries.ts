@@ -262,33 +262,6 @@ export async function replaceItems(
   await tx`update reservations set total = ${total}, updated_at = now() where id = ${id}`;
 }
 
-/** Inserts a pending reservation and the first line of its history. */
-export async function insertReservation(tx: Sql, r: {
-  id: string;
-  propertyId: string;
-  userId: string;
-  apiKeyId: string;
-  confirmationNumber: string;
-  guest: { name: string; email: string };
-  total: number;
-  currency: string;
-  paymentToken: string;
-  holdExpiresAt: Date;
-  now: Date;
-}): Promise<void> {
-  await tx`
-    with r as (
-      insert into reservations (id, property_id, user_id, api_key_id, confirmation_number, status,
-        guest_name, guest_email, total, currency, payment_token, hold_expires_at, created_at,
-        updated_at)
-      values (${r.id}, ${r.propertyId}, ${r.userId}, ${r.apiKeyId}, ${r.confirmationNumber},
-        'pending', ${r.guest.name}, ${r.guest.email}, ${r.total}, ${r.currency}, ${r.paymentToken},
-        ${r.holdExpiresAt}, ${r.now}, ${r.now})
-      returning id)
-    insert into reservation_history (reservation_id, status, reason, at)
-    select id, 'pending', 'hold placed', ${r.now} from r`;
-}
-
 /** Inserts a reservation's lines. */
 export async function insertItems(tx: Sql, id: string, items: Omit<ItemRow, "line">[]) {
   await tx`
