@@ -11,6 +11,9 @@ const RELAY_LOCK = 7_201_002;
  * the relay's last look.
  */
 const POLL_MS = 250;
+/** For this long after its last event the relay stays awake, looking every WARM_POLL_MS. */
+const WARM_MS = 2000;
+const WARM_POLL_MS = 5;
 
 export interface RelayOptions {
   sql: Sql;
@@ -22,6 +25,8 @@ export interface RelayOptions {
   onPublished?: (count: number) => void;
   /** How long an idle relay waits for a NOTIFY before it looks anyway (default POLL_MS). */
   pollMs?: number;
+  /** How long the relay stays awake after its last event (default WARM_MS). */
+  warmMs?: number;
 }
 
 interface OutboxRow {
@@ -42,9 +47,10 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /**
  * The outbox relay: publishes unpublished outbox rows to JetStream in `seq` order with
- * `Nats-Msg-Id` = event id, then marks them published. While it has work it loops; when idle it
- * waits for a NOTIFY, which writers send only while the relay is idle (migration 0002), and
- * looks anyway every POLL_MS. Only the holder of RELAY_LOCK publishes, so two relays never
+ * `Nats-Msg-Id` = event id, then marks them published. While events come it stays awake (it
+ * looks every 5 ms until 2 s have passed without one); then it marks itself idle and waits for
+ * a NOTIFY, which writers send only while it is idle (migration 0002), looking anyway every
+ * POLL_MS. So a booking pays for a NOTIFY only when the platform was quiet. Only the holder of RELAY_LOCK publishes, so two relays never
  * interleave; a crash after publish and before the mark re-publishes rows that JetStream
  * drops as duplicates within the stream's duplicate window.
  */
@@ -84,6 +90,7 @@ async function publishLoop(opts: RelayOptions, conn: Sql): Promise<void> {
   let wake = Promise.withResolvers<void>();
   const listener = await sql.listen("berth_outbox", () => wake.resolve());
   let lastCleanup = 0;
+  let lastEvent = Date.now();
   try {
     while (!signal.aborted) {
       const rows = await conn<OutboxRow[]>`
@@ -96,15 +103,23 @@ async function publishLoop(opts: RelayOptions, conn: Sql): Promise<void> {
           await conn`delete from outbox
             where published_at < now() - make_interval(secs => ${keep})`;
         }
-        // Writers notify only while the relay says it is idle (a NOTIFY serializes commits):
-        // say so, look once more for rows committed meanwhile, then wait.
+        if (Date.now() - lastEvent < (opts.warmMs ?? WARM_MS)) {
+          // Events came lately: look again soon, no NOTIFY needed.
+          await Promise.race([wake.promise, sleep(WARM_POLL_MS, signal)]);
+          wake = Promise.withResolvers<void>();
+          continue;
+        }
+        // Quiet: writers notify only while the relay says it is idle (a NOTIFY serializes
+        // commits). Say so, look once more for rows committed meanwhile, then wait.
         await conn`update outbox_relay_state set idle = true where id = 1`;
         const [late] = await conn`select 1 from outbox where published_at is null limit 1`;
         if (!late) await Promise.race([wake.promise, sleep(opts.pollMs ?? POLL_MS, signal)]);
         wake = Promise.withResolvers<void>();
         await conn`update outbox_relay_state set idle = false where id = 1`;
+        lastEvent = Date.now();
         continue;
       }
+      lastEvent = Date.now();
       // Pipelined on one connection, so the server stores them in this order.
       const results = await Promise.allSettled(
         rows.map((r) => js.publish(r.subject, r.payload, { msgID: r.id, timeout: 5000 })),

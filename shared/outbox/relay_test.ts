@@ -86,7 +86,13 @@ integration("relay: an idle relay is woken by the booking's NOTIFY, not by its p
   const { propertyId, roomId } = await seedCatalogue(call);
   const stop = new AbortController();
   // A poll of an hour: only a NOTIFY can make the relay publish within the test.
-  const running = runRelay({ sql: db.sql, nc, signal: stop.signal, pollMs: 3_600_000 });
+  const running = runRelay({
+    sql: db.sql,
+    nc,
+    signal: stop.signal,
+    pollMs: 3_600_000,
+    warmMs: 100,
+  });
   const streamCount = async () => (await jsm.streams.info("RESERVATIONS")).state.messages;
   try {
     const idle = () =>
