@@ -25,11 +25,6 @@ export function withLogContext<T>(ctx: LogContext, fn: () => T): T {
   return context.run({ ...context.getStore(), ...ctx }, fn);
 }
 
-/** The context of the request or message being handled, if any. */
-export function currentLogContext(): LogContext | undefined {
-  return context.getStore();
-}
-
 function write(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
   if (levels[level] < threshold) return;
   const line: Record<string, unknown> = {
