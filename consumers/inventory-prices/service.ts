@@ -1,18 +1,34 @@
-import { applyRate } from "../../shared/booking/mod.ts";
+import { applyCommands, type Command } from "../../shared/booking/mod.ts";
 import { log } from "../../shared/log/log.ts";
 import { defineService } from "../runtime/mod.ts";
 
 /**
- * Applies `rate.updated` to the engine's inventory price, under the (resource, date) lock, so
- * availability quotes it and the next booking of that date is priced with it.
+ * Applies `rate.updated` to the engine's inventory price, so availability quotes it and the
+ * next booking of that date is priced with it. A batch is one `booking_apply` statement that
+ * takes the (resource, date) locks every booking of those dates takes, up front and in order.
  */
 export const inventoryPrices = defineService({
   name: "inventory-prices",
   events: ["rate.updated"],
-  async handle(tx, event) {
-    const { resourceId, date, price } = event.data;
-    if (!(await applyRate(tx, resourceId, date, price))) {
-      log.warn("rate for a date without inventory ignored", { resourceId, date });
-    }
+  async applyBatch(sql, batch) {
+    const commands: Command[] = batch.map(({ event, inbox }) => ({
+      kind: "price",
+      resourceId: event.data.resourceId,
+      date: event.data.date,
+      price: event.data.price,
+      ...inbox,
+    }));
+    const outcomes = await applyCommands(sql, {
+      now: new Date(),
+      service: "inventory-prices",
+      commands,
+    });
+    return outcomes.map((o, i) => {
+      if (o === "missing") {
+        const { resourceId, date } = batch[i].event.data;
+        log.warn("rate for a date without inventory ignored", { resourceId, date });
+      }
+      return o === "duplicate" ? "duplicate" : "applied";
+    });
   },
 });

@@ -1,24 +1,32 @@
 /**
  * The reservations service, the consumer side of the booking engine: `payment.authorized`
- * confirms a pending reservation, `payment.failed` fails it and releases its inventory. The
- * engine's change, its events and the inbox row commit in the handler's one transaction.
+ * confirms a pending reservation, `payment.failed` fails it and releases its inventory. A batch
+ * of events is read, decided in pure code and written as one `booking_apply` statement with
+ * the inbox rows (shared/booking/write.ts), so a paused worker holds no lock a booking needs.
  *
  * An authorization that comes after the hold has passed does not confirm: the reservation is
  * expired here (if the sweeper has not done so yet) and its `reservation.expired` makes the
  * payments service void the authorization. One that finds the reservation already expired,
  * failed or cancelled changes nothing here: the payments service voids it on that event.
  */
-import type { Sql } from "../../shared/db/db.ts";
-import { changeStatusIn } from "../../shared/booking/mod.ts";
+import { type Command, decideChange, readReservations } from "../../shared/booking/mod.ts";
+import type { ReservationState } from "../../shared/booking/mod.ts";
+import { applyCommands } from "../../shared/booking/mod.ts";
 import { DomainError } from "../../shared/errors/errors.ts";
+import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { log } from "../../shared/log/log.ts";
-import { defineService, type EventOf } from "../runtime/mod.ts";
+import { type Applied, type BatchEvent, defineService } from "../runtime/mod.ts";
 
 /** What the reservations service needs. */
 export interface ReservationsDeps {
   /** The clock the hold is checked against (default: real time). */
   now?: () => Date;
 }
+
+type PaymentOutcome = BatchEvent<"payment.authorized" | "payment.failed">;
+
+/** How often a batch is read again when reservations changed between the read and the write. */
+const REREADS = 5;
 
 /**
  * What to do when the engine refuses a change: `expire` after an authorization that came too
@@ -28,49 +36,76 @@ export function onRefusal(code: string, action: "confirm" | "fail"): "expire" | 
   return action === "confirm" && code === "hold_expired" ? "expire" : "ignore";
 }
 
+/**
+ * The command a payment outcome makes of a reservation as read (pure): confirm or fail it, or
+ * expire it when the authorization came too late, or nothing (recorded in the inbox all the
+ * same). Returns the reservation after it.
+ */
+export function decidePaymentOutcome(
+  b: PaymentOutcome,
+  s: ReservationState | undefined,
+  now: Date,
+): { command: Command; state?: ReservationState } {
+  const { event } = b;
+  const none = { command: { kind: "none" as const, ...b.inbox } };
+  if (!s) return none;
+  const action = event.type === "payment.authorized" ? "confirm" : "fail";
+  const ctx = {
+    now,
+    newId: () => uuidv7(now.getTime()),
+    correlationId: event.correlationId,
+    causationId: event.id,
+  };
+  const reason = event.type === "payment.authorized"
+    ? "payment authorized"
+    : `payment failed: ${event.data.reason}`;
+  const paymentId = event.type === "payment.authorized" ? event.data.paymentId : undefined;
+  try {
+    const d = decideChange(s, action, { ...ctx, reason, paymentId });
+    return { command: { ...d.command, ...b.inbox }, state: d.state };
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    const next = onRefusal(err.code, action);
+    log.info("payment outcome not applied", { reservationId: s.id, code: err.code, next });
+    if (next === "ignore") return none;
+    const reason = "hold expired before the payment was authorized";
+    const d = decideChange(s, "expire", { ...ctx, reason });
+    return { command: { ...d.command, ...b.inbox }, state: d.state };
+  }
+}
+
 /** The reservations service, ready for `runService`. */
 export function reservationsService(deps: ReservationsDeps = {}) {
   const now = deps.now ?? (() => new Date());
-
-  async function apply(
-    tx: Sql,
-    event: EventOf<"payment.authorized" | "payment.failed">,
-    action: "confirm" | "fail",
-  ) {
-    const meta = { now: now(), correlationId: event.correlationId, causationId: event.id };
-    const id = event.data.reservationId;
-    try {
-      if (event.type === "payment.authorized") {
-        const paymentId = event.data.paymentId;
-        await changeStatusIn(tx, id, "confirm", {
-          ...meta,
-          paymentId,
-          reason: "payment authorized",
-        });
-      } else {
-        await changeStatusIn(tx, id, "fail", {
-          ...meta,
-          reason: `payment failed: ${event.data.reason}`,
-        });
-      }
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      const next = onRefusal(err.code, action);
-      log.info("payment outcome not applied", { reservationId: id, code: err.code, next });
-      if (next === "expire") {
-        await changeStatusIn(tx, id, "expire", {
-          ...meta,
-          reason: "hold expired before the payment was authorized",
-        });
-      }
-    }
-  }
-
   return defineService({
     name: "reservations",
     events: ["payment.authorized", "payment.failed"],
-    async handle(tx, event) {
-      await apply(tx, event, event.type === "payment.authorized" ? "confirm" : "fail");
+    async applyBatch(sql, batch) {
+      const outcomes: Applied[] = [];
+      let pending = batch.map((_, i) => i);
+      for (let read = 1; pending.length; read++) {
+        if (read > REREADS) {
+          throw new Error(`reservations kept changing under ${pending.length} event(s)`);
+        }
+        const at = now();
+        const ids = pending.map((i) => batch[i].event.data.reservationId);
+        const states = await readReservations(sql, [...new Set(ids)]);
+        const commands = pending.map((i) => {
+          const b = batch[i];
+          const id = b.event.data.reservationId;
+          const d = decidePaymentOutcome(b, states.get(id), at);
+          if (d.state) states.set(id, d.state);
+          return d.command;
+        });
+        const results = await applyCommands(sql, { now: at, service: "reservations", commands });
+        const again: number[] = [];
+        results.forEach((r, k) => {
+          if (r === "applied" || r === "duplicate") outcomes[pending[k]] = r;
+          else again.push(pending[k]);
+        });
+        pending = again;
+      }
+      return outcomes;
     },
   });
 }

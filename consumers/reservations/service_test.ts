@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { inTransaction } from "../../shared/db/db.ts";
-import { makeEvent } from "../../shared/events/envelope.ts";
+import { type Envelope, makeEvent } from "../../shared/events/envelope.ts";
 import { booking, seedCatalogue, testApp } from "../../api/http/test_app.ts";
-import type { HandlerContext } from "../runtime/mod.ts";
+import type { BatchEvent } from "../runtime/mod.ts";
 import { onRefusal, reservationsService } from "./service.ts";
 
 Deno.test("refusals: only a too-late authorization expires the reservation", () => {
@@ -13,9 +12,21 @@ Deno.test("refusals: only a too-late authorization expires the reservation", () 
   assert.equal(onRefusal("invalid_transition", "fail"), "ignore");
 });
 
-const ctx = { service: "reservations", attempt: 1, deliveries: 1, streamSeq: 1 } as HandlerContext;
+let seq = 0;
+const delivered = (event: Envelope) =>
+  ({
+    event,
+    deliveries: 1,
+    inbox: {
+      eventId: event.id,
+      eventType: event.type,
+      propertyId: event.propertyId,
+      stream: "PAYMENTS",
+      streamSeq: ++seq,
+    },
+  }) as BatchEvent<"payment.authorized">;
 
-integration("reservations: payment outcomes commit with the handler's transaction", async (t) => {
+integration("reservations: payment outcomes commit with their inbox rows, once", async (t) => {
   const db = await testDatabase();
   const { call, clock } = testApp(db.sql);
   const service = reservationsService();
@@ -43,27 +54,26 @@ integration("reservations: payment outcomes commit with the handler's transactio
         .sql`select type from outbox where payload::jsonb -> 'data' ->> 'reservationId' = ${id}
         order by seq`).map((r) => r.type);
 
-    await t.step("confirms; rolled back, nothing happened", async () => {
+    const apply = (...events: Envelope[]) => service.applyBatch!(db.sql, events.map(delivered), 1);
+
+    await t.step("confirms once; the same event again is a duplicate", async () => {
       const r = await book(Date.now());
-      await assert.rejects(
-        inTransaction(db.sql, async (tx) => {
-          await service.handle(tx, authorized(r.id, r.total), ctx);
-          throw new Error("crash before commit");
-        }),
-        /crash/,
-      );
-      assert.equal(await status(r.id), "pending");
-      await inTransaction(db.sql, (tx) => service.handle(tx, authorized(r.id, r.total), ctx));
+      const event = authorized(r.id, r.total);
+      assert.deepEqual(await apply(event), ["applied"]);
       assert.equal(await status(r.id), "confirmed");
       assert.deepEqual(await events(r.id), ["reservation.created", "reservation.confirmed"]);
+      assert.deepEqual(await apply(event), ["duplicate"]);
       // A second authorization (another payment attempt) changes nothing.
-      await inTransaction(db.sql, (tx) => service.handle(tx, authorized(r.id, r.total), ctx));
+      assert.deepEqual(await apply(authorized(r.id, r.total)), ["applied"]);
       assert.deepEqual(await events(r.id), ["reservation.created", "reservation.confirmed"]);
+      const [inbox] = await db.sql`select count(*)::int as n from consumer_inbox
+        where service = 'reservations'`;
+      assert.equal(inbox.n, 2);
     });
 
     await t.step("after the hold: expired, inventory released, not confirmed", async () => {
       const r = await book(Date.now() - 60 * 60_000);
-      await inTransaction(db.sql, (tx) => service.handle(tx, authorized(r.id, r.total), ctx));
+      assert.deepEqual(await apply(authorized(r.id, r.total)), ["applied"]);
       assert.equal(await status(r.id), "expired");
       assert.deepEqual(await events(r.id), ["reservation.created", "reservation.expired"]);
       const [inv] = await db.sql`select held, sold from inventory

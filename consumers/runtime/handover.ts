@@ -1,4 +1,6 @@
-import type { JetStreamManager } from "@nats-io/jetstream";
+import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { log } from "../../shared/log/log.ts";
 import type { Sql } from "../../shared/db/db.ts";
 import { parseSubject } from "../../shared/events/catalogue.ts";
 import { settledEvents } from "./inbox.ts";
@@ -20,12 +22,12 @@ interface Outstanding {
 export class HandoverBarrier {
   #outstanding = new Map<number, Outstanding>();
   #rebuilding = false;
+  #jsm: Promise<JetStreamManager>;
+  #tick: ReturnType<typeof setInterval> | undefined;
 
-  constructor(
-    readonly jsm: JetStreamManager,
-    readonly sql: Sql,
-    readonly def: ConsumerDefinition,
-  ) {}
+  constructor(nc: NatsConnection, readonly sql: Sql, readonly def: ConsumerDefinition) {
+    this.#jsm = jetstreamManager(nc);
+  }
 
   /** Older messages still to settle. */
   get size(): number {
@@ -46,12 +48,14 @@ export class HandoverBarrier {
 
   /**
    * Lists the messages delivered before now that are neither acknowledged, held by this
-   * instance (`held`) nor recorded in the service's inbox.
+   * instance (`held`) nor recorded in the service's inbox. While any are outstanding it looks
+   * again every 250 ms and calls `changed` when some were settled meanwhile.
    */
-  async rebuild(held: (seq: number) => boolean): Promise<void> {
+  async rebuild(held: (seq: number) => boolean, changed: () => void): Promise<void> {
     this.#rebuilding = true;
+    const jsm = await this.#jsm;
     try {
-      const info = await this.jsm.consumers.info(this.def.stream, this.def.name);
+      const info = await jsm.consumers.info(this.def.stream, this.def.name);
       const floor = info.ack_floor.stream_seq;
       const delivered = info.delivered.stream_seq;
       const found = new Map<number, Outstanding>();
@@ -59,7 +63,7 @@ export class HandoverBarrier {
         const domain = this.def.filterSubjects[0].split(".")[0];
         let seq = floor + 1;
         while (seq <= delivered) {
-          const iter = await this.jsm.direct.getBatch(this.def.stream, {
+          const iter = await jsm.direct.getBatch(this.def.stream, {
             seq,
             batch: 1000,
             next_by_subj: `${domain}.>`,
@@ -80,13 +84,29 @@ export class HandoverBarrier {
       await this.refresh();
     } finally {
       this.#rebuilding = false;
+      changed();
     }
+    if (this.size) log.info("hand-over: waiting for older messages", { n: this.size });
+    this.stop();
+    if (this.size === 0) return;
+    this.#tick = setInterval(() => {
+      if (this.size === 0) return this.stop();
+      this.refresh().then(changed).catch((err) =>
+        log.warn("hand-over barrier refresh failed", { err, consumer: this.def.name })
+      );
+    }, 250);
+  }
+
+  /** Stops looking (shutdown, or nothing outstanding any more). */
+  stop(): void {
+    clearInterval(this.#tick);
+    this.#tick = undefined;
   }
 
   /** Drops what has been settled meanwhile: acknowledged, or recorded in the inbox. */
   async refresh(): Promise<void> {
     if (this.#outstanding.size === 0) return;
-    const info = await this.jsm.consumers.info(this.def.stream, this.def.name);
+    const info = await (await this.#jsm).consumers.info(this.def.stream, this.def.name);
     for (const seq of this.#outstanding.keys()) {
       if (seq <= info.ack_floor.stream_seq) this.#outstanding.delete(seq);
     }

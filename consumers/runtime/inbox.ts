@@ -1,4 +1,4 @@
-import { inTransaction, type Sql } from "../../shared/db/db.ts";
+import type { Sql } from "../../shared/db/db.ts";
 import type { Envelope } from "../../shared/events/envelope.ts";
 
 /** Where an event came from, recorded beside the service's inbox row. */
@@ -7,41 +7,6 @@ export interface InboxEntry {
   event: Envelope;
   stream: string;
   streamSeq: number;
-}
-
-/**
- * Runs `effect` and records the event in the inbox in ONE transaction. The inbox row is
- * written first, so a concurrent second delivery of the same event waits on its lock and then
- * finds it. An event recorded as dead-lettered is applied (a replay); an applied one is not.
- */
-export async function applyOnce(
-  sql: Sql,
-  entry: InboxEntry,
-  effect: (tx: Sql) => Promise<void>,
-): Promise<"applied" | "duplicate"> {
-  return await inTransaction(sql, (tx) => applyOnceIn(tx, entry, effect));
-}
-
-/** {@link applyOnce} inside a transaction the caller runs (several events in one commit). */
-export async function applyOnceIn(
-  tx: Sql,
-  entry: InboxEntry,
-  effect: (tx: Sql) => Promise<void>,
-): Promise<"applied" | "duplicate"> {
-  const { service, event, stream, streamSeq } = entry;
-  const rows = await tx`
-    insert into consumer_inbox
-      (service, event_id, event_type, property_id, stream, stream_seq, outcome)
-    values (${service}, ${event.id}, ${event.type}, ${event.propertyId}, ${stream},
-      ${streamSeq}, 'applied')
-    on conflict (service, event_id) do update
-      set outcome = 'applied', error = null, handled_at = now(),
-        stream = excluded.stream, stream_seq = excluded.stream_seq
-      where consumer_inbox.outcome = 'dead_lettered'
-    returning 1`;
-  if (rows.length === 0) return "duplicate";
-  await effect(tx);
-  return "applied";
 }
 
 /** Records that a service sent an event to the DLQ; leaves an applied event as it is. */

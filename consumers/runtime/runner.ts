@@ -3,13 +3,12 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { isPgUnavailable, type Sql } from "../../shared/db/db.ts";
 import { type Envelope, MalformedEventError, parseEvent } from "../../shared/events/envelope.ts";
-import { makeEvent } from "../../shared/events/envelope.ts";
 import { parseSubject, subjectOf } from "../../shared/events/catalogue.ts";
-import { appendToOutbox } from "../../shared/outbox/mod.ts";
-import { log, withLogContext } from "../../shared/log/log.ts";
-import { applyOnce, applyOnceIn, type InboxEntry, recordDeadLetter } from "./inbox.ts";
-import { inTransaction } from "../../shared/db/db.ts";
-import { Lanes } from "./lanes.ts";
+import { log } from "../../shared/log/log.ts";
+import { sleep } from "../../shared/time/mod.ts";
+import { recordDeadLetter } from "./inbox.ts";
+import { Backlog } from "./backlog.ts";
+import { type Applied, applyItems, type BatchItem } from "./batch.ts";
 import { HandoverBarrier } from "./handover.ts";
 import { deadLetter } from "./dlq.ts";
 import {
@@ -20,13 +19,16 @@ import {
   PIN_GROUP,
   provisionConsumers,
 } from "./provision.ts";
-import type { EventOf, HandlerContext, Service } from "./service.ts";
+import type { Service } from "./service.ts";
 
 /** Waits between the tries of a failing event: five retries after the first try. */
 export const RETRY_DELAYS_MS: readonly number[] = [100, 200, 400, 800, 1600];
 
+/** Most events applied in one batch (one transaction). */
+export const MAX_BATCH = 500;
+
 /** What happened to one message; reported through `onSettled`. */
-export type Outcome = "applied" | "duplicate" | "dead_lettered" | "handed_back";
+export type Outcome = Applied | "dead_lettered" | "handed_back";
 
 /** How to run a service. */
 export interface RunServiceOptions {
@@ -34,14 +36,9 @@ export interface RunServiceOptions {
   nc: NatsConnection;
   // deno-lint-ignore no-explicit-any
   service: Service<any>;
-  /** Aborting stops fetching, finishes the handlers that run and naks the rest. */
+  /** Aborting stops fetching, finishes the batch being applied and naks the rest. */
   signal: AbortSignal;
-  /** Properties handled at the same time by this instance (default 16). */
-  concurrency?: number;
-  /**
-   * Most events of one property applied in one transaction when they queue up (default 32).
-   * One commit for many events keeps a busy property's lane moving; 1 turns it off.
-   */
+  /** Most events in one batch (default {@link MAX_BATCH}); 1 applies them one by one. */
   batch?: number;
   retryDelaysMs?: readonly number[];
   tuning?: Partial<ConsumerTuning>;
@@ -49,26 +46,13 @@ export interface RunServiceOptions {
   onSettled?: (info: { consumer: string; seq: number; outcome: Outcome }) => void;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-
 function errorText(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
 /**
  * Runs a service until `signal` aborts: provisions its consumers (idempotent), then pulls each
- * as a pinned client of the priority group, applies every event once through the inbox,
- * retries failures with backoff and dead-letters what still fails.
+ * as a pinned client of the priority group and applies what arrives in batches.
  */
 export async function runService(opts: RunServiceOptions): Promise<void> {
   const tuning = { ...defaultTuning, ...opts.tuning };
@@ -76,133 +60,235 @@ export async function runService(opts: RunServiceOptions): Promise<void> {
   await provisionConsumers(jsm, [opts.service], tuning);
   const js = jetstream(opts.nc);
   await Promise.all(
-    consumerDefinitions(opts.service).map((def) => runConsumer(opts, def, tuning, js)),
+    consumerDefinitions(opts.service).map((def) => new ConsumerRun(opts, def, tuning, js).run()),
   );
 }
 
+/** A received message waiting in the backlog. */
 interface Held {
   msg: JsMsg;
+  seq: number;
   key: string;
 }
 
-async function runConsumer(
-  opts: RunServiceOptions,
-  def: ConsumerDefinition,
-  tuning: ConsumerTuning,
-  js: JetStreamClient,
-): Promise<void> {
-  const { signal } = opts;
-  const jsm = await jetstreamManager(opts.nc);
-  const barrier = new HandoverBarrier(jsm, opts.sql, def);
-  const held = new Map<number, Held>();
-  const lanes: Lanes<Held> = new Lanes<Held>({
-    concurrency: opts.concurrency ?? 16,
-    mayStart: (key, seq) => !barrier.blocks(key, seq),
-    batch: opts.batch ?? 32,
-    runBatch: async (hs) => {
-      let outcomes: Outcome[] = [];
-      try {
-        outcomes = await settleBatch(opts, def, tuning, hs.map((h) => h.msg));
-      } catch (err) {
-        log.warn("batch not applied; settling its events one by one", { err, consumer: def.name });
-      }
-      outcomes.forEach((outcome, i) => {
-        const { msg } = hs[i];
-        held.delete(msg.seq);
-        barrier.settle(msg.seq);
-        opts.onSettled?.({ consumer: def.name, seq: msg.seq, outcome });
-      });
-      for (const h of hs.slice(outcomes.length)) await runOne(h);
-    },
-    run: (h) => runOne(h),
-  });
-  async function runOne(h: Held) {
-    let outcome: Outcome = "handed_back";
+/**
+ * One consumer of a service: a receive loop that puts messages in the backlog, and an apply
+ * loop that takes everything that may go (up to `batch`, across properties, in stream order)
+ * and applies it in one transaction while the next batch gathers. A batch that fails is settled
+ * in halves until the failing event stands alone; that event is retried with backoff while the
+ * later events of its property wait in the backlog and every other property goes on.
+ */
+class ConsumerRun {
+  readonly #backlog = new Backlog<Held>();
+  /** Everything received and not yet settled, by stream sequence (kept alive by heartbeats). */
+  readonly #held = new Map<number, Held>();
+  readonly #retries = new Set<Promise<void>>();
+  readonly #barrier: HandoverBarrier;
+  #receiving = true;
+
+  constructor(
+    readonly opts: RunServiceOptions,
+    readonly def: ConsumerDefinition,
+    readonly tuning: ConsumerTuning,
+    readonly js: JetStreamClient,
+  ) {
+    this.#barrier = new HandoverBarrier(opts.nc, opts.sql, def);
+  }
+
+  async run(): Promise<void> {
+    // Keep what waits here (queued, retrying, behind the barrier) from being redelivered.
+    const heartbeat = setInterval(() => {
+      for (const h of this.#held.values()) h.msg.working();
+    }, Math.max(100, this.tuning.ackWaitMs / 3));
     try {
-      outcome = await settle(opts, def, tuning, js, h.msg);
-    } catch (err) {
-      log.error("message not settled; handing it back", { err, seq: h.msg.seq });
-      h.msg.nak();
+      await Promise.all([this.#receive().finally(() => this.#stopApplying()), this.#applyLoop()]);
+      await Promise.all(this.#retries);
     } finally {
-      held.delete(h.msg.seq);
-      barrier.settle(h.msg.seq);
-      opts.onSettled?.({ consumer: def.name, seq: h.msg.seq, outcome });
+      clearInterval(heartbeat);
+      this.#barrier.stop();
+    }
+    log.info("consumer stopped", { consumer: this.def.name });
+  }
+
+  #stopApplying(): void {
+    this.#receiving = false;
+    this.#backlog.wake();
+  }
+
+  async #receive(): Promise<void> {
+    const { signal } = this.opts;
+    const { def } = this;
+    let consumer: Consumer | null = null;
+    while (!consumer && !signal.aborted) {
+      consumer = await this.js.consumers.get(def.stream, def.name).catch(async (err) => {
+        log.warn("consumer not reachable; retrying", { err, consumer: def.name });
+        await sleep(1000, signal);
+        return null;
+      });
+    }
+    let pinId: string | null = null;
+    try {
+      while (consumer && !signal.aborted) {
+        const messages = await consumer.consume({ max_messages: 1000, group: PIN_GROUP });
+        const stop = () => messages.stop();
+        signal.addEventListener("abort", stop, { once: true });
+        log.info("consuming", { consumer: def.name, stream: def.stream });
+        try {
+          for await (const msg of messages) {
+            if (signal.aborted) {
+              msg.nak();
+              continue;
+            }
+            if (this.#held.has(msg.seq)) continue; // a redelivery of what waits here already
+            const held = { msg, seq: msg.seq, key: parseSubject(msg.subject)?.propertyId ?? "" };
+            this.#held.set(msg.seq, held);
+            const pin = msg.headers?.get("Nats-Pin-Id") ?? "";
+            if (pin !== pinId) {
+              pinId = pin;
+              await this.#barrier.rebuild((seq) => this.#held.has(seq), () => this.#backlog.wake());
+            }
+            this.#backlog.push(held);
+          }
+        } catch (err) {
+          if (!signal.aborted) {
+            log.warn("consume interrupted; resuming", { err, consumer: def.name });
+          }
+        } finally {
+          signal.removeEventListener("abort", stop);
+        }
+        if (!signal.aborted) await sleep(500, signal);
+      }
+    } finally {
+      if (pinId) {
+        const jsm = await jetstreamManager(this.opts.nc);
+        await jsm.consumers.unpin(def.stream, def.name, PIN_GROUP).catch(() => {});
+      }
     }
   }
-  // Keep what waits here (queued, retrying, behind the barrier) from being redelivered.
-  const heartbeat = setInterval(() => {
-    for (const h of held.values()) h.msg.working();
-  }, Math.max(100, tuning.ackWaitMs / 3));
-  const barrierTick = setInterval(() => {
-    if (barrier.size === 0) return;
-    barrier.refresh().then(() => lanes.pump()).catch((err) =>
-      log.warn("hand-over barrier refresh failed", { err, consumer: def.name })
-    );
-  }, 250);
 
-  let consumer: Consumer | null = null;
-  while (!consumer && !signal.aborted) {
-    consumer = await js.consumers.get(def.stream, def.name).catch(async (err) => {
-      log.warn("consumer not reachable; retrying", { err, consumer: def.name });
-      await sleep(1000, signal);
-      return null;
-    });
+  async #applyLoop(): Promise<void> {
+    const max = this.opts.batch ?? MAX_BATCH;
+    while (this.#receiving) {
+      const changed = this.#backlog.changed();
+      const taken = this.#backlog.take(max, (h) => !this.#barrier.blocks(h.key, h.seq));
+      if (taken.length === 0) {
+        await changed;
+        continue;
+      }
+      await this.#settleInOrder(await this.#intake(taken));
+    }
+    for (const h of this.#backlog.drain()) {
+      h.msg.nak();
+      this.#held.delete(h.seq);
+    }
   }
-  let pinId: string | null = null;
-  try {
-    while (consumer && !signal.aborted) {
-      const messages = await consumer.consume({ max_messages: 100, group: PIN_GROUP });
-      const stop = () => messages.stop();
-      signal.addEventListener("abort", stop, { once: true });
-      log.info("consuming", { consumer: def.name, stream: def.stream });
+
+  /** Parses each message; what cannot be applied at all goes to the DLQ at once. */
+  async #intake(taken: Held[]): Promise<BatchItem[]> {
+    const items: BatchItem[] = [];
+    for (const h of taken) {
+      let event: Envelope;
       try {
-        for await (const msg of messages) {
-          if (signal.aborted) {
-            msg.nak();
-            continue;
-          }
-          if (held.has(msg.seq)) continue; // a redelivery of what waits here already
-          const key = parseSubject(msg.subject)?.propertyId ?? "";
-          held.set(msg.seq, { msg, key });
-          const pin = msg.headers?.get("Nats-Pin-Id") ?? "";
-          if (pin !== pinId) {
-            pinId = pin;
-            await barrier.rebuild((seq) => held.has(seq));
-            if (barrier.size) {
-              log.info("hand-over: waiting for older messages", { n: barrier.size });
-            }
-          }
-          lanes.push(key, msg.seq, held.get(msg.seq)!);
+        event = parseEvent(h.msg.data);
+        if (subjectOf(event.type, event.propertyId) !== h.msg.subject) {
+          throw new MalformedEventError(
+            `event ${event.type}/${event.propertyId} on ${h.msg.subject}`,
+          );
         }
       } catch (err) {
-        if (!signal.aborted) log.warn("consume interrupted; resuming", { err, consumer: def.name });
-      } finally {
-        signal.removeEventListener("abort", stop);
+        this.#settled(h, await this.#giveUp(h, null, errorText(err), 0));
+        continue;
       }
-      if (!signal.aborted) await sleep(500, signal);
+      const deliveries = h.msg.info.deliveryCount;
+      if (deliveries >= this.tuning.maxDeliver) {
+        const why = `delivered ${deliveries} times without being settled`;
+        this.#settled(h, await this.#giveUp(h, event, why, 0));
+        continue;
+      }
+      items.push({ msg: h.msg, seq: h.seq, key: h.key, event, stream: this.def.stream });
     }
-  } finally {
-    for (const h of lanes.drain()) {
-      h.msg.nak();
-      held.delete(h.msg.seq);
-    }
-    await lanes.idle();
-    clearInterval(heartbeat);
-    clearInterval(barrierTick);
-    if (pinId) await jsm.consumers.unpin(def.stream, def.name, PIN_GROUP).catch(() => {});
-    log.info("consumer stopped", { consumer: def.name });
+    return items;
   }
-}
 
-async function settle(
-  opts: RunServiceOptions,
-  def: ConsumerDefinition,
-  tuning: ConsumerTuning,
-  js: JetStreamClient,
-  msg: JsMsg,
-): Promise<Outcome> {
-  const { signal, service } = opts;
-  const giveUp = async (error: string, attempts: number, event: Envelope | null) => {
+  /**
+   * Applies `items` in stream order: all in one transaction, or, when that fails, each half in
+   * turn, down to the one event that fails, which is set aside to be retried (its property
+   * blocked meanwhile). Items of a property blocked on the way go back to the backlog.
+   */
+  async #settleInOrder(items: BatchItem[]): Promise<void> {
+    const { signal } = this.opts;
+    const parts = [items];
+    while (parts.length) {
+      const part = parts.shift()!;
+      const go = part.filter((it) => !this.#backlog.isBlocked(it.key));
+      this.#backlog.push(...part.filter((it) => this.#backlog.isBlocked(it.key)));
+      if (go.length === 0) continue;
+      try {
+        const outcomes = await applyItems(this.opts.sql, this.opts.service, go, 1);
+        go.forEach((it, i) => {
+          it.msg.ack();
+          this.#settled(it, outcomes[i]);
+        });
+      } catch (err) {
+        if (isPgUnavailable(err) && !signal.aborted) {
+          // Postgres away is not the events' fault: wait and try the same batch again.
+          log.warn("Postgres unavailable; waiting", { err, consumer: this.def.name });
+          await sleep(1000, signal);
+          parts.unshift(go);
+        } else if (signal.aborted) {
+          for (const it of [...go, ...parts.flat()]) this.#handBack(it);
+          return;
+        } else if (go.length === 1) {
+          this.#backlog.block(go[0].key);
+          const retry = this.#retry(go[0], errorText(err)).finally(() => {
+            this.#retries.delete(retry);
+            this.#backlog.unblock(go[0].key);
+          });
+          this.#retries.add(retry);
+        } else {
+          const mid = Math.ceil(go.length / 2);
+          parts.unshift(go.slice(0, mid), go.slice(mid));
+        }
+      }
+    }
+  }
+
+  /** Retries an event that failed alone: five times with backoff, then the DLQ. */
+  async #retry(it: BatchItem, firstError: string): Promise<void> {
+    const { signal } = this.opts;
+    const delays = this.opts.retryDelaysMs ?? RETRY_DELAYS_MS;
+    let lastError = firstError;
+    let attempt = 1;
+    while (attempt <= delays.length) {
+      log.warn("event failed; retrying", { error: lastError, attempt, subject: it.msg.subject });
+      await sleep(delays[attempt - 1], signal);
+      if (signal.aborted) return this.#handBack(it);
+      try {
+        const [outcome] = await applyItems(this.opts.sql, this.opts.service, [it], attempt + 1);
+        it.msg.ack();
+        return this.#settled(it, outcome);
+      } catch (err) {
+        if (isPgUnavailable(err)) {
+          log.warn("Postgres unavailable; waiting", { err });
+          await sleep(1000, signal);
+          continue;
+        }
+        lastError = errorText(err);
+        attempt++;
+      }
+    }
+    this.#settled(it, await this.#giveUp(it, it.event, lastError, attempt));
+  }
+
+  /** Sends a message to the DLQ, records it in the inbox, acknowledges it. */
+  async #giveUp(
+    h: Held,
+    event: Envelope | null,
+    error: string,
+    attempts: number,
+  ): Promise<Outcome> {
+    const { signal, service } = this.opts;
+    const { def } = this;
     const cause = {
       service: service.name,
       consumer: def.name,
@@ -210,160 +296,38 @@ async function settle(
       error,
       attempts,
     };
-    while (true) {
+    for (;;) {
       try {
-        await deadLetter(js, msg, cause);
+        await deadLetter(this.js, h.msg, cause);
         break;
       } catch (err) {
         if (signal.aborted) {
-          msg.nak();
-          return "handed_back" as const;
+          h.msg.nak();
+          return "handed_back";
         }
         log.warn("DLQ publish failed; retrying", { err });
         await sleep(1000, signal);
       }
     }
     if (event) {
-      await recordDeadLetter(opts.sql, entry(event), error).catch((err) =>
+      const entry = { service: service.name, event, stream: def.stream, streamSeq: h.seq };
+      await recordDeadLetter(this.opts.sql, entry, error).catch((err) =>
         log.warn("dead letter not recorded in the inbox", { err, eventId: event.id })
       );
     }
-    msg.ack();
-    log.error("event dead-lettered", { subject: msg.subject, seq: msg.seq, error, attempts });
-    return "dead_lettered" as const;
-  };
-  const entry = (event: Envelope): InboxEntry => ({
-    service: service.name,
-    event,
-    stream: def.stream,
-    streamSeq: msg.seq,
-  });
-
-  const deliveries = msg.info.deliveryCount;
-  let event: Envelope;
-  try {
-    event = parseEvent(msg.data);
-    if (subjectOf(event.type, event.propertyId) !== msg.subject) {
-      throw new MalformedEventError(`event ${event.type}/${event.propertyId} on ${msg.subject}`);
-    }
-  } catch (err) {
-    return await giveUp(errorText(err), 0, null);
-  }
-  if (deliveries >= tuning.maxDeliver) {
-    return await giveUp(`delivered ${deliveries} times without being settled`, 0, event);
+    h.msg.ack();
+    log.error("event dead-lettered", { subject: h.msg.subject, seq: h.seq, error, attempts });
+    return "dead_lettered";
   }
 
-  const delays = opts.retryDelaysMs ?? RETRY_DELAYS_MS;
-  let attempt = 0;
-  let lastError = "";
-  return await withLogContext(
-    { correlationId: event.correlationId, eventId: event.id, consumer: def.name },
-    async () => {
-      while (true) {
-        attempt++;
-        try {
-          const result = await applyOnce(
-            opts.sql,
-            entry(event),
-            (tx) =>
-              service.handle(
-                tx,
-                event as EventOf<never>,
-                handlerContext(service.name, tx, event, msg.seq, attempt, deliveries),
-              ),
-          );
-          msg.ack();
-          return result;
-        } catch (err) {
-          if (isPgUnavailable(err)) {
-            attempt--; // Postgres away is not the event's fault: wait, do not count it.
-            log.warn("Postgres unavailable; waiting", { err });
-            await sleep(1000, signal);
-          } else {
-            lastError = errorText(err);
-            if (attempt > delays.length) break;
-            log.warn("handler failed; retrying", { err, attempt, subject: msg.subject });
-            await sleep(delays[attempt - 1], signal);
-          }
-          if (signal.aborted) {
-            msg.nak();
-            return "handed_back";
-          }
-        }
-      }
-      return await giveUp(lastError, attempt, event);
-    },
-  );
-}
-
-/** What a handler gets: `emit` appends events caused by the handled one to the outbox in `tx`. */
-function handlerContext(
-  service: string,
-  tx: Sql,
-  handled: Envelope,
-  streamSeq: number,
-  attempt: number,
-  deliveries: number,
-): HandlerContext {
-  return {
-    service,
-    attempt,
-    deliveries,
-    streamSeq,
-    async emit(type, data, o) {
-      const e = makeEvent(type, o?.propertyId ?? handled.propertyId, data, {
-        correlationId: handled.correlationId,
-        causationId: handled.id,
-      });
-      await appendToOutbox(tx, [e as Envelope]);
-      return e;
-    },
-  };
-}
-
-/**
- * Applies consecutive events of one property in ONE transaction, each through the inbox, and
- * acknowledges them after the commit; returns their outcomes (none when it applied nothing). It takes only the leading
- * events that parse and are on their first tries; if anything fails the whole transaction
- * rolls back and the caller settles them one by one (with retries and the DLQ), so a batch
- * never changes what happens to an event, only how many commits it takes.
- */
-async function settleBatch(
-  opts: RunServiceOptions,
-  def: ConsumerDefinition,
-  tuning: ConsumerTuning,
-  msgs: JsMsg[],
-): Promise<Outcome[]> {
-  const events: Envelope[] = [];
-  for (const msg of msgs) {
-    if (msg.info.deliveryCount >= tuning.maxDeliver) break;
-    try {
-      const e = parseEvent(msg.data);
-      if (subjectOf(e.type, e.propertyId) !== msg.subject) break;
-      events.push(e);
-    } catch {
-      break;
-    }
+  #handBack(h: Held): void {
+    h.msg.nak();
+    this.#settled(h, "handed_back");
   }
-  if (events.length < 2) return [];
-  const { service } = opts;
-  const outcomes: Outcome[] = [];
-  await inTransaction(opts.sql, async (tx) => {
-    for (const [i, event] of events.entries()) {
-      const msg = msgs[i];
-      const entry = { service: service.name, event, stream: def.stream, streamSeq: msg.seq };
-      outcomes[i] = await withLogContext(
-        { correlationId: event.correlationId, eventId: event.id, consumer: def.name },
-        () =>
-          applyOnceIn(tx, entry, (t) =>
-            service.handle(
-              t,
-              event as EventOf<never>,
-              handlerContext(service.name, t, event, msg.seq, 1, msg.info.deliveryCount),
-            )),
-      );
-    }
-  });
-  for (const msg of msgs.slice(0, events.length)) msg.ack();
-  return outcomes;
+
+  #settled(h: Held, outcome: Outcome): void {
+    this.#held.delete(h.seq);
+    this.#barrier.settle(h.seq);
+    this.opts.onSettled?.({ consumer: this.def.name, seq: h.seq, outcome });
+  }
 }

@@ -1,6 +1,6 @@
 import type { Sql } from "../../shared/db/db.ts";
 import type { EventData, EventType } from "../../shared/events/catalogue.ts";
-import type { Envelope } from "../../shared/events/envelope.ts";
+import type { Envelope, InboxRef } from "../../shared/events/envelope.ts";
 
 /** One envelope type per event type of the union `T`, so `switch (event.type)` narrows `data`. */
 export type EventOf<T extends EventType> = T extends EventType ? Envelope<T> : never;
@@ -17,8 +17,8 @@ export interface HandlerContext {
   streamSeq: number;
   /**
    * Builds an event caused by the one being handled (same correlation id, causation id = its
-   * id) and appends it to the outbox inside the handler's transaction. The property defaults
-   * to the handled event's.
+   * id) and appends it to the outbox with the batch's commit. The property defaults to the
+   * handled event's.
    */
   emit<E extends EventType>(
     type: E,
@@ -27,17 +27,34 @@ export interface HandlerContext {
   ): Promise<Envelope<E>>;
 }
 
+/** An event of a batch with where it came from (its inbox row). */
+export interface BatchEvent<T extends EventType = EventType> {
+  event: EventOf<T>;
+  inbox: InboxRef;
+  deliveries: number;
+}
+
 /**
- * A consuming service: a name (letters, digits, `_`, `-`), the event types it reacts to, and a
- * handler whose effect is committed in the same transaction as the inbox row for the event.
+ * A consuming service: a name (letters, digits, `_`, `-`), the event types it reacts to, and
+ * how it applies them, either way exactly once:
+ * - `handle`: one event at a time inside the runtime's transaction, which writes the batch's
+ *   inbox rows and emitted events with multi-row statements and commits the batch once;
+ * - `applyBatch`: the whole batch in one statement of the service's own that writes each
+ *   event's inbox row with its effect (services that touch inventory: a paused worker must hold
+ *   no lock), returning "applied" or "duplicate" per event.
  */
 export interface Service<T extends EventType = EventType> {
   name: string;
   events: readonly T[];
-  handle(tx: Sql, event: EventOf<T>, ctx: HandlerContext): Promise<void>;
+  handle?(tx: Sql, event: EventOf<T>, ctx: HandlerContext): Promise<void>;
+  applyBatch?(
+    sql: Sql,
+    batch: BatchEvent<T>[],
+    attempt: number,
+  ): Promise<("applied" | "duplicate")[]>;
 }
 
-/** Raised when a service definition cannot be run (bad name, no events). */
+/** Raised when a service definition cannot be run (bad name, no events, no handler). */
 export class ServiceDefinitionError extends Error {
   override name = "ServiceDefinitionError";
 }
@@ -54,6 +71,9 @@ export function defineService<const T extends EventType>(service: Service<T>): S
   }
   if (service.events.length === 0) {
     throw new ServiceDefinitionError(`service ${service.name} handles no events`);
+  }
+  if (!service.handle === !service.applyBatch) {
+    throw new ServiceDefinitionError(`service ${service.name} needs handle or applyBatch`);
   }
   return service;
 }

@@ -1,8 +1,16 @@
-/** The booking engine: domain rules, its transactions and the hold-expiry sweeper. */
+/** The booking engine: domain rules, decisions, its one write path and the hold sweeper. */
 export * from "./domain.ts";
 export {
+  decideChange,
+  type Decided,
+  decideHold,
+  decideModify,
+  type ReservationState,
+  type ReservationView,
+  viewOf,
+} from "./decide.ts";
+export {
   changeStatus,
-  changeStatusIn,
   type Ctx,
   getReservation,
   modifyReservation,
@@ -10,7 +18,7 @@ export {
   placeBooking,
   prepareBooking,
   type PreparedBooking,
-  type ReservationView,
+  readReservations,
 } from "./reservations.ts";
+export { applyCommands, batchLocks, type Command, type Outcome } from "./write.ts";
 export { runSweeper, sweepOnce } from "./sweeper.ts";
-export { applyRate } from "./rates.ts";

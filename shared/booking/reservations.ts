@@ -1,32 +1,33 @@
 /**
- * The booking engine's transactions: place a hold, change a reservation's state, modify it.
- * Each runs in one Postgres transaction that takes the advisory locks of every (resource,
- * date) it touches in one order, changes inventory, the reservation and its history, and
- * appends its events to the outbox. Shared by the api, the reservations consumer and the
- * hold-expiry sweeper.
+ * The booking engine's operations: place a hold, change a reservation's state, modify it. Each
+ * reads what it needs without locks, decides in pure code (decide.ts) and sends one command to
+ * `booking_apply` (write.ts, migration 0004), which takes every lock up front and checks that
+ * what was read still holds; when it does not, the operation reads again and decides again.
+ * Shared by the api, the reservations consumer and the hold-expiry sweeper.
  */
-import { inTransaction, isPgError, type Sql } from "../db/db.ts";
+import type { Sql } from "../db/db.ts";
 import { Conflict, NotFound, SoldOut, ValidationFailed } from "../errors/errors.ts";
-import { makeEvent } from "../events/envelope.ts";
-import { type EventType, subjectOf } from "../events/catalogue.ts";
-import { appendToOutbox } from "../outbox/outbox.ts";
 import { uuidv7 } from "../ids/uuid.ts";
 import {
   type Action,
-  assertModifiable,
-  confirmationNumber,
   datesIn,
-  decideTransition,
-  inventoryState,
   type Item,
   type ItemRequest,
   needsOf,
-  priceItems,
   resolveItems,
-  type ResourceKind,
-  sortForLocks,
 } from "./domain.ts";
+import {
+  decideChange,
+  decideHold,
+  decideModify,
+  type ReservationState,
+  type ReservationView,
+  viewOf,
+} from "./decide.ts";
+import { applyCommands, type Outcome } from "./write.ts";
 import * as q from "./queries.ts";
+
+export type { ReservationView } from "./decide.ts";
 
 /** Who asks, when, and under which correlation id. `ownerKeyId` limits to one API key's bookings. */
 export interface Ctx {
@@ -34,6 +35,8 @@ export interface Ctx {
   correlationId: string;
   causationId?: string | null;
   ownerKeyId?: string;
+  /** Where new ids come from (default: UUIDv7 at `now`). */
+  newId?: () => string;
 }
 
 export interface NewReservation {
@@ -42,30 +45,6 @@ export interface NewReservation {
   guest: { name: string; email: string };
   items: ItemRequest[];
   payment: { token: string };
-}
-
-/** A reservation as clients see it. */
-export interface ReservationView {
-  id: string;
-  confirmationNumber: string;
-  propertyId: string;
-  userId: string;
-  status: string;
-  guest: { name: string; email: string };
-  items: {
-    resourceId: string;
-    kind: ResourceKind;
-    from: string;
-    to: string;
-    quantity: number;
-    seats?: string[];
-    amount: number;
-  }[];
-  total: number;
-  currency: string;
-  holdExpiresAt: string;
-  createdAt: string;
-  updatedAt: string;
 }
 
 /** A booking checked against the catalogue and a quote of availability, ready to place. */
@@ -79,6 +58,9 @@ export interface PreparedBooking {
   /** Unit price per `${resourceId}\u0000${date}` at the quote. */
   prices: Map<string, number>;
 }
+
+/** How many times an operation reads again after `booking_apply` found its reading stale. */
+const REREADS = 5;
 
 /**
  * Resources and their seat maps never change once created (berth has no update or delete for
@@ -154,60 +136,23 @@ export async function prepareBooking(
   return { input, items, currency, maxQuantity, seq, prices };
 }
 
-function seatRows(items: Item[]) {
-  return items.flatMap((it) =>
-    (it.seats ?? []).flatMap((seat) =>
-      datesIn(it.from, it.to).map((date) => ({ resourceId: it.resourceId, date, seat }))
-    )
-  );
-}
+const idsOf = (ctx: Ctx) => ({
+  now: ctx.now,
+  correlationId: ctx.correlationId,
+  causationId: ctx.causationId,
+  newId: ctx.newId ?? (() => uuidv7(ctx.now.getTime())),
+});
 
-function itemRows(items: Item[], amounts: number[]) {
-  return items.map((it, i) => ({
-    resource_id: it.resourceId,
-    kind: it.kind,
-    date_from: it.from,
-    date_to: it.to,
-    quantity: it.quantity,
-    seats: it.seats ?? null,
-    amount: amounts[i],
-  }));
-}
-
-/** Adds `items`' units to held or sold under locks already held; SoldOut when short. */
-async function takeUnits(tx: Sql, items: Item[], as: "held" | "sold") {
-  const needs = needsOf(items);
-  const taken = await q.take(tx, needs, as);
-  if (taken.length < needs.length) {
-    const got = new Set(taken.map((t) => `${t.resource_id}\u0000${t.date}`));
-    throw new SoldOut(
-      shortageMessage(needs.filter((n) => !got.has(`${n.resourceId}\u0000${n.date}`))),
-    );
-  }
-  const prices = new Map(taken.map((t) => [`${t.resource_id}\u0000${t.date}`, t.price]));
-  const rates = taken.map((t) => ({ resourceId: t.resource_id, date: t.date, price: t.price }))
-    .sort((a, b) => a.resourceId.localeCompare(b.resourceId) || a.date.localeCompare(b.date));
-  return { ...priceItems(items, (r, d) => prices.get(`${r}\u0000${d}`)!), rates };
-}
-
-/** Holds the named seats of `items` for a reservation; SoldOut when one is taken. */
-async function holdItemSeats(tx: Sql, reservationId: string, items: Item[]) {
-  const seats = seatRows(items);
-  if ((await q.holdSeats(tx, reservationId, seats)) < seats.length) {
-    throw new SoldOut("one of the seats was just taken");
-  }
-}
-
-/** Units and seats for `items`, under locks already held; returns the amounts. */
-async function takeInventory(tx: Sql, reservationId: string, items: Item[], as: "held" | "sold") {
-  const priced = await takeUnits(tx, items, as);
-  await holdItemSeats(tx, reservationId, items);
-  return priced;
+/** A refused hold or modification as the error the client gets. */
+function refusal(outcome: Outcome): Error {
+  if (outcome === "sold_out") return new SoldOut("not enough left on one of the dates");
+  if (outcome === "seat_taken") return new SoldOut("one of the seats was just taken");
+  return new Conflict(`the change could not be applied (${outcome})`);
 }
 
 /**
- * Places a pending reservation holding its inventory until `holdExpiresAt`, in one statement
- * (`place_hold`, migration 0003) that takes the locks, checks the quote still holds, writes the
+ * Places a pending reservation holding its inventory until `holdExpiresAt`, in one
+ * `booking_apply` command that takes the locks, checks the quote still holds, writes the
  * reservation, its lines, seats and event, and records the answer under the idempotency key.
  * Returns null when the key was used before (the caller replays that answer). A price changed
  * since the quote is quoted again (twice at most).
@@ -221,160 +166,57 @@ export async function placeBooking(
 ): Promise<ReservationView | null> {
   let p = prepared;
   for (let attempt = 1;; attempt++) {
-    const { view, args } = holdOf(p, ctx);
-    try {
-      const outcome = await q.placeHold(sql, { ...args, idempotency, answer: view });
-      return outcome === "placed" ? view : null;
-    } catch (err) {
-      if (isPgError(err, "BK001", "BK002")) throw new SoldOut(err.message);
-      if (!isPgError(err, "BK003") || attempt === 3) throw err;
-      p = await prepareBooking(sql, p.input, p.maxQuantity);
-    }
+    const { input } = p;
+    const { command, view } = decideHold({
+      propertyId: input.propertyId,
+      userId: input.userId,
+      guest: input.guest,
+      items: p.items,
+      currency: p.currency,
+      paymentToken: input.payment.token,
+      apiKeyId: ctx.apiKeyId,
+      seq: p.seq,
+      priceOf: (r, d) => p.prices.get(`${r}\u0000${d}`)!,
+      holdMinutes: ctx.holdMinutes,
+      idempotency,
+    }, idsOf(ctx));
+    const [outcome] = await applyCommands(sql, { now: ctx.now, commands: [command] });
+    if (outcome === "placed") return view;
+    if (outcome === "replay") return null;
+    if (outcome !== "price_changed" || attempt === 3) throw refusal(outcome);
+    p = await prepareBooking(sql, p.input, p.maxQuantity);
   }
 }
 
-/** The reservation, its lines, seats and event a prepared booking makes: pure. */
-function holdOf(p: PreparedBooking, ctx: Ctx & { holdMinutes: number; apiKeyId: string }) {
-  const id = uuidv7(ctx.now.getTime());
-  const needs = needsOf(p.items);
-  const priceOf = (r: string, d: string) => p.prices.get(`${r}\u0000${d}`)!;
-  const { amounts, total } = priceItems(p.items, priceOf);
-  const rates = needs
-    .map((n) => ({ resourceId: n.resourceId, date: n.date, price: priceOf(n.resourceId, n.date) }))
-    .sort((a, b) => a.resourceId.localeCompare(b.resourceId) || a.date.localeCompare(b.date));
-  const confirmation = confirmationNumber(p.seq, ctx.now);
-  const holdExpiresAt = new Date(ctx.now.getTime() + ctx.holdMinutes * 60_000);
-  const { input } = p;
-  const view: ReservationView = {
-    id,
-    confirmationNumber: confirmation,
-    propertyId: input.propertyId,
-    userId: input.userId,
-    status: "pending",
-    guest: input.guest,
-    items: p.items.map((it, i) => ({
-      resourceId: it.resourceId,
-      kind: it.kind,
-      from: it.from,
-      to: it.to,
-      quantity: it.quantity,
-      ...(it.seats ? { seats: it.seats } : {}),
-      amount: amounts[i],
-    })),
-    total,
-    currency: p.currency,
-    holdExpiresAt: holdExpiresAt.toISOString(),
-    createdAt: ctx.now.toISOString(),
-    updatedAt: ctx.now.toISOString(),
-  };
-  const created = makeEvent("reservation.created", input.propertyId, {
-    reservationId: id,
-    confirmationNumber: confirmation,
-    userId: input.userId,
-    guest: input.guest,
-    items: view.items,
-    total,
-    currency: p.currency,
-    holdExpiresAt: view.holdExpiresAt,
-    paymentToken: input.payment.token,
-    rates,
-  }, { correlationId: ctx.correlationId, causationId: ctx.causationId, now: ctx.now });
-  const args = {
-    needs: needs.map((n) => ({ ...n, price: priceOf(n.resourceId, n.date) })),
-    reservation: {
-      id,
-      propertyId: input.propertyId,
-      userId: input.userId,
-      apiKeyId: ctx.apiKeyId,
-      confirmationNumber: confirmation,
-      guestName: input.guest.name,
-      guestEmail: input.guest.email,
-      total,
-      currency: p.currency,
-      paymentToken: input.payment.token,
-      holdExpiresAt: view.holdExpiresAt,
-      now: ctx.now.toISOString(),
-    },
-    items: itemRows(p.items, amounts),
-    seats: seatRows(p.items),
-    event: {
-      id: created.id,
-      subject: subjectOf(created.type, created.propertyId),
-      type: created.type,
-      payload: JSON.stringify(created),
-    },
-  };
-  return { view, args };
+/** Reservations as stored, by id; ids not found are left out. */
+export async function readReservations(
+  sql: Sql,
+  ids: string[],
+): Promise<Map<string, ReservationState>> {
+  const rows = await q.reservationStates(sql, ids);
+  return new Map(rows.map((s) => [s.id, s]));
 }
 
-function toView(r: q.ReservationRow, items: q.ItemRow[]): ReservationView {
-  return {
-    id: r.id,
-    confirmationNumber: r.confirmation_number,
-    propertyId: r.property_id,
-    userId: r.user_id,
-    status: r.status,
-    guest: { name: r.guest_name, email: r.guest_email },
-    items: items.map((i) => ({
-      resourceId: i.resource_id,
-      kind: i.kind,
-      from: i.date_from,
-      to: i.date_to,
-      quantity: i.quantity,
-      ...(i.seats ? { seats: i.seats } : {}),
-      amount: i.amount,
-    })),
-    total: r.total,
-    currency: r.currency.trim(),
-    holdExpiresAt: new Date(r.hold_expires_at).toISOString(),
-    createdAt: new Date(r.created_at).toISOString(),
-    updatedAt: new Date(r.updated_at).toISOString(),
-  };
-}
-
-function itemsOf(rows: q.ItemRow[]): Item[] {
-  return rows.map((i) => ({
-    resourceId: i.resource_id,
-    kind: i.kind,
-    from: i.date_from,
-    to: i.date_to,
-    quantity: i.quantity,
-    seats: i.seats ?? undefined,
-  }));
+async function readOne(sql: Sql, id: string, ctx: Ctx): Promise<ReservationState> {
+  const s = (await readReservations(sql, [id])).get(id);
+  if (!s || (ctx.ownerKeyId && s.apiKeyId !== ctx.ownerKeyId)) {
+    throw new NotFound("no such reservation");
+  }
+  return s;
 }
 
 /** A reservation with its history; NotFound when absent or not the caller's. */
 export async function getReservation(sql: Sql, id: string, ownerKeyId?: string) {
-  const found = await q.loadReservation(sql, id);
-  if (!found || (ownerKeyId && found.reservation.api_key_id !== ownerKeyId)) {
-    throw new NotFound("no such reservation");
-  }
+  const s = await readOne(sql, id, { ownerKeyId, now: new Date(0), correlationId: "" });
   const history = await q.historyOf(sql, id);
   return {
-    ...toView(found.reservation, found.items),
+    ...viewOf(s),
     history: history.map((h) => ({
       status: h.status,
       reason: h.reason,
       at: new Date(h.at).toISOString(),
     })),
   };
-}
-
-const eventOf: Record<Action, EventType> = {
-  confirm: "reservation.confirmed",
-  fail: "reservation.failed",
-  expire: "reservation.expired",
-  cancel: "reservation.cancelled",
-  checkIn: "reservation.checked_in",
-  checkOut: "reservation.checked_out",
-};
-
-async function lockedReservation(tx: Sql, id: string, ctx: Ctx) {
-  const found = await q.loadReservation(tx, id, { forUpdate: true });
-  if (!found || (ctx.ownerKeyId && found.reservation.api_key_id !== ctx.ownerKeyId)) {
-    throw new NotFound("no such reservation");
-  }
-  return found;
 }
 
 /**
@@ -389,59 +231,22 @@ export async function changeStatus(
   action: Action,
   ctx: Ctx & { reason?: string; paymentId?: string },
 ): Promise<ReservationView> {
-  return await inTransaction(sql, (tx) => changeStatusIn(tx, id, action, ctx));
-}
-
-/**
- * {@link changeStatus} inside the caller's transaction `tx`, so a consumer commits the state
- * change, its events and its inbox row together. A refused change (a DomainError) is thrown
- * before anything is written, so the transaction stays usable.
- */
-export async function changeStatusIn(
-  tx: Sql,
-  id: string,
-  action: Action,
-  ctx: Ctx & { reason?: string; paymentId?: string },
-): Promise<ReservationView> {
-  const { reservation: r, items } = await lockedReservation(tx, id, ctx);
-  const next = decideTransition(r.status, action);
-  if (action === "confirm" && new Date(r.hold_expires_at) <= ctx.now) {
-    throw new Conflict("the hold expired before the payment arrived", "hold_expired");
+  for (let read = 1;; read++) {
+    const decided = decideChange(await readOne(sql, id, ctx), action, {
+      ...idsOf(ctx),
+      reason: ctx.reason,
+      paymentId: ctx.paymentId,
+    });
+    const [outcome] = await applyCommands(sql, { now: ctx.now, commands: [decided.command] });
+    if (outcome === "applied") return viewOf(decided.state);
+    if (outcome !== "conflict" || read === REREADS) throw refusal(outcome);
   }
-  if (action === "expire" && new Date(r.hold_expires_at) > ctx.now) {
-    throw new Conflict("the hold has not expired yet", "hold_active");
-  }
-  const before = inventoryState(r.status);
-  const after = inventoryState(next);
-  const needs = needsOf(itemsOf(items));
-  if (before !== after) {
-    await q.lockDates(tx, needs);
-    if (before === "held" && after === "sold") await q.holdToSold(tx, needs);
-    else if (after === "none" && before !== "none") {
-      await q.release(tx, needs, before);
-      await q.releaseSeats(tx, id);
-    }
-  }
-  const reason = ctx.reason ?? null;
-  await q.setStatus(tx, id, next, reason, { paymentId: ctx.paymentId });
-  const ref = { reservationId: id, confirmationNumber: r.confirmation_number, userId: r.user_id };
-  const meta = { correlationId: ctx.correlationId, causationId: ctx.causationId, now: ctx.now };
-  const type = eventOf[action];
-  const data = action === "confirm"
-    ? { ...ref, paymentId: ctx.paymentId ?? r.payment_id ?? "unknown" }
-    : action === "fail"
-    ? { ...ref, reason: reason ?? "payment failed" }
-    : action === "cancel"
-    ? { ...ref, reason: reason ?? "cancelled by request", previousStatus: r.status }
-    : ref;
-  await appendToOutbox(tx, [makeEvent(type, r.property_id, data as never, meta)]);
-  return toView({ ...r, status: next, updated_at: ctx.now }, items);
 }
 
 /**
  * Changes dates, quantities or seats of a pending or confirmed reservation atomically: the new
- * inventory is taken and the old released in one transaction, or nothing changes (409
- * `sold_out` when the new one is not there).
+ * inventory is taken and the old released in one command, or nothing changes (409 `sold_out`
+ * when the new one is not there).
  */
 export async function modifyReservation(
   sql: Sql,
@@ -449,35 +254,21 @@ export async function modifyReservation(
   requests: ItemRequest[],
   ctx: Ctx & { maxQuantity: number },
 ): Promise<ReservationView> {
-  return await inTransaction(sql, async (tx) => {
-    const { reservation: r, items: oldRows } = await lockedReservation(tx, id, ctx);
-    assertModifiable(r.status);
-    const { items } = await resolve(tx, r.property_id, requests, ctx.maxQuantity);
-    const oldNeeds = needsOf(itemsOf(oldRows));
-    const newNeeds = needsOf(items);
-    await q.lockDates(tx, sortForLocks([...oldNeeds, ...newNeeds]));
-    const state = inventoryState(r.status) as "held" | "sold";
-    await q.release(tx, oldNeeds, state);
-    await q.releaseSeats(tx, id);
-    const { amounts, total, rates } = await takeInventory(tx, id, items, state);
-    await q.replaceItems(tx, id, itemRows(items, amounts), total);
-    await q.setStatus(tx, id, r.status, "modified");
-    const view = toView(
-      { ...r, total, updated_at: ctx.now },
-      itemRows(items, amounts).map((x, i) => ({ ...x, line: i + 1 })),
-    );
-    await appendToOutbox(tx, [
-      makeEvent("reservation.modified", r.property_id, {
-        reservationId: id,
-        confirmationNumber: r.confirmation_number,
-        userId: r.user_id,
-        items: view.items,
-        total,
-        previousTotal: r.total,
-        currency: view.currency,
-        rates,
-      }, { correlationId: ctx.correlationId, causationId: ctx.causationId, now: ctx.now }),
-    ]);
-    return view;
-  });
+  for (let read = 1;; read++) {
+    const s = await readOne(sql, id, ctx);
+    const { items } = await resolve(sql, s.propertyId, requests, ctx.maxQuantity);
+    const { rows } = await q.quote(sql, needsOf(items));
+    const missing = rows.filter((r) => r.free < 0);
+    if (missing.length) {
+      throw new SoldOut(
+        shortageMessage(missing.map((r) => ({ resourceId: r.resource_id, date: r.date }))),
+      );
+    }
+    const prices = new Map(rows.map((r) => [`${r.resource_id}\u0000${r.date}`, r.price]));
+    const decided = decideModify(s, items, (r, d) => prices.get(`${r}\u0000${d}`)!, idsOf(ctx));
+    const [outcome] = await applyCommands(sql, { now: ctx.now, commands: [decided.command] });
+    if (outcome === "applied") return viewOf(decided.state);
+    const again = outcome === "conflict" || outcome === "price_changed";
+    if (!again || read === REREADS) throw refusal(outcome);
+  }
 }

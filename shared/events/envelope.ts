@@ -20,6 +20,15 @@ export interface Envelope<T extends EventType = EventType> {
   data: EventData<T>;
 }
 
+/** Where a consumed event came from: what a consumer records in its inbox beside the event id. */
+export interface InboxRef {
+  eventId: string;
+  eventType: string;
+  propertyId: string;
+  stream: string;
+  streamSeq: number;
+}
+
 const envelopeShape = z.object({
   id: z.uuid(),
   type: z.string().refine(isEventType, "unknown event type"),

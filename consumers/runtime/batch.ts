@@ -1,0 +1,110 @@
+import type { JsMsg } from "@nats-io/jetstream";
+import { inTransaction, type Sql } from "../../shared/db/db.ts";
+import { type Envelope, makeEvent } from "../../shared/events/envelope.ts";
+import { appendToOutbox } from "../../shared/outbox/mod.ts";
+import { withLogContext } from "../../shared/log/log.ts";
+import { uuidv7 } from "../../shared/ids/uuid.ts";
+import type { BatchEvent, EventOf, HandlerContext, Service } from "./service.ts";
+
+/** A message of a batch: parsed, with its ordering key (the property). */
+export interface BatchItem {
+  msg: JsMsg;
+  seq: number;
+  key: string;
+  event: Envelope;
+  stream: string;
+}
+
+/** What applying did to one event. */
+export type Applied = "applied" | "duplicate";
+
+/**
+ * Applies `items` (in stream order) exactly once, all or nothing: through the service's own
+ * `applyBatch` statement, or in ONE transaction that writes every inbox row with one statement,
+ * runs `handle` for each event not applied before, in order, and appends every emitted event
+ * with one statement. Throws when anything fails; nothing of the batch is then applied.
+ */
+export async function applyItems(
+  sql: Sql,
+  service: Service,
+  items: BatchItem[],
+  attempt: number,
+  now: () => Date = () => new Date(),
+): Promise<Applied[]> {
+  const batch: BatchEvent[] = items.map((it) => ({
+    event: it.event as EventOf<never>,
+    deliveries: it.msg.info.deliveryCount,
+    inbox: {
+      eventId: it.event.id,
+      eventType: it.event.type,
+      propertyId: it.event.propertyId,
+      stream: it.stream,
+      streamSeq: it.seq,
+    },
+  }));
+  if (service.applyBatch) return await service.applyBatch(sql, batch, attempt);
+  return await inTransaction(sql, async (tx) => {
+    const fresh = await claimInbox(tx, service.name, batch);
+    const emitted: Envelope[] = [];
+    for (const b of batch) {
+      if (!fresh.has(b.event.id)) continue;
+      const ctx = handlerContext(service.name, b, attempt, emitted, now);
+      await withLogContext(
+        { correlationId: b.event.correlationId, eventId: b.event.id, service: service.name },
+        () => service.handle!(tx, b.event as EventOf<never>, ctx),
+      );
+    }
+    await appendToOutbox(tx, emitted);
+    return batch.map((b) => (fresh.has(b.event.id) ? "applied" : "duplicate"));
+  });
+}
+
+/**
+ * Records the batch's events as applied, in one statement; returns the ids that were not
+ * applied before (a dead-lettered event being replayed counts as new). A concurrent transaction
+ * inserting the same event makes this wait for it, then find it.
+ */
+async function claimInbox(tx: Sql, service: string, batch: BatchEvent[]): Promise<Set<string>> {
+  const col = <K extends keyof BatchEvent["inbox"]>(k: K) => batch.map((b) => b.inbox[k]);
+  const rows = await tx<{ event_id: string }[]>`
+    insert into consumer_inbox
+      (service, event_id, event_type, property_id, stream, stream_seq, outcome)
+    select ${service}, x.id, x.type, x.property, x.stream, x.seq, 'applied'
+    from unnest(${col("eventId")}::uuid[], ${col("eventType")}::text[],
+      ${col("propertyId")}::text[], ${col("stream")}::text[], ${col("streamSeq")}::bigint[])
+      as x(id, type, property, stream, seq)
+    on conflict (service, event_id) do update
+      set outcome = 'applied', error = null, handled_at = now(),
+        stream = excluded.stream, stream_seq = excluded.stream_seq
+      where consumer_inbox.outcome = 'dead_lettered'
+    returning event_id`;
+  return new Set(rows.map((r) => r.event_id));
+}
+
+/** What a handler gets: `emit` builds an event caused by the handled one for the batch's outbox. */
+function handlerContext(
+  service: string,
+  b: BatchEvent,
+  attempt: number,
+  emitted: Envelope[],
+  now: () => Date,
+): HandlerContext {
+  const handled = b.event;
+  return {
+    service,
+    attempt,
+    deliveries: b.deliveries,
+    streamSeq: b.inbox.streamSeq,
+    emit(type, data, o) {
+      const at = now();
+      const e = makeEvent(type, o?.propertyId ?? handled.propertyId, data, {
+        correlationId: handled.correlationId,
+        causationId: handled.id,
+        now: at,
+        id: uuidv7(at.getTime()),
+      });
+      emitted.push(e as Envelope);
+      return Promise.resolve(e);
+    },
+  };
+}

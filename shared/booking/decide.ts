@@ -1,0 +1,354 @@
+/**
+ * The booking engine's decisions, pure: from a reservation as it was read (or a prepared
+ * booking) and a request, the command for `booking_apply`, the event it publishes and the view
+ * the client gets. Time and ids come in as arguments; nothing here does I/O.
+ */
+import { Conflict } from "../errors/errors.ts";
+import { type EventType } from "../events/catalogue.ts";
+import { type Envelope, makeEvent } from "../events/envelope.ts";
+import {
+  type Action,
+  assertModifiable,
+  confirmationNumber,
+  datesIn,
+  decideTransition,
+  inventoryState,
+  type Item,
+  needsOf,
+  priceItems,
+  type ResourceKind,
+  type Status,
+} from "./domain.ts";
+import {
+  type ChangeCommand,
+  deltasOf,
+  type HoldCommand,
+  type LineRow,
+  netDeltas,
+  outboxRow,
+  type SeatRow,
+} from "./write.ts";
+
+/** Who asks, when, under which correlation id, and where new ids come from. */
+export interface DecideCtx {
+  now: Date;
+  newId: () => string;
+  correlationId: string;
+  causationId?: string | null;
+}
+
+/** A reservation as stored: its row and its lines. */
+export interface ReservationState {
+  id: string;
+  propertyId: string;
+  userId: string;
+  apiKeyId: string;
+  confirmationNumber: string;
+  status: Status;
+  version: number;
+  guest: { name: string; email: string };
+  total: number;
+  currency: string;
+  paymentId: string | null;
+  holdExpiresAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  items: Item[];
+  amounts: number[];
+}
+
+/** A reservation as clients see it. */
+export interface ReservationView {
+  id: string;
+  confirmationNumber: string;
+  propertyId: string;
+  userId: string;
+  status: string;
+  guest: { name: string; email: string };
+  items: {
+    resourceId: string;
+    kind: ResourceKind;
+    from: string;
+    to: string;
+    quantity: number;
+    seats?: string[];
+    amount: number;
+  }[];
+  total: number;
+  currency: string;
+  holdExpiresAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The view of a reservation state. */
+export function viewOf(s: ReservationState): ReservationView {
+  return {
+    id: s.id,
+    confirmationNumber: s.confirmationNumber,
+    propertyId: s.propertyId,
+    userId: s.userId,
+    status: s.status,
+    guest: s.guest,
+    items: s.items.map((it, i) => ({
+      resourceId: it.resourceId,
+      kind: it.kind,
+      from: it.from,
+      to: it.to,
+      quantity: it.quantity,
+      ...(it.seats ? { seats: it.seats } : {}),
+      amount: s.amounts[i],
+    })),
+    total: s.total,
+    currency: s.currency,
+    holdExpiresAt: s.holdExpiresAt.toISOString(),
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+/** Stored lines of items priced at `amounts`. */
+export function lineRows(items: Item[], amounts: number[]): LineRow[] {
+  return items.map((it, i) => ({
+    line: i + 1,
+    resource_id: it.resourceId,
+    kind: it.kind,
+    date_from: it.from,
+    date_to: it.to,
+    quantity: it.quantity,
+    seats: it.seats ?? null,
+    amount: amounts[i],
+  }));
+}
+
+/** Every named seat of `items` on every date. */
+export function seatRows(items: Item[]): SeatRow[] {
+  return items.flatMap((it) =>
+    (it.seats ?? []).flatMap((s) =>
+      datesIn(it.from, it.to).map((d) => ({ r: it.resourceId, d, s }))
+    )
+  );
+}
+
+/** Unit price per (resource, date) as a lookup for `priceItems`. */
+export type PriceOf = (resourceId: string, date: string) => number;
+
+/** The rate each (resource, date) of the items was priced at, in (resource, date) order. */
+function ratesOf(items: Item[], priceOf: PriceOf) {
+  return needsOf(items)
+    .map((n) => ({ resourceId: n.resourceId, date: n.date, price: priceOf(n.resourceId, n.date) }))
+    .sort((a, b) => a.resourceId.localeCompare(b.resourceId) || a.date.localeCompare(b.date));
+}
+
+/** What a booking asks for, checked against the catalogue and priced by a quote. */
+export interface BookingRequest {
+  propertyId: string;
+  userId: string;
+  guest: { name: string; email: string };
+  items: Item[];
+  currency: string;
+  paymentToken: string;
+  apiKeyId: string;
+  /** The confirmation sequence number drawn with the quote. */
+  seq: number;
+  priceOf: PriceOf;
+  holdMinutes: number;
+  idempotency: { key: string; requestHash: string; expiresAt: Date } | null;
+}
+
+/** A new pending reservation: the hold command, and the answer the client gets. */
+export function decideHold(b: BookingRequest, ctx: DecideCtx) {
+  const id = ctx.newId();
+  const { amounts, total } = priceItems(b.items, b.priceOf);
+  const state: ReservationState = {
+    id,
+    propertyId: b.propertyId,
+    userId: b.userId,
+    apiKeyId: b.apiKeyId,
+    confirmationNumber: confirmationNumber(b.seq, ctx.now),
+    status: "pending",
+    version: 0,
+    guest: b.guest,
+    total,
+    currency: b.currency,
+    paymentId: null,
+    holdExpiresAt: new Date(ctx.now.getTime() + b.holdMinutes * 60_000),
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    items: b.items,
+    amounts,
+  };
+  const view = viewOf(state);
+  const created = makeEvent("reservation.created", b.propertyId, {
+    reservationId: id,
+    confirmationNumber: state.confirmationNumber,
+    userId: b.userId,
+    guest: b.guest,
+    items: view.items,
+    total,
+    currency: b.currency,
+    holdExpiresAt: view.holdExpiresAt,
+    paymentToken: b.paymentToken,
+    rates: ratesOf(b.items, b.priceOf),
+  }, { ...ctx, id: ctx.newId() });
+  const command: HoldCommand = {
+    kind: "hold",
+    idempotency: b.idempotency && {
+      apiKeyId: b.apiKeyId,
+      key: b.idempotency.key,
+      requestHash: b.idempotency.requestHash,
+      expiresAt: b.idempotency.expiresAt.toISOString(),
+    },
+    answer: view,
+    needs: needsOf(b.items).map((n) => ({
+      r: n.resourceId,
+      d: n.date,
+      q: n.quantity,
+      p: b.priceOf(n.resourceId, n.date),
+    })),
+    reservation: {
+      id,
+      propertyId: b.propertyId,
+      userId: b.userId,
+      apiKeyId: b.apiKeyId,
+      confirmationNumber: state.confirmationNumber,
+      guestName: b.guest.name,
+      guestEmail: b.guest.email,
+      total,
+      currency: b.currency,
+      paymentToken: b.paymentToken,
+      holdExpiresAt: view.holdExpiresAt,
+    },
+    items: lineRows(b.items, amounts),
+    seats: seatRows(b.items),
+    history: [{ reservation_id: id, status: "pending", reason: "hold placed" }],
+    events: [outboxRow(created)],
+  };
+  return { command, view, state };
+}
+
+const eventOf: Record<Action, EventType> = {
+  confirm: "reservation.confirmed",
+  fail: "reservation.failed",
+  expire: "reservation.expired",
+  cancel: "reservation.cancelled",
+  checkIn: "reservation.checked_in",
+  checkOut: "reservation.checked_out",
+};
+
+/** A decided change: the command, its event, and the reservation after it. */
+export interface Decided {
+  command: ChangeCommand;
+  event: Envelope;
+  state: ReservationState;
+}
+
+/**
+ * Moves a reservation through `action`: 409 `invalid_transition` when its state does not allow
+ * it, `hold_expired` when a payment comes after the hold, `hold_active` when an expiry comes
+ * before it. Held units become sold on confirmation; a release frees units and seats.
+ */
+export function decideChange(
+  s: ReservationState,
+  action: Action,
+  ctx: DecideCtx & { reason?: string; paymentId?: string },
+): Decided {
+  const next = decideTransition(s.status, action);
+  if (action === "confirm" && s.holdExpiresAt <= ctx.now) {
+    throw new Conflict("the hold expired before the payment arrived", "hold_expired");
+  }
+  if (action === "expire" && s.holdExpiresAt > ctx.now) {
+    throw new Conflict("the hold has not expired yet", "hold_active");
+  }
+  const before = inventoryState(s.status);
+  const after = inventoryState(next);
+  const needs = needsOf(s.items);
+  const deltas = before === after ? [] : netDeltas([
+    ...(before === "none" ? [] : deltasOf(needs, before, -1)),
+    ...(after === "none" ? [] : deltasOf(needs, after, 1)),
+  ]);
+  const reason = ctx.reason ?? null;
+  const ref = { reservationId: s.id, confirmationNumber: s.confirmationNumber, userId: s.userId };
+  const data = action === "confirm"
+    ? { ...ref, paymentId: ctx.paymentId ?? s.paymentId ?? "unknown" }
+    : action === "fail"
+    ? { ...ref, reason: reason ?? "payment failed" }
+    : action === "cancel"
+    ? { ...ref, reason: reason ?? "cancelled by request", previousStatus: s.status }
+    : ref;
+  const event = makeEvent(eventOf[action], s.propertyId, data as never, {
+    ...ctx,
+    id: ctx.newId(),
+  });
+  const command: ChangeCommand = {
+    kind: "change",
+    reservationId: s.id,
+    expectStatus: s.status,
+    expectVersion: s.version,
+    status: next,
+    ...(ctx.paymentId ? { paymentId: ctx.paymentId } : {}),
+    deltas,
+    releaseSeats: after === "none" && before !== "none",
+    history: [{ reservation_id: s.id, status: next, reason }],
+    events: [outboxRow(event)],
+  };
+  const state = {
+    ...s,
+    status: next,
+    version: s.version + 1,
+    paymentId: ctx.paymentId ?? s.paymentId,
+    updatedAt: ctx.now,
+  };
+  return { command, event, state };
+}
+
+/**
+ * Changes the lines of a pending or confirmed reservation to `items` priced by `priceOf`: the
+ * new units are taken and the old ones given back in one command, or nothing changes.
+ */
+export function decideModify(
+  s: ReservationState,
+  items: Item[],
+  priceOf: PriceOf,
+  ctx: DecideCtx,
+): Decided {
+  assertModifiable(s.status);
+  const as = inventoryState(s.status) as "held" | "sold";
+  const { amounts, total } = priceItems(items, priceOf);
+  const newNeeds = needsOf(items);
+  const state: ReservationState = {
+    ...s,
+    items,
+    amounts,
+    total,
+    version: s.version + 1,
+    updatedAt: ctx.now,
+  };
+  const view = viewOf(state);
+  const event = makeEvent("reservation.modified", s.propertyId, {
+    reservationId: s.id,
+    confirmationNumber: s.confirmationNumber,
+    userId: s.userId,
+    items: view.items,
+    total,
+    previousTotal: s.total,
+    currency: s.currency,
+    rates: ratesOf(items, priceOf),
+  }, { ...ctx, id: ctx.newId() });
+  const command: ChangeCommand = {
+    kind: "change",
+    reservationId: s.id,
+    expectStatus: s.status,
+    expectVersion: s.version,
+    status: s.status,
+    total,
+    deltas: netDeltas([...deltasOf(needsOf(s.items), as, -1), ...deltasOf(newNeeds, as, 1)]),
+    prices: newNeeds.map((n) => ({ r: n.resourceId, d: n.date, p: priceOf(n.resourceId, n.date) })),
+    releaseSeats: true,
+    seats: seatRows(items),
+    items: lineRows(items, amounts),
+    history: [{ reservation_id: s.id, status: s.status, reason: "modified" }],
+    events: [outboxRow(event)],
+  };
+  return { command, event, state };
+}
