@@ -59,9 +59,28 @@ export async function runService(opts: RunServiceOptions): Promise<void> {
   const jsm = await jetstreamManager(opts.nc);
   await provisionConsumers(jsm, [opts.service], tuning);
   const js = jetstream(opts.nc);
+  const turn = new Turn();
   await Promise.all(
-    consumerDefinitions(opts.service).map((def) => new ConsumerRun(opts, def, tuning, js).run()),
+    consumerDefinitions(opts.service).map((def) =>
+      new ConsumerRun(opts, def, tuning, js, turn).run()
+    ),
   );
+}
+
+/**
+ * One batch of a service at a time in this process, whichever of its consumers (streams) it
+ * comes from: two batches of one service would touch the same projection rows in different
+ * orders (occupancy, daily KPIs) and could deadlock each other.
+ */
+class Turn {
+  #last: Promise<unknown> = Promise.resolve();
+
+  /** Runs `fn` after every earlier `fn` has settled. */
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#last.then(fn, fn);
+    this.#last = next.catch(() => {});
+    return next;
+  }
 }
 
 /** A received message waiting in the backlog. */
@@ -91,6 +110,7 @@ class ConsumerRun {
     readonly def: ConsumerDefinition,
     readonly tuning: ConsumerTuning,
     readonly js: JetStreamClient,
+    readonly turn: Turn,
   ) {
     this.#barrier = new HandoverBarrier(opts.nc, opts.sql, def);
   }
@@ -224,7 +244,7 @@ class ConsumerRun {
       this.#backlog.push(...part.filter((it) => this.#backlog.isBlocked(it.key)));
       if (go.length === 0) continue;
       try {
-        const outcomes = await applyItems(this.opts.sql, this.opts.service, go, 1);
+        const outcomes = await this.#apply(go, 1);
         go.forEach((it, i) => {
           it.msg.ack();
           this.#settled(it, outcomes[i]);
@@ -253,6 +273,10 @@ class ConsumerRun {
     }
   }
 
+  #apply(items: BatchItem[], attempt: number) {
+    return this.turn.run(() => applyItems(this.opts.sql, this.opts.service, items, attempt));
+  }
+
   /** Retries an event that failed alone: five times with backoff, then the DLQ. */
   async #retry(it: BatchItem, firstError: string): Promise<void> {
     const { signal } = this.opts;
@@ -264,7 +288,7 @@ class ConsumerRun {
       await sleep(delays[attempt - 1], signal);
       if (signal.aborted) return this.#handBack(it);
       try {
-        const [outcome] = await applyItems(this.opts.sql, this.opts.service, [it], attempt + 1);
+        const [outcome] = await this.#apply([it], attempt + 1);
         it.msg.ack();
         return this.#settled(it, outcome);
       } catch (err) {
