@@ -9,6 +9,7 @@
 -- order, all up front: the batch's advisory locks (sorted by the caller: (resource, date) keys
 -- and idempotency keys), then its reservation rows (by id). Nothing waits in between.
 --
+-- A command's `at` is its time (the request's clock); `now` is the batch's, for the rest.
 -- Each command has its own outcome, and a command that is refused writes nothing:
 --   hold:   placed | replay (idempotency key taken) | sold_out | seat_taken | price_changed
 --   change: applied | conflict (the reservation moved on since it was read) | sold_out |
@@ -194,14 +195,15 @@ begin
       v_outcome := 'skipped';
     else
       v_outcome := case v_c->>'kind'
-        when 'hold' then booking_hold(v_c, v_now)
-        when 'change' then booking_change(v_c, v_now)
+        when 'hold' then booking_hold(v_c, coalesce((v_c->>'at')::timestamptz, v_now))
+        when 'change' then booking_change(v_c, coalesce((v_c->>'at')::timestamptz, v_now))
         when 'price' then booking_price(v_c)
         else 'applied' end;
     end if;
     v_outcomes := v_outcomes || v_outcome;
     if v_outcome in ('placed', 'applied', 'missing') then
-      v_history := v_history || coalesce(v_c->'history', '[]');
+      v_history := v_history || coalesce((select jsonb_agg(h || jsonb_build_object('at',
+        coalesce(v_c->'at', to_jsonb(v_now)))) from jsonb_array_elements(v_c->'history') h), '[]');
       v_events := v_events || coalesce(v_c->'events', '[]');
       if v_c ? 'eventId' then
         v_inbox := v_inbox || jsonb_build_object('id', v_c->'eventId', 'type', v_c->'eventType',
@@ -213,7 +215,7 @@ begin
   end loop;
 
   insert into reservation_history (reservation_id, status, reason, at)
-  select (h->>'reservation_id')::uuid, h->>'status', h->>'reason', v_now
+  select (h->>'reservation_id')::uuid, h->>'status', h->>'reason', (h->>'at')::timestamptz
   from jsonb_array_elements(v_history) with ordinality as x(h, o)
   order by x.o;
   insert into outbox (id, property_id, subject, type, payload)

@@ -193,6 +193,7 @@ export function decideHold(b: BookingRequest, ctx: DecideCtx) {
   }, { ...ctx, id: ctx.newId() });
   const command: HoldCommand = {
     kind: "hold",
+    at: ctx.now.toISOString(),
     idempotency: b.idempotency && {
       apiKeyId: b.apiKeyId,
       key: b.idempotency.key,
@@ -282,6 +283,7 @@ export function decideChange(
   });
   const command: ChangeCommand = {
     kind: "change",
+    at: ctx.now.toISOString(),
     reservationId: s.id,
     expectStatus: s.status,
     expectVersion: s.version,
@@ -337,6 +339,7 @@ export function decideModify(
   }, { ...ctx, id: ctx.newId() });
   const command: ChangeCommand = {
     kind: "change",
+    at: ctx.now.toISOString(),
     reservationId: s.id,
     expectStatus: s.status,
     expectVersion: s.version,

@@ -21,4 +21,5 @@ export {
   readReservations,
 } from "./reservations.ts";
 export { applyCommands, batchLocks, type Command, type Outcome } from "./write.ts";
+export { GroupCommit, groupCommitOf } from "./group.ts";
 export { runSweeper, sweepOnce } from "./sweeper.ts";

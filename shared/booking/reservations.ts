@@ -24,7 +24,8 @@ import {
   type ReservationView,
   viewOf,
 } from "./decide.ts";
-import { applyCommands, type Outcome } from "./write.ts";
+import type { Command, Outcome } from "./write.ts";
+import { groupCommitOf } from "./group.ts";
 import * as q from "./queries.ts";
 
 export type { ReservationView } from "./decide.ts";
@@ -143,6 +144,9 @@ const idsOf = (ctx: Ctx) => ({
   newId: ctx.newId ?? (() => uuidv7(ctx.now.getTime())),
 });
 
+/** Applies one command of a request, grouped with the others in flight (group commit). */
+const apply = (sql: Sql, command: Command, now: Date) => groupCommitOf(sql).apply(command, now);
+
 /** A refused hold or modification as the error the client gets. */
 function refusal(outcome: Outcome): Error {
   if (outcome === "sold_out") return new SoldOut("not enough left on one of the dates");
@@ -180,7 +184,7 @@ export async function placeBooking(
       holdMinutes: ctx.holdMinutes,
       idempotency,
     }, idsOf(ctx));
-    const [outcome] = await applyCommands(sql, { now: ctx.now, commands: [command] });
+    const outcome = await apply(sql, command, ctx.now);
     if (outcome === "placed") return view;
     if (outcome === "replay") return null;
     if (outcome !== "price_changed" || attempt === 3) throw refusal(outcome);
@@ -237,7 +241,7 @@ export async function changeStatus(
       reason: ctx.reason,
       paymentId: ctx.paymentId,
     });
-    const [outcome] = await applyCommands(sql, { now: ctx.now, commands: [decided.command] });
+    const outcome = await apply(sql, decided.command, ctx.now);
     if (outcome === "applied") return viewOf(decided.state);
     if (outcome !== "conflict" || read === REREADS) throw refusal(outcome);
   }
@@ -266,7 +270,7 @@ export async function modifyReservation(
     }
     const prices = new Map(rows.map((r) => [`${r.resource_id}\u0000${r.date}`, r.price]));
     const decided = decideModify(s, items, (r, d) => prices.get(`${r}\u0000${d}`)!, idsOf(ctx));
-    const [outcome] = await applyCommands(sql, { now: ctx.now, commands: [decided.command] });
+    const outcome = await apply(sql, decided.command, ctx.now);
     if (outcome === "applied") return viewOf(decided.state);
     const again = outcome === "conflict" || outcome === "price_changed";
     if (!again || read === REREADS) throw refusal(outcome);

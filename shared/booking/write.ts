@@ -57,6 +57,8 @@ export interface HistoryRow {
 /** A new pending reservation holding its units and seats. */
 export interface HoldCommand {
   kind: "hold";
+  /** The command's time: the reservation's creation and its first history entry. */
+  at: string;
   idempotency: { apiKeyId: string; key: string; requestHash: string; expiresAt: string } | null;
   /** The answer stored under the idempotency key. */
   answer: unknown;
@@ -84,6 +86,8 @@ export interface HoldCommand {
 /** A change of an existing reservation, valid only while it is still as it was read. */
 export interface ChangeCommand extends Partial<InboxRef> {
   kind: "change";
+  /** The command's time: `updated_at` and the history entry. */
+  at: string;
   reservationId: string;
   expectStatus: string;
   expectVersion: number;
