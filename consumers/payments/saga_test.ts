@@ -115,6 +115,13 @@ integration("payment saga: authorize, confirm, fail, time out, capture", async (
     await t.step("tok_slow: three unanswered tries, then failed and released", async () => {
       const started = Date.now();
       const r = await h.book(propertyId, room("2030-06-05", "2030-06-06"), "tok_slow_card");
+      // The slow card holds up its own property only: a booking elsewhere confirms meanwhile.
+      const other = await p.seed();
+      const elsewhere = await h.book(other.propertyId, [
+        { resourceId: other.roomId, from: "2030-06-05", to: "2030-06-06" },
+      ], "tok_ok_elsewhere");
+      await h.until(elsewhere.id, "confirmed", 2000);
+      assert.equal((await h.reservation(r.id)).status, "pending");
       const failed = await h.until(r.id, "failed", 15_000);
       assert.ok(Date.now() - started >= 3 * TEST_TIMEOUT_MS);
       assert.match(failed.history.at(-1).reason, /provider_timeout/);

@@ -1,23 +1,39 @@
 /**
  * The payments service: authorizes on `reservation.created`, captures by the capture rule,
  * refunds on cancellation by the property's policy, and voids what a booking that does not stand
- * had reserved. Every provider call carries an idempotency key derived from the event, and its
- * record, the inbox row and the emitted `payment.*` events commit in one transaction.
+ * had reserved. A batch is worked in three steps, and no transaction is open while the provider
+ * is called:
+ * 1. read: which events were applied before, the payments of the batch's reservations, the
+ *    properties' policies and start times;
+ * 2. call: per reservation, in stream order, plan the event (plan.ts), call the provider with an
+ *    idempotency key derived from the event, and evolve the payment with its answers;
+ *    reservations run side by side;
+ * 3. write: one transaction records the inbox rows, the payments, the movements and the
+ *    emitted `payment.*` events, each with one statement.
+ * Provider calls that have not answered after `deferAfterMs` do not hold the batch up: their
+ * events (and the later events of the same property) wait in the backlog until the call
+ * settles, then come again and find its answer kept here.
  */
-import type { Sql } from "../../shared/db/db.ts";
+import { inTransaction, type Sql } from "../../shared/db/db.ts";
+import { type Envelope, makeEvent } from "../../shared/events/envelope.ts";
+import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { log } from "../../shared/log/log.ts";
-import { defineService, type EventOf, type HandlerContext } from "../runtime/mod.ts";
+import { appendToOutbox } from "../../shared/outbox/mod.ts";
+import { sleep } from "../../shared/time/mod.ts";
+import { type Applied, type BatchEvent, claimInbox, defineService } from "../runtime/mod.ts";
 import { CircuitOpenError, ProviderTimeoutError } from "./breaker.ts";
 import type { AuthorizeRequest, AuthorizeResult, GuardedProvider } from "./provider.ts";
 import {
-  cancellationSteps,
-  captureRule,
-  modificationSteps,
-  type MoneyStep,
-  refundFor,
-  releaseSteps,
-  statusAfter,
-} from "./policy.ts";
+  type Emit,
+  evolveAuthorized,
+  type Evolved,
+  evolveMoved,
+  type PaymentEvent,
+  paymentEvents,
+  type PaymentState,
+  planFor,
+  type PropertyFacts,
+} from "./plan.ts";
 import * as q from "./queries.ts";
 
 /** What the payments service needs. */
@@ -29,18 +45,9 @@ export interface PaymentsDeps {
   authorizeTries?: number;
   /** Pause after the first unanswered try, doubled after each next one (default 250 ms). */
   retryPauseMs?: number;
+  /** How long a batch waits for provider answers before it puts the slow ones off (250 ms). */
+  deferAfterMs?: number;
 }
-
-const handled = [
-  "reservation.created",
-  "reservation.confirmed",
-  "reservation.modified",
-  "reservation.cancelled",
-  "reservation.expired",
-  "reservation.failed",
-  "reservation.checked_out",
-] as const;
-type Handled = EventOf<typeof handled[number]>;
 
 /**
  * Tries to authorize up to `tries` times. A timeout or an open breaker is "no answer"; after the
@@ -62,9 +69,16 @@ export async function authorizeWithTries(
       else throw err;
       log.warn("payment provider did not answer", { reservationId: req.key, try: i, reason });
     }
-    if (i < tries) await new Promise((r) => setTimeout(r, pauseMs * 2 ** (i - 1)));
+    if (i < tries) await sleep(pauseMs * 2 ** (i - 1));
   }
   return { ok: false, reason };
+}
+
+type Batch = BatchEvent<PaymentEvent["type"]>[];
+
+/** One event's result from the call step. */
+interface Worked extends Evolved {
+  event: PaymentEvent;
 }
 
 /** The payments service, ready for `runService`. */
@@ -72,152 +86,142 @@ export function paymentsService(deps: PaymentsDeps) {
   const now = deps.now ?? (() => new Date());
   const tries = deps.authorizeTries ?? 3;
   const pauseMs = deps.retryPauseMs ?? 250;
-
-  async function authorize(tx: Sql, event: EventOf<"reservation.created">, ctx: HandlerContext) {
-    const d = event.data;
-    if (await q.lockPayment(tx, d.reservationId)) return; // decided before (e.g. a DLQ replay)
-    const first = d.items.map((i) => i.from).sort()[0];
-    const { startsAt } = await q.policyAndStart(tx, event.propertyId, first);
-    const req = {
-      key: d.reservationId,
-      token: d.paymentToken,
-      amount: d.total,
-      currency: d.currency,
-    };
-    const result = await authorizeWithTries(deps.provider, req, tries, pauseMs);
-    await q.insertPayment(tx, {
-      reservationId: d.reservationId,
-      propertyId: event.propertyId,
-      currency: d.currency,
-      amount: d.total,
-      status: result.ok ? "authorized" : "failed",
-      providerPaymentId: result.ok ? result.paymentId : null,
-      failureReason: result.ok ? null : result.reason,
-      captureAt: captureRule(d.items.map((i) => i.kind)),
-      startsAt,
-      now: now(),
-    });
-    if (result.ok) {
-      await ctx.emit("payment.authorized", {
-        reservationId: d.reservationId,
-        paymentId: result.paymentId,
-        amount: d.total,
-        currency: d.currency,
-      });
-    } else {
-      await ctx.emit("payment.failed", {
-        reservationId: d.reservationId,
-        reason: result.reason,
-        currency: d.currency,
-      });
+  const deferAfterMs = deps.deferAfterMs ?? 250;
+  /**
+   * Provider answers by idempotency key, kept from the call until its event is applied, so an
+   * event put off (or a batch rolled back) finds the answer instead of asking again. Calls that
+   * fail are forgotten and asked again.
+   */
+  const answers = new Map<string, Promise<unknown>>();
+  function call<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let answer = answers.get(key) as Promise<T> | undefined;
+    if (!answer) {
+      if (answers.size >= 10_000) answers.delete(answers.keys().next().value!);
+      answer = fn();
+      answers.set(key, answer);
+      answer.catch(() => answers.delete(key));
     }
+    return answer;
   }
+  const keysOf = (w: Worked) =>
+    w.event.type === "reservation.created"
+      ? [`authorize:${w.event.data.reservationId}`]
+      : w.movements.map((m) => `${w.event.id}:${m.kind}`);
 
-  /** Runs `steps` at the provider, records each, emits its event and sets the status. */
-  async function move(
-    tx: Sql,
-    p: q.PaymentRow,
-    steps: MoneyStep[],
-    reason: string,
-    event: Handled,
-    ctx: HandlerContext,
+  /** Step 2 for one reservation: its events in order, each planned, called and evolved. */
+  async function work(
+    events: PaymentEvent[],
+    payment: PaymentState | null,
+    facts: PropertyFacts,
+    at: Date,
+    out: Map<string, Worked>,
   ) {
-    if (steps.length === 0 || !p.providerPaymentId) return;
-    const totals = { captured: p.captured, refunded: p.refunded, voided: p.voided };
-    const at = now();
-    for (const step of steps) {
-      const req = {
-        key: `${event.id}:${step.op}`,
-        paymentId: p.providerPaymentId,
-        amount: step.amount,
-      };
-      await deps.provider[step.op](req);
-      const why = step.op === "void" ? `void: ${reason}` : reason;
-      await q.recordMove(tx, p, step, why, at);
-      const ref = {
-        reservationId: p.reservationId,
-        paymentId: p.providerPaymentId,
-        amount: step.amount,
-        currency: p.currency,
-      };
-      if (step.op === "capture") {
-        totals.captured += step.amount;
-        await ctx.emit("payment.captured", ref);
-      } else {
-        totals[step.op === "refund" ? "refunded" : "voided"] += step.amount;
-        await ctx.emit("payment.refunded", { ...ref, reason: why });
+    let state = payment;
+    for (const event of events) {
+      const plan = planFor(event, state, facts);
+      let evolved: Evolved = { state, movements: [], emits: [] };
+      if (plan.kind === "authorize") {
+        const answer = await call(
+          `authorize:${plan.req.key}`,
+          () => authorizeWithTries(deps.provider, plan.req, tries, pauseMs),
+        );
+        evolved = evolveAuthorized(event as never, plan, answer);
+      } else if (plan.kind === "move" && state) {
+        for (const step of plan.steps) {
+          const req = {
+            key: `${event.id}:${step.op}`,
+            paymentId: state.providerPaymentId!,
+            amount: step.amount,
+          };
+          await call(req.key, () => deps.provider[step.op](req));
+        }
+        evolved = evolveMoved(state, plan, at);
       }
+      state = evolved.state;
+      out.set(event.id, { ...evolved, event });
     }
-    await q.updatePayment(tx, p.reservationId, { status: statusAfter(totals) }, at);
   }
 
   return defineService({
     name: "payments",
-    events: handled,
-    async handle(tx, event, ctx) {
-      if (event.type === "reservation.created") return await authorize(tx, event, ctx);
-      const p = await q.lockPayment(tx, event.data.reservationId);
-      if (!p || p.status === "failed") return; // nothing was authorized: nothing to move
-      switch (event.type) {
-        case "reservation.confirmed":
-          if (p.captureAt === "confirmation" && p.status === "authorized") {
-            await move(tx, p, [{ op: "capture", amount: p.amount }], "confirmed", event, ctx);
-          }
-          return;
-        case "reservation.checked_out":
-          if (p.status === "authorized") {
-            await move(tx, p, [{ op: "capture", amount: p.amount }], "checked out", event, ctx);
-          }
-          return;
-        case "reservation.expired":
-          return await move(tx, p, releaseSteps(p), "reservation expired", event, ctx);
-        case "reservation.failed":
-          return await move(tx, p, releaseSteps(p), "reservation failed", event, ctx);
-        case "reservation.cancelled":
-          return await cancel(tx, p, event, ctx);
-        case "reservation.modified":
-          return await modify(tx, p, event, ctx);
+    events: paymentEvents,
+    async applyBatch(sql, batch: Batch) {
+      const at = now();
+      const events = batch.map((b) => b.event as PaymentEvent);
+      const before = await q.appliedEvents(sql, "payments", events.map((e) => e.id));
+      const todo = events.filter((e) => !before.has(e.id));
+      const ids = [...new Set(todo.map((e) => e.data.reservationId))];
+      const days = todo.flatMap((e) =>
+        e.type === "reservation.created" || e.type === "reservation.modified"
+          ? [{ propertyId: e.propertyId, date: e.data.items.map((i) => i.from).sort()[0] }]
+          : []
+      );
+      const [payments, facts] = await Promise.all([
+        q.paymentsOf(sql, ids),
+        q.propertyFacts(sql, [...new Set(todo.map((e) => e.propertyId))], days),
+      ]);
+
+      const worked = new Map<string, Worked>();
+      const chains = ids.map((id) => {
+        const mine = todo.filter((e) => e.data.reservationId === id);
+        const run = work(mine, payments.get(id) ?? null, facts, at, worked);
+        return { events: mine, run, done: false, error: null as unknown };
+      });
+      for (const c of chains) c.run.then(() => c.done = true, (err) => c.error = err ?? "error");
+      await Promise.race([Promise.allSettled(chains.map((c) => c.run)), sleep(deferAfterMs)]);
+      // A provider error (not a slow answer) fails the batch: the runtime retries the event.
+      const failed = chains.find((c) => c.error);
+      if (failed) throw failed.error;
+
+      // Slow chains put their events off, and with them every later event of their property.
+      const waitFor = new Map<string, Promise<unknown>>();
+      for (const c of chains.filter((c) => !c.done && !c.error)) {
+        for (const e of c.events) if (!waitFor.has(e.propertyId)) waitFor.set(e.propertyId, c.run);
       }
+      const put = new Map<string, Promise<unknown>>();
+      const outcomes: Applied[] = events.map((e) => {
+        if (before.has(e.id)) return "duplicate";
+        const until = put.get(e.propertyId) ??
+          (worked.has(e.id) ? undefined : waitFor.get(e.propertyId));
+        if (until) {
+          put.set(e.propertyId, until);
+          return { deferUntil: until };
+        }
+        return "applied";
+      });
+      const apply = batch.filter((_, i) => outcomes[i] === "applied");
+      if (apply.length) await write(sql, apply, worked, at);
+      for (const b of apply) for (const k of keysOf(worked.get(b.event.id)!)) answers.delete(k);
+      return outcomes;
     },
   });
 
-  async function cancel(
-    tx: Sql,
-    p: q.PaymentRow,
-    event: EventOf<"reservation.cancelled">,
-    ctx: HandlerContext,
-  ) {
-    if (event.data.previousStatus === "pending") {
-      // Cancelled before it was confirmed: the booking never stood, so nothing is kept.
-      return await move(tx, p, releaseSteps(p), "cancelled before confirmation", event, ctx);
-    }
-    const day = p.startsAt.toISOString().slice(0, 10);
-    const policy = await q.policyAndStart(tx, p.propertyId, day);
-    const refund = refundFor(p.amount, p.startsAt, new Date(event.occurredAt), policy);
-    const share = p.amount === 0 ? 100 : Math.round((refund / p.amount) * 100);
-    const reason = refund === p.amount
-      ? `cancellation: full refund (more than ${policy.freeCancelHours} h before the start)`
-      : `cancellation: late, ${share}% refunded`;
-    await move(tx, p, cancellationSteps(p, refund), reason, event, ctx);
+  /** Step 3: inbox rows, payments, movements and events in one transaction. */
+  async function write(sql: Sql, apply: Batch, worked: Map<string, Worked>, at: Date) {
+    const results = apply.map((b) => worked.get(b.event.id)!);
+    const latest = new Map<string, PaymentState>();
+    for (const w of results) if (w.state) latest.set(w.state.reservationId, w.state);
+    const emitted: Envelope[] = results.flatMap((w) =>
+      w.emits.map((e) => envelope(w.event, e, at))
+    );
+    await inTransaction(sql, async (tx) => {
+      const fresh = await claimInbox(tx, "payments", apply);
+      if (fresh.size < apply.length) {
+        throw new Error("an event of this batch was applied concurrently; reading again");
+      }
+      await q.savePayments(tx, [...latest.values()], at);
+      await q.recordMovements(tx, results.flatMap((w) => w.movements));
+      await appendToOutbox(tx, emitted);
+    });
   }
+}
 
-  async function modify(
-    tx: Sql,
-    p: q.PaymentRow,
-    event: EventOf<"reservation.modified">,
-    ctx: HandlerContext,
-  ) {
-    const d = event.data;
-    const first = d.items.map((i) => i.from).sort()[0];
-    const { startsAt } = await q.policyAndStart(tx, p.propertyId, first);
-    const steps = modificationSteps(p, d.total);
-    await move(tx, p, steps, "reservation modified", event, ctx);
-    const fresh = (await q.lockPayment(tx, p.reservationId))!;
-    await q.updatePayment(tx, p.reservationId, {
-      status: fresh.status,
-      amount: d.total,
-      captureAt: captureRule(d.items.map((i) => i.kind)),
-      startsAt,
-    }, now());
-  }
+/** The envelope of an event the payments service publishes because of `cause`. */
+function envelope(cause: PaymentEvent, e: Emit, at: Date): Envelope {
+  return makeEvent(e.type, cause.propertyId, e.data as never, {
+    correlationId: cause.correlationId,
+    causationId: cause.id,
+    now: at,
+    id: uuidv7(at.getTime()),
+  }) as Envelope;
 }

@@ -11,7 +11,7 @@ export interface Queued {
  */
 export class Backlog<T extends Queued> {
   #items: T[] = [];
-  #blocked = new Set<string>();
+  #blocked = new Map<string, number>();
   #changed = Promise.withResolvers<void>();
 
   /** Items waiting. */
@@ -29,13 +29,15 @@ export class Backlog<T extends Queued> {
     if (items.length) this.wake();
   }
 
-  /** Holds back every item of `key` until {@link unblock}. */
+  /** Holds back every item of `key` until as many {@link unblock}s as blocks. */
   block(key: string): void {
-    this.#blocked.add(key);
+    this.#blocked.set(key, (this.#blocked.get(key) ?? 0) + 1);
   }
 
   unblock(key: string): void {
-    this.#blocked.delete(key);
+    const n = (this.#blocked.get(key) ?? 0) - 1;
+    if (n > 0) this.#blocked.set(key, n);
+    else this.#blocked.delete(key);
     this.wake();
   }
 

@@ -37,3 +37,14 @@ Deno.test("backlog: changed() resolves on a push made after it was taken", async
   await changed;
   assert.deepEqual(names(b.take(10)), ["a1"]);
 });
+
+Deno.test("backlog: a key blocked twice waits for both unblocks", () => {
+  const b = new Backlog<ReturnType<typeof item>>();
+  b.push(item("a", 1));
+  b.block("a");
+  b.block("a");
+  b.unblock("a");
+  assert.deepEqual(b.take(10), []);
+  b.unblock("a");
+  assert.deepEqual(names(b.take(10)), ["a1"]);
+});

@@ -15,8 +15,12 @@ export interface BatchItem {
   stream: string;
 }
 
-/** What applying did to one event. */
-export type Applied = "applied" | "duplicate";
+/**
+ * What applying did to one event: applied, found applied before, or put off until `until`
+ * settles (outside work still under way, such as a slow provider call): the event and the
+ * later events of its property go back to the backlog meanwhile.
+ */
+export type Applied = "applied" | "duplicate" | { deferUntil: Promise<unknown> };
 
 /**
  * Applies `items` (in stream order) exactly once, all or nothing: through the service's own
@@ -64,7 +68,11 @@ export async function applyItems(
  * applied before (a dead-lettered event being replayed counts as new). A concurrent transaction
  * inserting the same event makes this wait for it, then find it.
  */
-async function claimInbox(tx: Sql, service: string, batch: BatchEvent[]): Promise<Set<string>> {
+export async function claimInbox(
+  tx: Sql,
+  service: string,
+  batch: BatchEvent[],
+): Promise<Set<string>> {
   const col = <K extends keyof BatchEvent["inbox"]>(k: K) => batch.map((b) => b.inbox[k]);
   const rows = await tx<{ event_id: string }[]>`
     insert into consumer_inbox

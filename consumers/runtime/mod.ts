@@ -64,7 +64,7 @@ export {
   provisionConsumers,
 } from "./provision.ts";
 export { Backlog } from "./backlog.ts";
-export { type Applied, applyItems, type BatchItem } from "./batch.ts";
+export { type Applied, applyItems, type BatchItem, claimInbox } from "./batch.ts";
 export { HandoverBarrier } from "./handover.ts";
 export {
   type DeadLetter,

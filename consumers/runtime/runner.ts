@@ -28,7 +28,7 @@ export const RETRY_DELAYS_MS: readonly number[] = [100, 200, 400, 800, 1600];
 export const MAX_BATCH = 500;
 
 /** What happened to one message; reported through `onSettled`. */
-export type Outcome = Applied | "dead_lettered" | "handed_back";
+export type Outcome = "applied" | "duplicate" | "dead_lettered" | "handed_back";
 
 /** How to run a service. */
 export interface RunServiceOptions {
@@ -244,11 +244,7 @@ class ConsumerRun {
       this.#backlog.push(...part.filter((it) => this.#backlog.isBlocked(it.key)));
       if (go.length === 0) continue;
       try {
-        const outcomes = await this.#apply(go, 1);
-        go.forEach((it, i) => {
-          it.msg.ack();
-          this.#settled(it, outcomes[i]);
-        });
+        this.#settleAll(go, await this.#apply(go, 1));
       } catch (err) {
         if (isPgUnavailable(err) && !signal.aborted) {
           // Postgres away is not the events' fault: wait and try the same batch again.
@@ -273,6 +269,24 @@ class ConsumerRun {
     }
   }
 
+  /** Acknowledges what was applied; what was put off goes back, its property blocked. */
+  #settleAll(items: BatchItem[], outcomes: Applied[]): void {
+    const deferred = new Map<string, Promise<unknown>>();
+    items.forEach((it, i) => {
+      const o = outcomes[i];
+      if (typeof o === "string") {
+        it.msg.ack();
+        return this.#settled(it, o);
+      }
+      this.#backlog.push(it);
+      if (!deferred.has(it.key)) deferred.set(it.key, o.deferUntil);
+    });
+    for (const [key, until] of deferred) {
+      this.#backlog.block(key);
+      until.catch(() => {}).finally(() => this.#backlog.unblock(key));
+    }
+  }
+
   #apply(items: BatchItem[], attempt: number) {
     return this.turn.run(() => applyItems(this.opts.sql, this.opts.service, items, attempt));
   }
@@ -288,9 +302,7 @@ class ConsumerRun {
       await sleep(delays[attempt - 1], signal);
       if (signal.aborted) return this.#handBack(it);
       try {
-        const [outcome] = await this.#apply([it], attempt + 1);
-        it.msg.ack();
-        return this.#settled(it, outcome);
+        return this.#settleAll([it], await this.#apply([it], attempt + 1));
       } catch (err) {
         if (isPgUnavailable(err)) {
           log.warn("Postgres unavailable; waiting", { err });

@@ -1,6 +1,7 @@
 import type { Sql } from "../../shared/db/db.ts";
 import type { EventData, EventType } from "../../shared/events/catalogue.ts";
 import type { Envelope, InboxRef } from "../../shared/events/envelope.ts";
+import type { Applied } from "./batch.ts";
 
 /** One envelope type per event type of the union `T`, so `switch (event.type)` narrows `data`. */
 export type EventOf<T extends EventType> = T extends EventType ? Envelope<T> : never;
@@ -39,19 +40,17 @@ export interface BatchEvent<T extends EventType = EventType> {
  * how it applies them, either way exactly once:
  * - `handle`: one event at a time inside the runtime's transaction, which writes the batch's
  *   inbox rows and emitted events with multi-row statements and commits the batch once;
- * - `applyBatch`: the whole batch in one statement of the service's own that writes each
- *   event's inbox row with its effect (services that touch inventory: a paused worker must hold
- *   no lock), returning "applied" or "duplicate" per event.
+ * - `applyBatch`: the whole batch the service's own way, writing each event's inbox row with
+ *   its effect: in one statement (services that touch inventory: a paused worker must hold no
+ *   lock), or after outside calls made with no transaction open (payments). Returns per event
+ *   "applied", "duplicate", or `{ deferUntil }` to put it (and the later events of its
+ *   property) off until outside work it started has settled.
  */
 export interface Service<T extends EventType = EventType> {
   name: string;
   events: readonly T[];
   handle?(tx: Sql, event: EventOf<T>, ctx: HandlerContext): Promise<void>;
-  applyBatch?(
-    sql: Sql,
-    batch: BatchEvent<T>[],
-    attempt: number,
-  ): Promise<("applied" | "duplicate")[]>;
+  applyBatch?(sql: Sql, batch: BatchEvent<T>[], attempt: number): Promise<Applied[]>;
 }
 
 /** Raised when a service definition cannot be run (bad name, no events, no handler). */
