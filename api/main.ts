@@ -13,6 +13,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { registerLagMetrics } from "../shared/nats/lag.ts";
 import { outboxBacklog } from "../shared/outbox/mod.ts";
 import { createApp } from "./app.ts";
+import { SoldOutCache } from "../shared/booking/mod.ts";
 import { keyResolver } from "./gateway/auth.ts";
 import { findActiveKey } from "./keys/mod.ts";
 
@@ -37,7 +38,17 @@ registry.onCollect(async () => {
 });
 const keys = keyResolver((h) => findActiveKey(sql, h), config.BERTH_ADMIN_KEY);
 const app = createApp(
-  { sql, nc, config, registry, now: () => new Date(), forgetKeys: keys.forget },
+  {
+    sql,
+    nc,
+    config,
+    registry,
+    now: () => new Date(),
+    forgetKeys: keys.forget,
+    soldOut: config.BERTH_SOLD_OUT_CACHE_MS > 0
+      ? new SoldOutCache(config.BERTH_SOLD_OUT_CACHE_MS)
+      : undefined,
+  },
   keys.resolve,
 );
 const server = Deno.serve({

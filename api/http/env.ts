@@ -3,6 +3,7 @@ import type { Sql } from "../../shared/db/db.ts";
 import type { Config } from "../../shared/config/config.ts";
 import type { Registry } from "../../shared/metrics/metrics.ts";
 import type { Principal } from "../keys/keys.ts";
+import type { SoldOutCache } from "../../shared/booking/mod.ts";
 
 /** What the api needs from outside; passed in by main.ts (or a test), never imported. */
 export interface Deps {
@@ -15,6 +16,8 @@ export interface Deps {
   now: () => Date;
   /** Drops cached API key lookups (after a revocation). */
   forgetKeys: () => void;
+  /** Sold-out (resource, date) keys and seats this process found lately (none: always ask). */
+  soldOut?: SoldOutCache;
 }
 
 /** Hono environment: per-request variables set by the gateway. */

@@ -6,6 +6,7 @@ import { Registry } from "../../shared/metrics/metrics.ts";
 import { createApp } from "../app.ts";
 import { keyResolver } from "../gateway/auth.ts";
 import { findActiveKey } from "../keys/mod.ts";
+import type { SoldOutCache } from "../../shared/booking/mod.ts";
 
 export const ADMIN_KEY = "test-admin-key-0123456789";
 
@@ -20,7 +21,12 @@ export class TestClock {
 
 export function testApp(
   sql: Sql,
-  opts: { nc?: NatsConnection | null; env?: Record<string, string>; clock?: TestClock } = {},
+  opts: {
+    nc?: NatsConnection | null;
+    env?: Record<string, string>;
+    clock?: TestClock;
+    soldOut?: SoldOutCache;
+  } = {},
 ) {
   const config = loadConfig({
     DATABASE_URL: "postgres://unused@127.0.0.1/unused",
@@ -38,6 +44,7 @@ export function testApp(
       registry: new Registry(),
       now: clock.now,
       forgetKeys: keys.forget,
+      soldOut: opts.soldOut,
     },
     keys.resolve,
   );

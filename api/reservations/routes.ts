@@ -55,6 +55,7 @@ function stateChange(action: Action) {
       correlationId: c.var.correlationId,
       ownerKeyId: ownerOf(c),
       reason: body.data.reason,
+      soldOut: c.var.deps.soldOut,
     });
     return c.json(view);
   };
@@ -81,7 +82,7 @@ export function reservationRoutes(): Hono<Env> {
       // A stored answer wins over anything the availability check would say now.
       const [earlier, preparing] = await Promise.allSettled([
         storedAnswer(sql, apiKeyId, key, now),
-        prepareBooking(sql, body, config.BERTH_MAX_QUANTITY),
+        prepareBooking(sql, body, config.BERTH_MAX_QUANTITY, c.var.deps.soldOut),
       ]);
       if (earlier.status === "rejected") throw earlier.reason;
       if (earlier.value) return replay(c, earlier.value, hash);
@@ -118,6 +119,7 @@ export function reservationRoutes(): Hono<Env> {
             correlationId: c.var.correlationId,
             ownerKeyId: ownerOf(c),
             maxQuantity: config.BERTH_MAX_QUANTITY,
+            soldOut: c.var.deps.soldOut,
           }),
         );
       },

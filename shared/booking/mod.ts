@@ -23,3 +23,4 @@ export {
 export { applyCommands, batchLocks, type Command, type Outcome } from "./write.ts";
 export { GroupCommit, groupCommitOf } from "./group.ts";
 export { runSweeper, sweepOnce } from "./sweeper.ts";
+export { SoldOutCache } from "./soldout.ts";

@@ -22,17 +22,21 @@ import {
   decideModify,
   type ReservationState,
   type ReservationView,
+  seatRows,
   viewOf,
 } from "./decide.ts";
-import type { Command, Outcome } from "./write.ts";
+import type { ChangeCommand, Command, Outcome } from "./write.ts";
 import { groupCommitOf } from "./group.ts";
 import * as q from "./queries.ts";
+import { SoldOutCache } from "./soldout.ts";
 
 export type { ReservationView } from "./decide.ts";
 
 /** Who asks, when, and under which correlation id. `ownerKeyId` limits to one API key's bookings. */
 export interface Ctx {
   now: Date;
+  /** This process's sold-out memory: what a change gives back is forgotten there at once. */
+  soldOut?: SoldOutCache;
   correlationId: string;
   causationId?: string | null;
   ownerKeyId?: string;
@@ -118,13 +122,34 @@ export async function prepareBooking(
   sql: Sql,
   input: NewReservation,
   maxQuantity: number,
+  soldOut?: SoldOutCache,
 ): Promise<PreparedBooking> {
   const { items, currency } = await resolve(sql, input.propertyId, input.items, maxQuantity);
+  const now = Date.now();
+  const needs = needsOf(items);
+  if (soldOut) {
+    const gone = needs.find((n) => soldOut.has(SoldOutCache.key(n.resourceId, n.date), now)) ??
+      seatRows(items).find((x) => soldOut.has(SoldOutCache.key(x.r, x.d, x.s), now));
+    if (gone) {
+      const at = "resourceId" in gone
+        ? `${gone.resourceId} on ${gone.date}`
+        : `seat ${gone.s} on ${gone.d}`;
+      throw new SoldOut(`${at} is sold out`);
+    }
+  }
   const seatItems = items.filter((it) => it.seats);
   const [{ seq, rows }, ...taken] = await Promise.all([
-    q.quote(sql, needsOf(items)),
+    q.quote(sql, needs),
     ...seatItems.map((it) => q.takenSeats(sql, it.resourceId, datesIn(it.from, it.to), it.seats!)),
   ]);
+  for (const r of rows) {
+    if (r.free <= 0) soldOut?.mark(SoldOutCache.key(r.resource_id, r.date), now);
+  }
+  taken.forEach((seats, i) => {
+    for (const t of seats) {
+      soldOut?.mark(SoldOutCache.key(seatItems[i].resourceId, t.date, t.seat), now);
+    }
+  });
   const short = rows.filter((r) => r.free < r.quantity);
   if (short.length) {
     throw new SoldOut(
@@ -143,6 +168,18 @@ const idsOf = (ctx: Ctx) => ({
   causationId: ctx.causationId,
   newId: ctx.newId ?? (() => uuidv7(ctx.now.getTime())),
 });
+
+/** Forgets, in the sold-out memory, the units and seats a change gave back. */
+function forgetReleased(
+  soldOut: SoldOutCache | undefined,
+  command: ChangeCommand,
+  before: ReservationState,
+) {
+  if (!soldOut) return;
+  const units = command.deltas.filter((d) => d.h + d.s < 0).map((d) => SoldOutCache.key(d.r, d.d));
+  const seats = command.releaseSeats ? seatRows(before.items) : [];
+  soldOut.forget([...units, ...seats.map((x) => SoldOutCache.key(x.r, x.d, x.s))]);
+}
 
 /** Applies one command of a request, grouped with the others in flight (group commit). */
 const apply = (sql: Sql, command: Command, now: Date) => groupCommitOf(sql).apply(command, now);
@@ -236,13 +273,17 @@ export async function changeStatus(
   ctx: Ctx & { reason?: string; paymentId?: string },
 ): Promise<ReservationView> {
   for (let read = 1;; read++) {
-    const decided = decideChange(await readOne(sql, id, ctx), action, {
+    const s = await readOne(sql, id, ctx);
+    const decided = decideChange(s, action, {
       ...idsOf(ctx),
       reason: ctx.reason,
       paymentId: ctx.paymentId,
     });
     const outcome = await apply(sql, decided.command, ctx.now);
-    if (outcome === "applied") return viewOf(decided.state);
+    if (outcome === "applied") {
+      forgetReleased(ctx.soldOut, decided.command, s);
+      return viewOf(decided.state);
+    }
     if (outcome !== "conflict" || read === REREADS) throw refusal(outcome);
   }
 }
@@ -271,7 +312,10 @@ export async function modifyReservation(
     const prices = new Map(rows.map((r) => [`${r.resource_id}\u0000${r.date}`, r.price]));
     const decided = decideModify(s, items, (r, d) => prices.get(`${r}\u0000${d}`)!, idsOf(ctx));
     const outcome = await apply(sql, decided.command, ctx.now);
-    if (outcome === "applied") return viewOf(decided.state);
+    if (outcome === "applied") {
+      forgetReleased(ctx.soldOut, decided.command, s);
+      return viewOf(decided.state);
+    }
     const again = outcome === "conflict" || outcome === "price_changed";
     if (!again || read === REREADS) throw refusal(outcome);
   }

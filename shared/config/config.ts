@@ -42,6 +42,7 @@ export const configSchema = z.object({
   BERTH_PG_POOL: int(8, 1, 200),
   BERTH_SWEEP_INTERVAL_MS: int(1000, 50, 60_000),
   BERTH_PAYMENT_TIMEOUT_MS: int(2000, 50, 60_000),
+  BERTH_SOLD_OUT_CACHE_MS: int(500, 0, 1000),
   BERTH_SMTP_URL: z.string().default("smtp://127.0.0.1:2525"),
   BERTH_MAIL_FROM: z.string().default("berth <bookings@berth.local>"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
