@@ -7,7 +7,8 @@ import { connectDb } from "../shared/db/db.ts";
 import { connectNats } from "../shared/nats/nats.ts";
 import { configureLog, log } from "../shared/log/log.ts";
 import { runRelay } from "../shared/outbox/mod.ts";
-import { runService, type Service } from "./runtime/mod.ts";
+import { Members, runService, type Service } from "./runtime/mod.ts";
+import { uuidv7 } from "../shared/ids/uuid.ts";
 import { runSweeper } from "../shared/booking/mod.ts";
 import { audit } from "./audit/mod.ts";
 import { history } from "./history/mod.ts";
@@ -59,9 +60,12 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 }
 
 log.info("workers starting");
+// The workers processes share the partitions of every consumer among those alive (members.ts).
+const members = new Members({ id: `workers-${Deno.pid}-${uuidv7()}` });
+await members.join(nc, stop.signal);
 await Promise.all([
   runRelay({ sql, nc, signal: stop.signal }),
-  ...services.map((service) => runService({ sql, nc, service, signal: stop.signal })),
+  ...services.map((service) => runService({ sql, nc, service, members, signal: stop.signal })),
   runSweeper({ sql, signal: stop.signal, intervalMs: config.BERTH_SWEEP_INTERVAL_MS }),
   runSettlement({ sql, signal: stop.signal }),
   runNotificationDispatcher({ sql, config, signal: stop.signal }),

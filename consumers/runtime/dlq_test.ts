@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { eventually, integration } from "../../shared/testing/mod.ts";
 import { Registry } from "../../shared/metrics/metrics.ts";
-import { makeEvent, subjectOf } from "../../shared/events/mod.ts";
+import { makeEvent, PARTITIONS, subjectOf } from "../../shared/events/mod.ts";
 import {
   consumerDefinitions,
   DeadLetterNotFound,
   defineService,
   getDeadLetter,
   listDeadLetters,
+  partitionsOf,
   provisionConsumers,
   readLag,
   registerLagMetrics,
@@ -26,18 +27,26 @@ integration("consumers are derived from the catalogue and provisioned idempotent
       handle: () => Promise.resolve(),
     });
     assert.deepEqual(consumerDefinitions(svc).map((d) => [d.name, d.filterSubjects]), [
-      ["payments-reservations", ["reservation.*.created", "reservation.*.cancelled"]],
-      ["payments-payments", ["payment.*.authorized"]],
+      ["payments-reservations", ["reservation.*.created.*", "reservation.*.cancelled.*"]],
+      ["payments-payments", ["payment.*.authorized.*"]],
+    ]);
+    const [first3] = partitionsOf(consumerDefinitions(svc)[0]).slice(3);
+    assert.deepEqual([first3.name, first3.filterSubjects], [
+      "payments-reservations-3",
+      ["reservation.*.created.3", "reservation.*.cancelled.3"],
     ]);
     const first = await provisionConsumers(p.jsm, [svc]);
-    assert.deepEqual(first.created, ["payments-reservations", "payments-payments"]);
+    assert.equal(first.created.length, 2 * PARTITIONS);
     const again = await Promise.all([1, 2].map(() => provisionConsumers(p.jsm, [svc])));
     assert.deepEqual(again.map((r) => [r.created, r.updated]), [[[], []], [[], []]]);
-    const info = await p.jsm.consumers.info("RESERVATIONS", "payments-reservations");
+    const info = await p.jsm.consumers.info("RESERVATIONS", "payments-reservations-0");
     assert.equal(info.config.ack_policy, "explicit");
     assert.equal(info.config.priority_policy, "pinned_client");
     const wider = { ...svc, events: [...svc.events, "reservation.expired" as const] };
-    assert.deepEqual((await provisionConsumers(p.jsm, [wider])).updated, ["payments-reservations"]);
+    assert.equal((await provisionConsumers(p.jsm, [wider])).updated.length, PARTITIONS);
+    // An event type dropped from a stream: that stream's consumers go.
+    const narrower = { ...svc, events: ["reservation.created" as const] };
+    assert.equal((await provisionConsumers(p.jsm, [narrower])).deleted.length, PARTITIONS);
   } finally {
     await p.close();
   }
@@ -87,24 +96,25 @@ integration(
       assert.deepEqual(applied.filter((r) => r.property_id === "p1").map((r) => r.n), [1, 5, 7]);
       assert.deepEqual(applied.filter((r) => r.property_id === "p2").map((r) => r.n), [2, 4, 6, 8]);
       const [dl] = await listDeadLetters(p.jsm);
-      assert.equal(dl.subject, "reservation.p1.checked_in");
+      assert.match(dl.subject, /^reservation\.p1\.checked_in\.\d$/, "the stored subject");
       assert.equal(dl.service, "fragile");
-      assert.equal(dl.consumer, "fragile-reservations");
+      assert.match(dl.consumer, /^fragile-reservations-\d$/, "the partition's consumer");
       assert.equal(dl.attempts, 6);
       assert.match(dl.error, /rate table missing/);
       assert.equal(JSON.parse(dl.payload).type, "reservation.checked_in");
       assert.deepEqual((await getDeadLetter(p.jsm, dl.id)).eventId, dl.eventId);
       const lag = await readLag(p.jsm);
       assert.deepEqual(lag.deadLetters, { fragile: 1 });
-      const c = lag.consumers.find((x) => x.consumer === "fragile-reservations")!;
-      assert.deepEqual([c.pending, c.ackPending], [0, 0]);
+      const mine = lag.consumers.filter((x) => x.consumer.startsWith("fragile-reservations-"));
+      assert.equal(mine.length, PARTITIONS);
+      assert.ok(mine.every((c) => c.pending === 0 && c.ackPending === 0));
       const registry = new Registry();
       registerLagMetrics(registry, p.jsm);
       const text = await registry.render();
       assert.match(text, /berth_dlq_messages\{service="fragile"\} 1/);
       assert.match(
         text,
-        /berth_consumer_pending\{consumer="fragile-reservations",stream="RESERVATIONS"\} 0/,
+        /berth_consumer_pending\{consumer="fragile-reservations-\d",stream="RESERVATIONS"\} 0/,
       );
 
       // The cause is fixed; the replay applies the event once, and a second replay finds nothing.

@@ -75,6 +75,7 @@ export class HandoverBarrier {
             if (m.seq > delivered) break;
             const parsed = parseSubject(m.subject);
             if (!parsed || !this.def.events.includes(parsed.type) || held(m.seq)) continue;
+            if (parsed.partition !== this.def.partition) continue;
             found.set(m.seq, { key: parsed.propertyId, eventId: eventIdOf(m.data) });
           }
           if (got === 0) break;

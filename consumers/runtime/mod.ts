@@ -60,9 +60,11 @@ export {
   consumerDefinitions,
   type ConsumerTuning,
   defaultTuning,
+  partitionsOf,
   PIN_GROUP,
   provisionConsumers,
 } from "./provision.ts";
+export { Members, MEMBERS_SUBJECT, ownerOf } from "./members.ts";
 export { Backlog } from "./backlog.ts";
 export { type Applied, applyItems, type BatchItem, claimInbox } from "./batch.ts";
 export { HandoverBarrier } from "./handover.ts";

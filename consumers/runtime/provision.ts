@@ -8,6 +8,7 @@ import {
 } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { catalogue, type Domain, type EventType } from "../../shared/events/catalogue.ts";
+import { PARTITIONS } from "../../shared/events/streams.ts";
 import type { Service } from "./service.ts";
 
 /** The priority group every berth consumer pins one client in. */
@@ -21,27 +22,47 @@ export interface ConsumerTuning {
   maxDeliver: number;
   /** Messages delivered and not yet acknowledged, across all instances. */
   maxAckPending: number;
-  /** How long the pinned instance may stop pulling before another instance is pinned. */
+  /**
+   * How long the pinned instance may stop pulling before another instance is pinned; at least
+   * 2 s (pulls expire at half of it, and a pull lasts at least 1 s).
+   */
   pinTimeoutMs: number;
 }
 
-/** Production defaults for {@link ConsumerTuning}. */
+/**
+ * Production defaults for {@link ConsumerTuning}. The pin is long: a worker that takes over a
+ * dead one's partition unpins it at once (see members.ts), so the timeout only matters when
+ * nobody does; pulls expire well within it, so a quiet pinned worker keeps its pin.
+ */
 export const defaultTuning: ConsumerTuning = {
   ackWaitMs: 30_000,
   maxDeliver: 10,
   maxAckPending: 1000,
-  pinTimeoutMs: 5_000,
+  pinTimeoutMs: 30_000,
 };
 
-/** One durable pull consumer of a service on one stream. */
+/** What a service reads from one stream: every partition (replays) or one (a consumer). */
 export interface ConsumerDefinition {
   service: string;
   stream: string;
+  /** `<service>-<stream>`, and `-<partition>` for one partition's durable consumer. */
   name: string;
-  /** `<domain>.*.<event>` for each event type of the service on this stream. */
+  /** `<domain>.*.<event>.*` for each event type (`.<partition>` for one partition). */
   filterSubjects: string[];
   /** The event types this consumer receives. */
   events: EventType[];
+  /** The partition of a durable consumer; null for the whole stream. */
+  partition: number | null;
+}
+
+/** The durable consumers of a definition: one per partition of its stream. */
+export function partitionsOf(def: ConsumerDefinition, partitions = PARTITIONS) {
+  return Array.from({ length: partitions }, (_, k): ConsumerDefinition => ({
+    ...def,
+    name: `${def.name}-${k}`,
+    filterSubjects: def.filterSubjects.map((f) => f.replace(/\.\*$/, `.${k}`)),
+    partition: k,
+  }));
 }
 
 /** Derives a service's consumers from the catalogue: one per stream its events live on. */
@@ -58,10 +79,11 @@ export function consumerDefinitions(service: Service): ConsumerDefinition[] {
         name: `${service.name}-${stream.toLowerCase()}`,
         filterSubjects: [],
         events: [],
+        partition: null,
       };
       byStream.set(stream, def);
     }
-    def.filterSubjects.push(`${domain}.*.${event}`);
+    def.filterSubjects.push(`${domain}.*.${event}.*`);
     def.events.push(type);
   }
   return [...byStream.values()];
@@ -98,17 +120,31 @@ function differs(current: ConsumerConfig, want: ConsumerConfig): boolean {
 }
 
 /**
- * Creates each consumer of the services, or updates one whose definition changed (new events,
- * other tuning). Safe at every start-up and from several instances at once.
+ * Creates each consumer of the services (one per partition), or updates one whose definition
+ * changed (new events, other tuning), and deletes a service's consumers that are no longer
+ * wanted (an event type or a partition dropped). Safe at every start-up and from several
+ * instances at once.
  */
 export async function provisionConsumers(
   jsm: JetStreamManager,
   services: Service[],
   tuning: ConsumerTuning = defaultTuning,
-): Promise<{ created: string[]; updated: string[] }> {
+): Promise<{ created: string[]; updated: string[]; deleted: string[] }> {
   const created: string[] = [];
   const updated: string[] = [];
-  for (const def of services.flatMap(consumerDefinitions)) {
+  const deleted: string[] = [];
+  const defs = services.flatMap(consumerDefinitions);
+  const wanted = new Set(defs.flatMap((d) => partitionsOf(d).map((p) => p.name)));
+  for await (const stream of jsm.streams.names()) {
+    for await (const c of jsm.consumers.list(stream)) {
+      const owner = services.find((s) => c.config.description?.startsWith(`berth ${s.name}:`));
+      if (owner && !wanted.has(c.name)) {
+        await jsm.consumers.delete(stream, c.name).catch(() => {});
+        deleted.push(c.name);
+      }
+    }
+  }
+  for (const def of defs.flatMap((d) => partitionsOf(d))) {
     const want = consumerConfig(def, tuning);
     let info: ConsumerInfo | null = null;
     try {
@@ -134,5 +170,5 @@ export async function provisionConsumers(
       updated.push(def.name);
     }
   }
-  return { created, updated };
+  return { created, updated, deleted };
 }

@@ -240,10 +240,17 @@ export function subjectOf(type: EventType, propertyId: string): string {
   return `${domain}.${propertyId}.${event}`;
 }
 
-/** Reads a subject back into its event type and property id. */
-export function parseSubject(subject: string): { type: EventType; propertyId: string } | null {
+/**
+ * Reads a subject back into its event type and property id; a stored subject also carries the
+ * partition its stream put it in (`reservation.p123.created.5`, see streams.ts).
+ */
+export function parseSubject(
+  subject: string,
+): { type: EventType; propertyId: string; partition: number | null } | null {
   const parts = subject.split(".");
-  if (parts.length !== 3) return null;
+  if (parts.length !== 3 && parts.length !== 4) return null;
   const type = `${parts[0]}.${parts[2]}`;
-  return isEventType(type) ? { type, propertyId: parts[1] } : null;
+  const partition = parts.length === 4 ? Number(parts[3]) : null;
+  if (partition !== null && !Number.isInteger(partition)) return null;
+  return isEventType(type) ? { type, propertyId: parts[1], partition } : null;
 }

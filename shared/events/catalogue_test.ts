@@ -34,6 +34,13 @@ Deno.test("catalogue: subjects carry the property and read back", () => {
   assert.deepEqual(parseSubject("reservation.p123.checked_in"), {
     type: "reservation.checked_in",
     propertyId: "p123",
+    partition: null,
+  });
+  // As a stream stores it: with its partition.
+  assert.deepEqual(parseSubject("reservation.p123.checked_in.5"), {
+    type: "reservation.checked_in",
+    propertyId: "p123",
+    partition: 5,
   });
   assert.equal(parseSubject("reservation.p1.nonsense"), null);
   assert.throws(() => subjectOf("reservation.created", "a.b"), /subject-token safe/);

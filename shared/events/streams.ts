@@ -9,7 +9,18 @@ export interface StreamDefinition {
   subjects: string[];
   description: string;
   duplicateWindowMs: number;
+  /** How stored subjects are rewritten: a domain stream appends the partition. */
+  transform?: { src: string; dest: string };
 }
+
+/**
+ * Partitions of every domain stream. The stream stores `<domain>.<property>.<event>` as
+ * `<domain>.<property>.<event>.<partition>`, the partition being the server's hash of the
+ * property token (`{{partition(n, 1)}}`), so a property's events always land in one partition
+ * and each consumer partition keeps their order. Changing it moves properties to other
+ * partitions: do it only with the streams drained.
+ */
+export const PARTITIONS = 8;
 
 /** Window in which JetStream drops a re-published event with the same Nats-Msg-Id. */
 export const DUPLICATE_WINDOW_MS = 10 * 60_000;
@@ -21,6 +32,10 @@ export const streamDefinitions: StreamDefinition[] = [
     subjects: [`${domain}.>`],
     description: `berth ${domain} events: ${Object.keys(catalogue[domain].events).join(", ")}`,
     duplicateWindowMs: DUPLICATE_WINDOW_MS,
+    transform: {
+      src: `${domain}.*.*`,
+      dest: `${domain}.{{wildcard(1)}}.{{wildcard(2)}}.{{partition(${PARTITIONS},1)}}`,
+    },
   })),
   {
     name: DLQ_STREAM,
@@ -39,6 +54,7 @@ function toConfig(def: StreamDefinition): Partial<StreamConfig> & { name: string
     retention: "limits" as StreamConfig["retention"],
     duplicate_window: nanos(def.duplicateWindowMs),
     allow_direct: true,
+    ...(def.transform ? { subject_transform: def.transform } : {}),
   };
 }
 
@@ -47,7 +63,9 @@ function differs(current: StreamConfig, def: StreamDefinition): boolean {
   return JSON.stringify(current.subjects) !== JSON.stringify(want.subjects) ||
     current.description !== want.description ||
     current.duplicate_window !== want.duplicate_window ||
-    current.allow_direct !== want.allow_direct;
+    current.allow_direct !== want.allow_direct ||
+    JSON.stringify(current.subject_transform ?? null) !==
+      JSON.stringify(want.subject_transform ?? null);
 }
 
 /**

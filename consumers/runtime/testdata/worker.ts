@@ -17,7 +17,7 @@ await runService({
   nc,
   service: countingService(instance),
   signal: stop.signal,
-  tuning: { ackWaitMs: 2000, pinTimeoutMs: 1000 },
+  tuning: { ackWaitMs: 2000, pinTimeoutMs: 3000 },
 });
 await nc.drain();
 await sql.end({ timeout: 2 });

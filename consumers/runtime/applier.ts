@@ -1,0 +1,249 @@
+import type { JetStreamClient } from "@nats-io/jetstream";
+import { isPgUnavailable, type Sql } from "../../shared/db/db.ts";
+import { type Envelope, MalformedEventError, parseEvent } from "../../shared/events/envelope.ts";
+import { subjectOf } from "../../shared/events/catalogue.ts";
+import { log } from "../../shared/log/log.ts";
+import { sleep } from "../../shared/time/mod.ts";
+import { recordDeadLetter } from "./inbox.ts";
+import { Backlog } from "./backlog.ts";
+import { type Applied, applyItems, type BatchItem } from "./batch.ts";
+import { deadLetter } from "./dlq.ts";
+import type { ConsumerTuning } from "./provision.ts";
+import type { Held, Sink } from "./receiver.ts";
+import type { Service } from "./service.ts";
+
+/** Waits between the tries of a failing event: five retries after the first try. */
+export const RETRY_DELAYS_MS: readonly number[] = [100, 200, 400, 800, 1600];
+
+/** Most events applied in one batch (one transaction). */
+export const MAX_BATCH = 500;
+
+/** What happened to one message; reported through `onSettled`. */
+export type Outcome = "applied" | "duplicate" | "dead_lettered" | "handed_back";
+
+/** What an applier needs. */
+export interface ApplierOptions {
+  sql: Sql;
+  js: JetStreamClient;
+  // deno-lint-ignore no-explicit-any
+  service: Service<any>;
+  tuning: ConsumerTuning;
+  /** Most events in one batch (default {@link MAX_BATCH}); 1 applies them one by one. */
+  batch?: number;
+  retryDelaysMs?: readonly number[];
+  onSettled?: (info: { consumer: string; seq: number; outcome: Outcome }) => void;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** A message of a batch, with the receiver that holds it. */
+type Item = BatchItem & { receiver: Held["receiver"]; property: string };
+
+/**
+ * Applies what a service's receivers hand it (every stream and partition it owns in this
+ * process): they go into one backlog in stream order, and one apply loop takes everything that
+ * may go (up to `batch` events, across properties and partitions) and applies it in one
+ * transaction while the next batch gathers, so a service never runs two batches at once here
+ * (two would touch the same projection rows in different orders). A batch that fails is
+ * settled in halves until the failing event stands alone; that event is retried with backoff
+ * while the later events of its property wait in the backlog and every other property goes on.
+ */
+export class Applier implements Sink {
+  readonly #backlog = new Backlog<Held>();
+  readonly #retries = new Set<Promise<void>>();
+  #open = true;
+
+  constructor(readonly opts: ApplierOptions) {}
+
+  push(h: Held): void {
+    this.#backlog.push(h);
+  }
+
+  wake(): void {
+    this.#backlog.wake();
+  }
+
+  /** Applies until `signal` aborts; then hands back what waits and lets retries end. */
+  async run(signal: AbortSignal): Promise<void> {
+    signal.addEventListener("abort", () => {
+      this.#open = false;
+      this.#backlog.wake();
+    }, { once: true });
+    const max = this.opts.batch ?? MAX_BATCH;
+    while (this.#open) {
+      const changed = this.#backlog.changed();
+      const taken = this.#backlog.take(max, (h) => !h.receiver.barrier.blocks(h.property, h.seq));
+      if (taken.length === 0) {
+        await changed;
+        continue;
+      }
+      await this.#settleInOrder(await this.#intake(taken), signal);
+    }
+    for (const h of this.#backlog.drain()) this.#handBack(h);
+    await Promise.all(this.#retries);
+  }
+
+  /** Parses each message; what cannot be applied at all goes to the DLQ at once. */
+  async #intake(taken: Held[]): Promise<Item[]> {
+    const items: Item[] = [];
+    for (const h of taken) {
+      let event: Envelope;
+      try {
+        event = parseEvent(h.msg.data);
+        if (!h.msg.subject.startsWith(`${subjectOf(event.type, event.propertyId)}.`)) {
+          throw new MalformedEventError(
+            `event ${event.type}/${event.propertyId} on ${h.msg.subject}`,
+          );
+        }
+      } catch (err) {
+        this.#settled(h, await this.#giveUp(h, null, errorText(err), 0));
+        continue;
+      }
+      const deliveries = h.msg.info.deliveryCount;
+      if (deliveries >= this.opts.tuning.maxDeliver) {
+        const why = `delivered ${deliveries} times without being settled`;
+        this.#settled(h, await this.#giveUp(h, event, why, 0));
+        continue;
+      }
+      items.push({ ...h, event, stream: h.receiver.def.stream });
+    }
+    return items;
+  }
+
+  /**
+   * Applies `items` in stream order: all in one transaction, or, when that fails, each half in
+   * turn, down to the one event that fails, which is set aside to be retried (its property
+   * blocked meanwhile). Items of a property blocked on the way go back to the backlog.
+   */
+  async #settleInOrder(items: Item[], signal: AbortSignal): Promise<void> {
+    const parts = [items];
+    while (parts.length) {
+      const part = parts.shift()!;
+      const go = part.filter((it) => !this.#backlog.isBlocked(it.key));
+      this.#backlog.push(...part.filter((it) => this.#backlog.isBlocked(it.key)));
+      if (go.length === 0) continue;
+      try {
+        this.#settleAll(go, await this.#apply(go, 1));
+      } catch (err) {
+        if (isPgUnavailable(err) && !signal.aborted) {
+          // Postgres away is not the events' fault: wait and try the same batch again.
+          log.warn("Postgres unavailable; waiting", { err, service: this.opts.service.name });
+          await sleep(1000, signal);
+          parts.unshift(go);
+        } else if (signal.aborted) {
+          for (const it of [...go, ...parts.flat()]) this.#handBack(it);
+          return;
+        } else if (go.length === 1) {
+          this.#backlog.block(go[0].key);
+          const retry = this.#retry(go[0], errorText(err), signal).finally(() => {
+            this.#retries.delete(retry);
+            this.#backlog.unblock(go[0].key);
+          });
+          this.#retries.add(retry);
+        } else {
+          const mid = Math.ceil(go.length / 2);
+          parts.unshift(go.slice(0, mid), go.slice(mid));
+        }
+      }
+    }
+  }
+
+  /** Acknowledges what was applied; what was put off goes back, its property blocked. */
+  #settleAll(items: Item[], outcomes: Applied[]): void {
+    const deferred = new Map<string, Promise<unknown>>();
+    items.forEach((it, i) => {
+      const o = outcomes[i];
+      if (typeof o === "string") {
+        it.msg.ack();
+        return this.#settled(it, o);
+      }
+      this.#backlog.push(it);
+      if (!deferred.has(it.key)) deferred.set(it.key, o.deferUntil);
+    });
+    for (const [key, until] of deferred) {
+      this.#backlog.block(key);
+      until.catch(() => {}).finally(() => this.#backlog.unblock(key));
+    }
+  }
+
+  #apply(items: Item[], attempt: number) {
+    return applyItems(this.opts.sql, this.opts.service, items, attempt);
+  }
+
+  /** Retries an event that failed alone: five times with backoff, then the DLQ. */
+  async #retry(it: Item, firstError: string, signal: AbortSignal): Promise<void> {
+    const delays = this.opts.retryDelaysMs ?? RETRY_DELAYS_MS;
+    let lastError = firstError;
+    let attempt = 1;
+    while (attempt <= delays.length) {
+      log.warn("event failed; retrying", { error: lastError, attempt, subject: it.msg.subject });
+      await sleep(delays[attempt - 1], signal);
+      if (signal.aborted) return this.#handBack(it);
+      try {
+        return this.#settleAll([it], await this.#apply([it], attempt + 1));
+      } catch (err) {
+        if (isPgUnavailable(err)) {
+          log.warn("Postgres unavailable; waiting", { err });
+          await sleep(1000, signal);
+          continue;
+        }
+        lastError = errorText(err);
+        attempt++;
+      }
+    }
+    this.#settled(it, await this.#giveUp(it, it.event, lastError, attempt, signal));
+  }
+
+  /** Sends a message to the DLQ, records it in the inbox, acknowledges it. */
+  async #giveUp(
+    h: Held,
+    event: Envelope | null,
+    error: string,
+    attempts: number,
+    signal?: AbortSignal,
+  ): Promise<Outcome> {
+    const { service } = this.opts;
+    const def = h.receiver.def;
+    const cause = {
+      service: service.name,
+      consumer: def.name,
+      stream: def.stream,
+      error,
+      attempts,
+    };
+    for (;;) {
+      try {
+        await deadLetter(this.opts.js, h.msg, cause);
+        break;
+      } catch (err) {
+        if (signal?.aborted || !this.#open) {
+          h.msg.nak();
+          return "handed_back";
+        }
+        log.warn("DLQ publish failed; retrying", { err });
+        await sleep(1000, signal);
+      }
+    }
+    if (event) {
+      const entry = { service: service.name, event, stream: def.stream, streamSeq: h.seq };
+      await recordDeadLetter(this.opts.sql, entry, error).catch((err) =>
+        log.warn("dead letter not recorded in the inbox", { err, eventId: event.id })
+      );
+    }
+    h.msg.ack();
+    log.error("event dead-lettered", { subject: h.msg.subject, seq: h.seq, error, attempts });
+    return "dead_lettered";
+  }
+
+  #handBack(h: Held): void {
+    h.msg.nak();
+    this.#settled(h, "handed_back");
+  }
+
+  #settled(h: Held, outcome: Outcome): void {
+    h.receiver.settled(h.seq);
+    this.opts.onSettled?.({ consumer: h.receiver.def.name, seq: h.seq, outcome });
+  }
+}
