@@ -41,7 +41,8 @@ integration("berth dlq: ls, show and replay --all back to the original subject",
     assert.equal((await run("replay")).code, 2);
     const replay = await run("replay", "--all");
     assert.match(replay.text, /replayed \d+ to reservation\.p7\.expired/);
-    const back = await p.jsm.streams.getMessage("RESERVATIONS", { last_by_subj: subject });
+    // Stored as the stream stores every event: with its partition.
+    const back = await p.jsm.streams.getMessage("RESERVATIONS", { last_by_subj: `${subject}.*` });
     assert.equal(back?.json<{ id: string }>().id, e.id);
     assert.equal((await run("ls")).text, "the DLQ is empty");
   } finally {

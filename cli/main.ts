@@ -1,5 +1,5 @@
 import { down, up } from "./up.ts";
-import { bench } from "./bench.ts";
+import { bench, BENCH_NAMES } from "./bench.ts";
 import { test } from "./run_tests.ts";
 import { localPostgres, prepare, startInfra } from "./platform.ts";
 import { status } from "./status.ts";
@@ -24,9 +24,9 @@ usage: ./berth <command>
                       rebuild a projection from the streams, then swap it in
   migrate             apply database migrations
   tool <name> [args]  run a pinned tool (nats, k6, nats-server), installing it if needed
-  bench [scenario]    start berth as in production, run the k6 scenarios and the pgbench ceiling,
-                      write docs/benchmarks.md (scenarios: booking-steady, flash-sale, pipeline,
-                      mixed, pgbench)`;
+  bench [step...]     start berth as in production, measure the ceilings, idle CPU, the k6
+                      scenarios, the pause and the sustained rate; write docs/benchmarks.md
+                      (steps: ${BENCH_NAMES.join(", ")})`;
 
 function envUrls() {
   const port = Deno.env.get("BERTH_PORT") ?? "8080";

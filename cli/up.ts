@@ -14,6 +14,8 @@ const MAX_RESTARTS_A_MINUTE = 5;
  * 192 MB with 8 MB and 228 MB with V8's default) at the same throughput.
  */
 const API_V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
+/** The same for a workers process (under 300 MB). */
+const WORKERS_V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
 
 interface UpState {
   pid: number;
@@ -51,7 +53,8 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
     DATABASE_URL: given.DATABASE_URL ?? localPostgres.url(),
     NATS_URL: given.NATS_URL ?? `nats://127.0.0.1:${NATS_PORT}`,
   });
-  const apiCount = apiProcesses(env);
+  const apiCount = processes(env, "BERTH_API_PROCESSES");
+  const workerCount = processes(env, "BERTH_WORKER_PROCESSES");
   const existing = await readState();
   if (existing && alive(existing.pid)) {
     throw new Error(`already up (pid ${existing.pid}) at ${existing.url}; ./berth down stops it`);
@@ -134,7 +137,10 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
       await waitForPort(MAIL_PORT, 30_000);
       env.BERTH_SMTP_URL = `smtp://127.0.0.1:${MAIL_PORT}`;
     }
-    await spawn("workers", ["run", "-A", "consumers/main.ts"]);
+    // One workers process per core: they share the consumers' partitions among those alive.
+    for (let i = 0; i < workerCount; i++) {
+      await spawn("workers", ["run", "-A", WORKERS_V8_FLAGS, "consumers/main.ts"]);
+    }
     await waitForPort(config.BERTH_PORT, 60_000, config.BERTH_HOST);
     const url = `http://${config.BERTH_HOST}:${config.BERTH_PORT}`;
     const state: UpState = { pid: Deno.pid, children: children.map((c) => c.child.pid), url };
@@ -179,12 +185,11 @@ export async function up(opts: { logLevel?: string } = {}): Promise<number> {
   return 0;
 }
 
-/** How many api processes `up` starts: BERTH_API_PROCESSES, or one per core. */
-function apiProcesses(env: Record<string, string>): number {
-  const given = env.BERTH_API_PROCESSES;
-  const n = Number(given || navigator.hardwareConcurrency || 1);
+/** How many api or workers processes `up` starts: the variable, or one per core. */
+function processes(env: Record<string, string>, name: string): number {
+  const n = Number(env[name] || navigator.hardwareConcurrency || 1);
   if (!Number.isInteger(n) || n < 1 || n > 64) {
-    throw new ConfigError("config: BERTH_API_PROCESSES must be a whole number from 1 to 64");
+    throw new ConfigError(`config: ${name} must be a whole number from 1 to 64`);
   }
   return n;
 }

@@ -16,6 +16,7 @@ import {
   clientKey,
   envNumber,
   isoDay,
+  markLoadEnd,
   problemCode,
   seatNames,
   seedProperty,
@@ -110,6 +111,7 @@ export default function (data) {
 }
 
 export function teardown(data) {
+  markLoadEnd();
   scenarioSeconds.add((Date.now() - data.t0) / 1000);
   const day = dateAvailability(data.key, data.propertyId, data.resourceId, data.show, isoDay(46));
   check(day, { "availability readable": (d) => d !== null });

@@ -13,6 +13,7 @@ import {
   clientKey,
   envNumber,
   isoDay,
+  markLoadEnd,
   params,
   seedProperty,
   seedResources,
@@ -126,6 +127,7 @@ export function bookAndChange(data) {
 }
 
 export function teardown(data) {
+  markLoadEnd();
   scenarioSeconds.add((Date.now() - data.t0) / 1000);
 }
 

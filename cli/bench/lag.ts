@@ -1,8 +1,8 @@
-/** Consumer lag: as /metrics reports it (like loadtests/lib/lag.js), and straight from the source. */
-import { jetstreamManager } from "@nats-io/jetstream";
-import { connectDb } from "../../shared/db/db.ts";
-import { connectNats } from "../../shared/nats/nats.ts";
-import { DLQ_STREAM } from "../../shared/events/catalogue.ts";
+/**
+ * Event lag: as /metrics reports it (like loadtests/lib/lag.js), and straight from the source
+ * (the outbox and the JetStream consumers, see BenchDb.backlog), sampled while a scenario runs.
+ */
+import type { BenchDb } from "./db.ts";
 
 /** Metric names that count as lag: consumer pending counts and the unpublished outbox. */
 export const LAG_METRICS =
@@ -21,40 +21,72 @@ export function parseLag(text: string): { lag: number; found: boolean } {
   return { lag, found };
 }
 
-/** Reads the lag from `${url}/metrics`; `found: false` when unreachable or not exported. */
-export async function readLag(url: string, key: string): Promise<{ lag: number; found: boolean }> {
-  try {
-    const res = await fetch(`${url}/metrics`, { headers: { Authorization: `Bearer ${key}` } });
-    return res.ok ? parseLag(await res.text()) : { lag: -1, found: false };
-  } catch {
-    return { lag: -1, found: false };
-  }
+/** One reading of the backlog: when (epoch ms) and how many events were not through. */
+export interface LagSample {
+  at: number;
+  n: number;
 }
 
-/** Events not yet through: unpublished outbox rows plus undelivered/unacked consumer messages. */
-export async function backlog(p: { databaseUrl: string; natsUrl: string }): Promise<number> {
-  const sql = connectDb(p.databaseUrl, { max: 1, appName: "berth-bench" });
-  let n = 0;
-  try {
-    const [row] = await sql<{ n: number }[]>`
-      select count(*)::int as n from outbox where published_at is null`;
-    n += row.n;
-  } finally {
-    await sql.end({ timeout: 1 });
+/** What the backlog did around the end of a load. */
+export interface LagAfterLoad {
+  /** The last reading at or before the load ended. */
+  atLoadEnd: number;
+  /** The largest reading. */
+  peak: number;
+  /** From the load's end to the first reading of 0 after it; null when none was seen. */
+  drainMs: number | null;
+}
+
+/** Reads the lag figures out of the samples of one run (sorted by time). */
+export function lagAfterLoad(samples: LagSample[], loadEnd: number): LagAfterLoad {
+  let atLoadEnd = 0;
+  let peak = 0;
+  let drainMs: number | null = null;
+  for (const s of samples) {
+    peak = Math.max(peak, s.n);
+    if (s.at <= loadEnd) atLoadEnd = s.n;
+    else if (s.n === 0 && drainMs === null) drainMs = s.at - loadEnd;
   }
-  const nc = await connectNats(p.natsUrl, "berth-bench");
-  try {
-    const jsm = await jetstreamManager(nc);
-    for await (const s of jsm.streams.list()) {
-      if (s.config.name === DLQ_STREAM) continue;
-      for await (const c of jsm.consumers.list(s.config.name)) {
-        n += c.num_pending + c.num_ack_pending;
+  // A backlog already at 0 when the load ended drained at once.
+  if (drainMs === null && atLoadEnd === 0 && samples.some((s) => s.at <= loadEnd)) drainMs = 0;
+  return { atLoadEnd, peak, drainMs };
+}
+
+/** Samples the backlog every `everyMs` from `start()` until `stop()`. */
+export class LagWatch {
+  readonly samples: LagSample[] = [];
+  #stopped = false;
+  #loop: Promise<void> | undefined;
+
+  constructor(readonly db: BenchDb, readonly everyMs = 250) {}
+
+  /** Starts sampling in the background. */
+  start(): this {
+    this.#loop = (async () => {
+      while (!this.#stopped) {
+        const t = Date.now();
+        try {
+          this.samples.push({ at: Date.now(), n: await this.db.backlog() });
+        } catch { /* a failed reading is a gap */ }
+        await sleep(Math.max(0, this.everyMs - (Date.now() - t)));
       }
-    }
-  } finally {
-    await nc.close();
+    })();
+    return this;
   }
-  return n;
+
+  /**
+   * Keeps sampling until a reading after `loadEnd` is 0 or `maxMs` after `loadEnd` has passed,
+   * then stops; returns the figures.
+   */
+  async drain(loadEnd: number, maxMs: number): Promise<LagAfterLoad> {
+    while (Date.now() < loadEnd + maxMs) {
+      if (this.samples.some((s) => s.at > loadEnd && s.n === 0)) break;
+      await sleep(this.everyMs);
+    }
+    this.#stopped = true;
+    await this.#loop;
+    return lagAfterLoad(this.samples, loadEnd);
+  }
 }
 
 /**
@@ -62,19 +94,24 @@ export async function backlog(p: { databaseUrl: string; natsUrl: string }): Prom
  * land in the next one's figures. Returns the backlog it stopped at.
  */
 export async function settle(
-  p: { databaseUrl: string; natsUrl: string },
+  db: BenchDb,
   timeoutMs: number,
   say: (m: string) => void,
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let told = Date.now();
   for (;;) {
-    const n = await backlog(p);
+    const n = await db.backlog().catch(() => -1);
     if (n === 0 || Date.now() > deadline) return n;
     if (Date.now() - told > 10_000) {
       say(`bench: waiting for the relay and consumers to catch up (backlog ${n})`);
       told = Date.now();
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
   }
+}
+
+/** Resolves after `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }

@@ -15,9 +15,35 @@ export interface PgbenchRun {
   failed: number;
 }
 
-/** The ceiling: the best run, every run, and the exact pgbench command of the best one. */
+/** What pgbench runs: a script and how many bookings one of its transactions makes. */
+export interface CeilingSpec {
+  script: string;
+  perTransaction: number;
+  clients: number[];
+}
+
+/** The bare booking, one per transaction: the ceiling the targets are ratios to. */
+export const ONE_PER_TRANSACTION: CeilingSpec = {
+  script: "loadtests/pgbench/booking.sql",
+  perTransaction: 1,
+  clients: [8, 16, 32],
+};
+
+/** 50 bare bookings in one transaction, as a group commit would place them. */
+export const FIFTY_PER_TRANSACTION: CeilingSpec = {
+  script: "loadtests/pgbench/booking50.sql",
+  perTransaction: 50,
+  clients: [1, 2, 4],
+};
+
+/**
+ * A ceiling: bookings/s of the best run (tps x bookings per transaction), every run, and the
+ * exact pgbench command of the best one.
+ */
 export interface Ceiling {
-  tps: number;
+  script: string;
+  perTransaction: number;
+  rate: number;
   best: PgbenchRun;
   runs: PgbenchRun[];
   command: string;
@@ -68,52 +94,50 @@ async function prepareScratch(databaseUrl: string, bin: string): Promise<string>
 const SEED = `${ROOT}/loadtests/pgbench/seed.sql`;
 
 /**
- * Runs the bare booking SQL with pgbench at a few client counts against a scratch database on
- * berth's Postgres server and returns the best rate: the physical ceiling for bookings.
+ * Runs each script with pgbench at a few client counts against a scratch database on berth's
+ * Postgres server (seeded once, dropped afterwards) and returns each one's best rate: the
+ * physical ceilings for bookings.
  */
-export async function pgbenchCeiling(
+export async function pgbenchCeilings(
   databaseUrl: string,
-  opts: { clients?: number[]; seconds?: number; say?: (m: string) => void } = {},
-): Promise<Ceiling> {
+  specs: CeilingSpec[],
+  opts: { seconds?: number; say?: (m: string) => void } = {},
+): Promise<Ceiling[]> {
   const say = opts.say ?? console.error;
+  const seconds = opts.seconds ?? 10;
   const bin = await postgresBinDir(say);
   const url = await prepareScratch(databaseUrl, bin);
   const version = (await mustRun(`${bin}/pgbench`, ["--version"])).trim();
-  const runs: { run: PgbenchRun; command: string }[] = [];
+  const out: Ceiling[] = [];
   try {
-    for (const clients of opts.clients ?? [8, 16, 32]) {
-      const args = [
-        "-n",
-        "-M",
-        "prepared",
-        "-c",
-        String(clients),
-        "-j",
-        "2",
-        "-T",
-        String(opts.seconds ?? 15),
-        "-f",
-        "loadtests/pgbench/booking.sql",
-      ];
-      say(`bench: pgbench ${clients} clients, ${opts.seconds ?? 15} s`);
-      const r = await run(`${bin}/pgbench`, [...args, url], { cwd: ROOT });
-      if (r.code !== 0) throw new Error(`pgbench failed (${r.code}):\n${r.stderr || r.stdout}`);
-      runs.push({
-        run: { clients, ...parsePgbench(r.stdout) },
-        command: `pgbench ${args.join(" ")} ${SCRATCH_DB}`,
+    for (const spec of specs) {
+      const runs: { run: PgbenchRun; command: string }[] = [];
+      for (const clients of spec.clients) {
+        const args = ["-n", "-M", "prepared", "-c", String(clients), "-j", "2", "-T"];
+        args.push(String(seconds), "-f", spec.script);
+        say(`bench: pgbench ${spec.script.split("/").pop()}, ${clients} clients, ${seconds} s`);
+        const r = await run(`${bin}/pgbench`, [...args, url], { cwd: ROOT });
+        if (r.code !== 0) throw new Error(`pgbench failed (${r.code}):\n${r.stderr || r.stdout}`);
+        runs.push({
+          run: { clients, ...parsePgbench(r.stdout) },
+          command: `pgbench ${args.join(" ")} ${SCRATCH_DB}`,
+        });
+      }
+      const best = runs.reduce((a, b) => (b.run.tps > a.run.tps ? b : a));
+      out.push({
+        script: spec.script,
+        perTransaction: spec.perTransaction,
+        rate: best.run.tps * spec.perTransaction,
+        best: best.run,
+        runs: runs.map((r) => r.run),
+        command: best.command,
+        version,
       });
     }
   } finally {
     await dropScratch(databaseUrl);
   }
-  const best = runs.reduce((a, b) => (b.run.tps > a.run.tps ? b : a));
-  return {
-    tps: best.run.tps,
-    best: best.run,
-    runs: runs.map((r) => r.run),
-    command: best.command,
-    version,
-  };
+  return out;
 }
 
 async function dropScratch(databaseUrl: string) {

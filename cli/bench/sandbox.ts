@@ -13,6 +13,10 @@ export const RUN_DB = "berth_bench_run";
 export interface Sandbox {
   databaseUrl: string;
   natsUrl: string;
+  /** The throwaway nats-server's pid. */
+  natsPid: number | undefined;
+  /** True when the database is on berth's private cluster (not a DATABASE_URL given). */
+  privateCluster: boolean;
   stop(): Promise<void>;
 }
 
@@ -33,12 +37,16 @@ async function recreate(serverUrl: string, drop: boolean) {
  */
 export async function startSandbox(say: (m: string) => void): Promise<Sandbox> {
   let server = Deno.env.get("DATABASE_URL");
-  let startedPg = false;
-  if (!server) {
-    startedPg = await localPostgres.start(say);
-    server = localPostgres.url();
+  const privateCluster = !server;
+  // Shared with `up` and `test` runs: the last user out stops the cluster.
+  const pg = privateCluster ? await localPostgres.use(say) : null;
+  server ??= localPostgres.url();
+  try {
+    await recreate(server, false);
+  } catch (err) {
+    await pg?.release();
+    throw err;
   }
-  await recreate(server, false);
   const store = await Deno.makeTempDir({ prefix: "berth-bench-nats-" });
   await Deno.mkdir(LOGS, { recursive: true });
   const nats = new NatsServer({
@@ -51,11 +59,13 @@ export async function startSandbox(say: (m: string) => void): Promise<Sandbox> {
   return {
     databaseUrl: sameServer(server, RUN_DB),
     natsUrl: nats.url,
+    natsPid: nats.pid,
+    privateCluster,
     async stop() {
       await nats.stop();
       await Deno.remove(store, { recursive: true }).catch(() => {});
       await recreate(server, true).catch(() => {});
-      if (startedPg) await localPostgres.stop();
+      await pg?.release();
     },
   };
 }

@@ -2,6 +2,7 @@
 // contract (properties, resources, inventory, client keys), booking requests and the summary.
 import http from "k6/http";
 import { fail } from "k6";
+import { Gauge } from "k6/metrics";
 
 /** The berth under test and the admin key that seeds it, from `-e BERTH_URL=... -e BERTH_ADMIN_KEY=...`. */
 export const BASE = (__ENV.BERTH_URL || "http://127.0.0.1:8080").replace(/\/$/, "");
@@ -167,8 +168,22 @@ function textSummary(name, data) {
   return lines.join("\n") + "\n";
 }
 
-/** handleSummary body: the JSON to `loadtests/results/<name>.json` (or RESULTS_DIR), text to stdout. */
-export function summary(name, data) {
+const loadEnded = new Gauge("load_ended_at");
+
+/**
+ * Records when the load stopped (epoch ms), for `./berth bench` to time the event backlog's
+ * drain from; call it first thing in teardown (which k6 runs once the scenarios are done).
+ */
+export function markLoadEnd() {
+  loadEnded.add(Date.now());
+}
+
+/**
+ * handleSummary body: the JSON to `loadtests/results/<name>.json` (or RESULTS_DIR; RUN_NAME
+ * replaces the name, so two runs of one script keep both), text to stdout.
+ */
+export function summary(script, data) {
+  const name = __ENV.RUN_NAME || script;
   const dir = (__ENV.RESULTS_DIR || "loadtests/results").replace(/\/$/, "");
   return {
     [`${dir}/${name}.json`]: JSON.stringify(data, null, 2),

@@ -2,15 +2,16 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import type { Sql } from "../db/db.ts";
 import { log } from "../log/log.ts";
+import { sleep } from "../time/mod.ts";
 
 /** Session advisory lock held by the one active relay; a second relay waits as a standby. */
 const RELAY_LOCK = 7_201_002;
 /**
  * How long an idle relay waits for a NOTIFY before it looks anyway. It bounds the one gap of
  * the wake-up: a writer that read "busy" just before the relay went idle, and committed after
- * the relay's last look.
+ * the relay's last look. An idle relay only reads; it writes nothing until events come.
  */
-const POLL_MS = 250;
+const POLL_MS = 1000;
 /** For this long after its last event the relay stays awake, looking every WARM_POLL_MS. */
 const WARM_MS = 2000;
 const WARM_POLL_MS = 5;
@@ -35,15 +36,6 @@ interface OutboxRow {
   subject: string;
   payload: string;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 
 /**
  * The outbox relay: publishes unpublished outbox rows to JetStream in `seq` order with
@@ -91,6 +83,9 @@ async function publishLoop(opts: RelayOptions, conn: Sql): Promise<void> {
   const listener = await sql.listen("berth_outbox", () => wake.resolve());
   let lastCleanup = 0;
   let lastEvent = Date.now();
+  // Awake to begin with: writers need not notify while it looks.
+  await conn`update outbox_relay_state set idle = false where id = 1`;
+  let idle = false;
   try {
     while (!signal.aborted) {
       const rows = await conn<OutboxRow[]>`
@@ -110,14 +105,19 @@ async function publishLoop(opts: RelayOptions, conn: Sql): Promise<void> {
           continue;
         }
         // Quiet: writers notify only while the relay says it is idle (a NOTIFY serializes
-        // commits). Say so, look once more for rows committed meanwhile, then wait.
-        await conn`update outbox_relay_state set idle = true where id = 1`;
-        const [late] = await conn`select 1 from outbox where published_at is null limit 1`;
-        if (!late) await Promise.race([wake.promise, sleep(opts.pollMs ?? POLL_MS, signal)]);
+        // commits). Say so once, look once more for rows committed meanwhile, then wait.
+        if (!idle) {
+          await conn`update outbox_relay_state set idle = true where id = 1`;
+          idle = true;
+          continue;
+        }
+        await Promise.race([wake.promise, sleep(opts.pollMs ?? POLL_MS, signal)]);
         wake = Promise.withResolvers<void>();
-        await conn`update outbox_relay_state set idle = false where id = 1`;
-        lastEvent = Date.now();
         continue;
+      }
+      if (idle) {
+        await conn`update outbox_relay_state set idle = false where id = 1`;
+        idle = false;
       }
       lastEvent = Date.now();
       // Pipelined on one connection, so the server stores them in this order.
