@@ -9,6 +9,7 @@ import type { Sql } from "../../shared/db/db.ts";
 import { inTransaction } from "../../shared/db/db.ts";
 import { makeEvent } from "../../shared/events/envelope.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
+import { sleep } from "../../shared/time/mod.ts";
 import { log, withLogContext } from "../../shared/log/log.ts";
 import { CircuitOpenError } from "../payments/mod.ts";
 import { Breakers, type BreakerTuning, UnhealthyAnswer } from "./breakers.ts";
@@ -47,7 +48,7 @@ export class Dispatcher {
   constructor(opts: DispatcherOptions) {
     this.#o = {
       policy: defaultRetryPolicy,
-      pollMs: 500,
+      pollMs: 2000,
       batch: 16,
       webhookTimeoutMs: 5000,
       emailTimeoutMs: 30_000,
@@ -74,16 +75,30 @@ export class Dispatcher {
     return due.length;
   }
 
-  /** Polls until `signal` is aborted; errors (Postgres away) are logged and polled again. */
-  async run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      let claimed = 0;
-      try {
-        claimed = await this.tick();
-      } catch (err) {
-        log.warn("notifications dispatcher: poll failed", { err });
+  /**
+   * Sends until `signal` is aborted: at once when `wake` fires (deliveries queued in this
+   * process), else every `pollMs` (retries that fall due, deliveries queued elsewhere). Errors
+   * (Postgres away) are logged and polled again.
+   */
+  async run(signal: AbortSignal, wake?: EventTarget): Promise<void> {
+    let woken = Promise.withResolvers<void>();
+    const onWake = () => woken.resolve();
+    wake?.addEventListener("queued", onWake);
+    try {
+      while (!signal.aborted) {
+        let claimed = 0;
+        try {
+          claimed = await this.tick();
+        } catch (err) {
+          log.warn("notifications dispatcher: poll failed", { err });
+        }
+        if (claimed === 0) {
+          await Promise.race([woken.promise, sleep(this.#o.pollMs, signal)]);
+          woken = Promise.withResolvers<void>();
+        }
       }
-      if (claimed === 0) await sleep(this.#o.pollMs, signal);
+    } finally {
+      wake?.removeEventListener("queued", onWake);
     }
   }
 
@@ -179,16 +194,4 @@ export class Dispatcher {
       attempt,
     }, { now: at, signal, fetch: this.#o.fetch });
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -15,8 +15,9 @@ import type { Sql } from "../../shared/db/db.ts";
 import type { Config } from "../../shared/config/config.ts";
 import { Dispatcher, type DispatcherOptions } from "./dispatcher.ts";
 import { smtpMailer } from "./mailer.ts";
+import { deliveriesQueued } from "./service.ts";
 
-export { notificationsService, webhookEventTypes } from "./service.ts";
+export { deliveriesQueued, notificationsService, webhookEventTypes } from "./service.ts";
 export { Dispatcher, type DispatcherOptions } from "./dispatcher.ts";
 export { type Mailer, smtpMailer } from "./mailer.ts";
 export { emailedEvents, type EmailMessage, renderEmail } from "./email.ts";
@@ -49,7 +50,10 @@ export async function runNotificationDispatcher(opts: {
     timeoutMs: SMTP_TIMEOUT_MS,
   });
   try {
-    await new Dispatcher({ sql: opts.sql, mailer, ...opts.tuning }).run(opts.signal);
+    await new Dispatcher({ sql: opts.sql, mailer, ...opts.tuning }).run(
+      opts.signal,
+      deliveriesQueued,
+    );
   } finally {
     mailer.close();
   }

@@ -33,10 +33,14 @@ export const webhookEventTypes = [
 const isEmailed = (t: string): t is EmailedEvent =>
   (emailedEvents as readonly string[]).includes(t);
 
+/** Fires after queued deliveries committed, so the dispatcher of this process sends at once. */
+export const deliveriesQueued: EventTarget = new EventTarget();
+
 /** The `notifications` consuming service (run it with `runService`). */
 export const notificationsService = defineService({
   name: "notifications",
   events: webhookEventTypes,
+  afterCommit: () => deliveriesQueued.dispatchEvent(new Event("queued")),
   async handle(tx, event) {
     const queued: q.NewDelivery[] = [];
     const base = {

@@ -46,7 +46,20 @@ export async function applyItems(
       streamSeq: it.seq,
     },
   }));
-  if (service.applyBatch) return await service.applyBatch(sql, batch, attempt);
+  const outcomes = service.applyBatch
+    ? await service.applyBatch(sql, batch, attempt)
+    : await applyInTransaction(sql, service, batch, attempt, now);
+  if (outcomes.includes("applied")) service.afterCommit?.();
+  return outcomes;
+}
+
+async function applyInTransaction(
+  sql: Sql,
+  service: Service,
+  batch: BatchEvent[],
+  attempt: number,
+  now: () => Date,
+): Promise<Applied[]> {
   return await inTransaction(sql, async (tx) => {
     const fresh = await claimInbox(tx, service.name, batch);
     const emitted: Envelope[] = [];

@@ -38,7 +38,7 @@ export const defaultTuning: ConsumerTuning = {
   ackWaitMs: 30_000,
   maxDeliver: 10,
   maxAckPending: 1000,
-  pinTimeoutMs: 30_000,
+  pinTimeoutMs: 60_000,
 };
 
 /** What a service reads from one stream: every partition (replays) or one (a consumer). */

@@ -123,7 +123,7 @@ export class Receiver {
       });
     }
     // Pulls expire well within the pin timeout, so a quiet pinned receiver keeps its pin.
-    const expires = Math.max(1000, Math.min(15_000, Math.floor(this.tuning.pinTimeoutMs / 2)));
+    const expires = Math.max(1000, Math.min(30_000, Math.floor(this.tuning.pinTimeoutMs / 2)));
     let pinId: string | null = null;
     while (consumer && !signal.aborted) {
       const messages = await consumer.consume({ max_messages: 1000, group: PIN_GROUP, expires });

@@ -51,6 +51,8 @@ export interface Service<T extends EventType = EventType> {
   events: readonly T[];
   handle?(tx: Sql, event: EventOf<T>, ctx: HandlerContext): Promise<void>;
   applyBatch?(sql: Sql, batch: BatchEvent<T>[], attempt: number): Promise<Applied[]>;
+  /** Called after a batch that applied something committed (to wake a sender, say). */
+  afterCommit?(): void;
 }
 
 /** Raised when a service definition cannot be run (bad name, no events, no handler). */

@@ -20,7 +20,7 @@ export interface StreamDefinition {
  * and each consumer partition keeps their order. Changing it moves properties to other
  * partitions: do it only with the streams drained.
  */
-export const PARTITIONS = 8;
+export const PARTITIONS = 4;
 
 /** Window in which JetStream drops a re-published event with the same Nats-Msg-Id. */
 export const DUPLICATE_WINDOW_MS = 10 * 60_000;
