@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /**
  * The audit chain's pure rules: which chain an event belongs to and how entries are hashed.
  * One chain per (stream, property), because within it events are applied in stream order.
@@ -15,16 +16,15 @@ export function chainOf(event: Pick<Envelope, "type" | "propertyId">): string {
 }
 
 /** Lower-case hex SHA-256 of a UTF-8 string. */
-export async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+export function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }
 
 /** What an entry's own hash covers: its place in the chain, its predecessor and its event. */
-export async function entryHash(
+export function entryHash(
   e: { chain: string; position: number; prevHash: string; eventHash: string },
-): Promise<string> {
-  return await sha256(`${e.chain}|${e.position}|${e.prevHash}|${e.eventHash}`);
+): string {
+  return sha256(`${e.chain}|${e.position}|${e.prevHash}|${e.eventHash}`);
 }
 
 /** The reservation an event is about, when it is about one. */

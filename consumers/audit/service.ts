@@ -5,31 +5,52 @@ import { defineService } from "../runtime/mod.ts";
 import { chainOf, entryHash, GENESIS, reservationIdOf, sha256 } from "./chain.ts";
 
 /**
- * Appends one event to its chain. Table names are unqualified: the caller sets the search path
- * (`audit` live, `audit_rebuild` during a replay).
+ * Appends events to their chains, in order: the last entry of every chain they touch is read
+ * with one statement, the hashes are chained here, and the entries are written with one
+ * statement. Table names are unqualified: the caller sets the search path (`audit` live,
+ * `audit_rebuild` during a replay).
  */
-export async function applyAudit(tx: Sql, event: Envelope): Promise<void> {
-  const chain = chainOf(event);
-  const [last] = await tx<{ position: number; hash: string }[]>`
-    select position, hash from audit_log where chain = ${chain} order by position desc limit 1`;
-  const text = JSON.stringify(event);
-  const eventHash = await sha256(text);
-  const position = (last?.position ?? 0) + 1;
-  const prevHash = last?.hash ?? GENESIS;
-  const hash = await entryHash({ chain, position, prevHash, eventHash });
-  await tx`
-    insert into audit_log (chain, position, event_id, event_type, property_id, reservation_id,
-      occurred_at, event, event_hash, prev_hash, hash)
-    values (${chain}, ${position}, ${event.id}, ${event.type}, ${event.propertyId},
-      ${reservationIdOf(event)}, ${event.occurredAt}, ${text}, ${eventHash}, ${prevHash}, ${hash})`;
+export async function applyAudit(tx: Sql, ...events: Envelope[]): Promise<void> {
+  if (events.length === 0) return;
+  const chains = [...new Set(events.map(chainOf))];
+  const last = await tx<{ chain: string; position: number; hash: string }[]>`
+    select c.chain, l.position, l.hash
+    from unnest(${chains}::text[]) as c(chain)
+    join lateral (
+      select position, hash from audit_log a where a.chain = c.chain
+      order by position desc limit 1) l on true`;
+  const tip = new Map(last.map((r) => [r.chain, { position: r.position, hash: r.hash }]));
+  const rows = events.map((event) => {
+    const chain = chainOf(event);
+    const prev = tip.get(chain) ?? { position: 0, hash: GENESIS };
+    const text = JSON.stringify(event);
+    const eventHash = sha256(text);
+    const position = prev.position + 1;
+    const hash = entryHash({ chain, position, prevHash: prev.hash, eventHash });
+    tip.set(chain, { position, hash });
+    return {
+      chain,
+      position,
+      event_id: event.id,
+      event_type: event.type,
+      property_id: event.propertyId,
+      reservation_id: reservationIdOf(event),
+      occurred_at: event.occurredAt,
+      event: text,
+      event_hash: eventHash,
+      prev_hash: prev.hash,
+      hash,
+    };
+  });
+  await tx`insert into audit_log ${tx(rows)}`;
 }
 
 /** The audit service: every event type of the catalogue, appended to the hash-chained log. */
 export const audit = defineService({
   name: "audit",
   events: eventTypes,
-  async handle(tx, event) {
+  async handleBatch(tx, events) {
     await tx`select set_config('search_path', 'audit, public', true)`;
-    await applyAudit(tx, event);
+    await applyAudit(tx, ...events);
   },
 });

@@ -28,15 +28,15 @@ interface Row {
   hash: string;
 }
 
-async function check(row: Row, prev: { position: number; hash: string } | undefined) {
-  if (await sha256(row.event) !== row.event_hash) return "the event does not match its hash";
+function check(row: Row, prev: { position: number; hash: string } | undefined) {
+  if (sha256(row.event) !== row.event_hash) return "the event does not match its hash";
   if (row.position !== (prev?.position ?? 0) + 1) {
     return `expected position ${(prev?.position ?? 0) + 1}`;
   }
   if (row.prev_hash !== (prev?.hash ?? GENESIS)) {
     return "prev_hash is not the hash of the previous entry";
   }
-  const hash = await entryHash({
+  const hash = entryHash({
     chain: row.chain,
     position: row.position,
     prevHash: row.prev_hash,
@@ -64,7 +64,7 @@ export async function verifyAuditLog(sql: Sql, batch = 1000): Promise<VerifyRepo
     for (const row of rows) {
       entries++;
       if (prev?.chain !== row.chain) chains++;
-      const reason = await check(row, prev?.chain === row.chain ? prev : undefined);
+      const reason = check(row, prev?.chain === row.chain ? prev : undefined);
       if (reason) {
         const broken = {
           id: Number(row.id),

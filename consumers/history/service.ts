@@ -33,39 +33,91 @@ function span(items: { from: string; to: string }[]) {
   };
 }
 
+interface Booked {
+  reservation_id: string;
+  property_id: string;
+  user_id: string;
+  confirmation_number: string;
+  items: string;
+  date_from: string;
+  date_to: string;
+  total: number;
+  currency: string;
+  at: string;
+}
+
 /**
- * Applies one reservation event to `user_reservations` (unqualified: the caller sets the search
- * path, `history` live and `history_rebuild` during a replay).
+ * Applies reservation events to `user_reservations`, in order, with one statement per kind of
+ * change: new reservations, their latest lines and dates (a modification), their latest status.
+ * Unqualified: the caller sets the search path (`history` live, `history_rebuild` in a replay).
  */
-export async function applyHistory(tx: Sql, e: Envelope): Promise<void> {
-  const event = e as HistoryEvent;
-  switch (event.type) {
-    case "reservation.created": {
+export async function applyHistory(tx: Sql, ...events: Envelope[]): Promise<void> {
+  const created = new Map<string, Booked>();
+  const modified = new Map<
+    string,
+    Omit<Booked, "property_id" | "user_id" | "confirmation_number" | "currency">
+  >();
+  const statuses = new Map<string, { status: string; at: string }>();
+  for (const event of events as HistoryEvent[]) {
+    const at = event.occurredAt;
+    if (event.type === "reservation.created" || event.type === "reservation.modified") {
       const d = event.data;
-      const { from, to } = span(d.items);
-      await tx`
-        insert into user_reservations (reservation_id, property_id, user_id, confirmation_number,
-          status, items, date_from, date_to, total, currency, booked_at, updated_at)
-        values (${d.reservationId}, ${event.propertyId}, ${d.userId}, ${d.confirmationNumber},
-          'pending', ${tx.json(d.items)}, ${from}, ${to}, ${d.total}, ${d.currency},
-          ${event.occurredAt}, ${event.occurredAt})
-        on conflict (reservation_id) do nothing`;
-      return;
+      const row = {
+        reservation_id: d.reservationId,
+        items: JSON.stringify(d.items),
+        date_from: span(d.items).from,
+        date_to: span(d.items).to,
+        total: d.total,
+        at,
+      };
+      if (event.type === "reservation.created") {
+        created.set(d.reservationId, {
+          ...row,
+          property_id: event.propertyId,
+          user_id: d.userId,
+          confirmation_number: d.confirmationNumber,
+          currency: d.currency,
+        });
+      } else modified.set(d.reservationId, row);
+    } else {
+      statuses.set(event.data.reservationId, { status: statusAfter[event.type], at });
     }
-    case "reservation.modified": {
-      const d = event.data;
-      const { from, to } = span(d.items);
-      await tx`
-        update user_reservations set items = ${tx.json(d.items)}, date_from = ${from},
-          date_to = ${to}, total = ${d.total}, updated_at = ${event.occurredAt}
-        where reservation_id = ${d.reservationId}`;
-      return;
-    }
-    default:
-      await tx`
-        update user_reservations set status = ${statusAfter[event.type]},
-          updated_at = ${event.occurredAt}
-        where reservation_id = ${event.data.reservationId}`;
+  }
+  // In reservation id order: two batches never take their row locks in opposite orders.
+  const byId = <T>(m: Map<string, T>) =>
+    [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
+  if (created.size) {
+    const c = byId(created);
+    const col = <K extends keyof Booked>(k: K) => c.map((r) => r[k]);
+    await tx`
+      insert into user_reservations (reservation_id, property_id, user_id, confirmation_number,
+        status, items, date_from, date_to, total, currency, booked_at, updated_at)
+      select id, p, u, n, 'pending', i::jsonb, f, t, tot, cur, at, at
+      from unnest(${col("reservation_id")}::uuid[], ${col("property_id")}::text[],
+        ${col("user_id")}::text[], ${col("confirmation_number")}::text[], ${col("items")}::text[],
+        ${col("date_from")}::date[], ${col("date_to")}::date[], ${col("total")}::bigint[],
+        ${col("currency")}::text[], ${col("at")}::timestamptz[])
+        as x(id, p, u, n, i, f, t, tot, cur, at)
+      on conflict (reservation_id) do nothing`;
+  }
+  if (modified.size) {
+    const m = byId(modified);
+    await tx`
+      update user_reservations r set items = x.i::jsonb, date_from = x.f, date_to = x.t,
+        total = x.tot, updated_at = greatest(r.updated_at, x.at)
+      from unnest(${m.map((r) => r.reservation_id)}::uuid[], ${m.map((r) => r.items)}::text[],
+        ${m.map((r) => r.date_from)}::date[], ${m.map((r) => r.date_to)}::date[],
+        ${m.map((r) => r.total)}::bigint[], ${m.map((r) => r.at)}::timestamptz[])
+        as x(id, i, f, t, tot, at)
+      where r.reservation_id = x.id`;
+  }
+  if (statuses.size) {
+    const s = [...statuses.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+    await tx`
+      update user_reservations r set status = x.s, updated_at = greatest(r.updated_at, x.at)
+      from unnest(${s.map(([id]) => id)}::uuid[], ${s.map(([, v]) => v.status)}::text[],
+        ${s.map(([, v]) => v.at)}::timestamptz[]) as x(id, s, at)
+      where r.reservation_id = x.id`;
   }
 }
 
@@ -73,8 +125,8 @@ export async function applyHistory(tx: Sql, e: Envelope): Promise<void> {
 export const history = defineService({
   name: "history",
   events: historyEvents,
-  async handle(tx, event) {
+  async handleBatch(tx, events) {
     await tx`select set_config('search_path', 'history, public', true)`;
-    await applyHistory(tx, event);
+    await applyHistory(tx, ...events);
   },
 });

@@ -124,6 +124,8 @@ async function recordApplied(
  */
 export const rates = defineService({
   name: "rates",
+  // Occupancy rows are written from two streams (inventory, reservations): take turns per property.
+  lockProperties: true,
   events: [
     "inventory.updated",
     "reservation.created",

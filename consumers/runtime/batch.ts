@@ -4,6 +4,7 @@ import { type Envelope, makeEvent } from "../../shared/events/envelope.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { withLogContext } from "../../shared/log/log.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
+import { hash32 } from "../../shared/booking/domain.ts";
 import type { BatchEvent, EventOf, HandlerContext, Service } from "./service.ts";
 
 /** A message of a batch: parsed, with its ordering key (the property). */
@@ -61,9 +62,18 @@ async function applyInTransaction(
   now: () => Date,
 ): Promise<Applied[]> {
   return await inTransaction(sql, async (tx) => {
+    if (service.lockProperties) {
+      await lockProperties(tx, service.name, batch.map((b) => b.event.propertyId));
+    }
     const fresh = await claimInbox(tx, service.name, batch);
     const emitted: Envelope[] = [];
-    for (const b of batch) {
+    if (service.handleBatch) {
+      await service.handleBatch(
+        tx,
+        batch.filter((b) => fresh.has(b.event.id)).map((b) => b.event as EventOf<never>),
+      );
+    }
+    for (const b of service.handleBatch ? [] : batch) {
       if (!fresh.has(b.event.id)) continue;
       const ctx = handlerContext(service.name, b, attempt, emitted, now);
       await withLogContext(
@@ -74,6 +84,20 @@ async function applyInTransaction(
     await appendToOutbox(tx, emitted);
     return batch.map((b) => (fresh.has(b.event.id) ? "applied" : "duplicate"));
   });
+}
+
+/** 64-bit advisory lock keys of a service's properties, sorted: the one order to take them in. */
+export function propertyLockKeys(service: string, properties: string[]): string[] {
+  return [...new Set(properties)]
+    .map((p) => (BigInt(hash32(service)) << 32n) | BigInt(hash32(p) >>> 0))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(String);
+}
+
+async function lockProperties(tx: Sql, service: string, properties: string[]) {
+  const keys = propertyLockKeys(service, properties);
+  // unnest yields the keys in array order, so the locks are taken in that order.
+  await tx`select count(pg_advisory_xact_lock(k)) from unnest(${keys}::bigint[]) as k`;
 }
 
 /**

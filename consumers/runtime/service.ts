@@ -50,6 +50,19 @@ export interface Service<T extends EventType = EventType> {
   name: string;
   events: readonly T[];
   handle?(tx: Sql, event: EventOf<T>, ctx: HandlerContext): Promise<void>;
+  /**
+   * Every new event of a batch at once, in stream order, inside the runtime's transaction:
+   * set-based, with multi-row statements. Used instead of `handle` when given (a service that
+   * can be replayed keeps `handle` for one event; both must do the same).
+   */
+  handleBatch?(tx: Sql, events: EventOf<T>[]): Promise<void>;
+  /**
+   * Properties whose rows several of the service's consumers (streams) write: the batch takes
+   * a transaction-scoped advisory lock per property of its events, all up front, sorted, so two
+   * batches over the same property (from two streams, or two workers processes) take turns
+   * instead of deadlocking. (One-key locks: apart from the bookings' two-key ones.)
+   */
+  lockProperties?: boolean;
   applyBatch?(sql: Sql, batch: BatchEvent<T>[], attempt: number): Promise<Applied[]>;
   /** Called after a batch that applied something committed (to wake a sender, say). */
   afterCommit?(): void;
@@ -73,8 +86,10 @@ export function defineService<const T extends EventType>(service: Service<T>): S
   if (service.events.length === 0) {
     throw new ServiceDefinitionError(`service ${service.name} handles no events`);
   }
-  if (!service.handle === !service.applyBatch) {
-    throw new ServiceDefinitionError(`service ${service.name} needs handle or applyBatch`);
+  if (!(service.handle || service.handleBatch) === !service.applyBatch) {
+    throw new ServiceDefinitionError(
+      `service ${service.name} needs handle (or handleBatch), or applyBatch`,
+    );
   }
   return service;
 }
