@@ -3,34 +3,38 @@ import type { Sql } from "../../shared/db/db.ts";
 import type { Guest } from "./email.ts";
 import type { Decision } from "./policy.ts";
 
-/** Keeps the guest of a reservation (from `reservation.created`). */
-export async function saveGuest(
-  tx: Sql,
-  g: Guest & { reservationId: string; propertyId: string },
-): Promise<void> {
+/** A guest to keep: who booked a reservation (from `reservation.created`). */
+export type NewGuest = Guest & { reservationId: string; propertyId: string };
+
+/** Keeps the guests of reservations, in reservation id order. */
+export async function saveGuests(tx: Sql, guests: NewGuest[]): Promise<void> {
+  if (guests.length === 0) return;
+  const g = guests.toSorted((a, b) => (a.reservationId < b.reservationId ? -1 : 1));
   await tx`
     insert into notifications.guests (reservation_id, property_id, confirmation_number, name, email)
-    values (${g.reservationId}, ${g.propertyId}, ${g.confirmationNumber}, ${g.name}, ${g.email})
+    select * from unnest(${g.map((x) => x.reservationId)}::uuid[],
+      ${g.map((x) => x.propertyId)}::text[], ${g.map((x) => x.confirmationNumber)}::text[],
+      ${g.map((x) => x.name)}::text[], ${g.map((x) => x.email)}::text[])
     on conflict (reservation_id) do nothing`;
 }
 
-/** The guest of a reservation, if its `reservation.created` was seen. */
-export async function findGuest(tx: Sql, reservationId: string): Promise<Guest | null> {
-  const [row] = await tx<Guest[]>`
-    select name, email, confirmation_number as "confirmationNumber"
-    from notifications.guests where reservation_id = ${reservationId}`;
-  return row ?? null;
+/** The guests of reservations whose `reservation.created` was seen, by reservation id. */
+export async function findGuests(tx: Sql, reservationIds: string[]): Promise<Map<string, Guest>> {
+  if (reservationIds.length === 0) return new Map();
+  const rows = await tx<(Guest & { reservation_id: string })[]>`
+    select reservation_id, name, email, confirmation_number as "confirmationNumber"
+    from notifications.guests where reservation_id = any(${reservationIds}::uuid[])`;
+  return new Map(rows.map(({ reservation_id, ...g }) => [reservation_id, g]));
 }
 
-/** Active endpoints of a property that want `eventType`. */
-export async function endpointsWanting(
+/** The active endpoints of these properties, with the event types each wants. */
+export async function activeEndpoints(
   tx: Sql,
-  propertyId: string,
-  eventType: string,
-): Promise<{ id: string; url: string }[]> {
-  return await tx<{ id: string; url: string }[]>`
-    select id, url from notifications.webhook_endpoints
-    where property_id = ${propertyId} and status = 'active' and ${eventType} = any(events)
+  propertyIds: string[],
+): Promise<{ id: string; url: string; property_id: string; events: string[] }[]> {
+  return await tx<{ id: string; url: string; property_id: string; events: string[] }[]>`
+    select id, url, property_id, events from notifications.webhook_endpoints
+    where property_id = any(${propertyIds}::text[]) and status = 'active'
     order by created_at, id`;
 }
 

@@ -4,10 +4,10 @@
  * endpoint of the property that wants it) in the handler's transaction. Sending happens in the
  * dispatcher, outside any event's transaction.
  */
-import { defineService } from "../runtime/mod.ts";
+import { defineService, type EventOf } from "../runtime/mod.ts";
 import type { EventType } from "../../shared/events/catalogue.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
-import { type EmailedEvent, emailedEvents, renderEmail } from "./email.ts";
+import { type EmailedEvent, emailedEvents, type Guest, renderEmail } from "./email.ts";
 import * as q from "./queries.ts";
 
 /**
@@ -36,13 +36,22 @@ const isEmailed = (t: string): t is EmailedEvent =>
 /** Fires after queued deliveries committed, so the dispatcher of this process sends at once. */
 export const deliveriesQueued: EventTarget = new EventTarget();
 
-/** The `notifications` consuming service (run it with `runService`). */
-export const notificationsService = defineService({
-  name: "notifications",
-  events: webhookEventTypes,
-  afterCommit: () => deliveriesQueued.dispatchEvent(new Event("queued")),
-  async handle(tx, event) {
-    const queued: q.NewDelivery[] = [];
+type Notified = EventOf<(typeof webhookEventTypes)[number]>;
+
+/**
+ * What a batch of events queues, in order: an e-mail to the guest for the events guests hear
+ * of, and the event to every active endpoint of its property that wants it. Guests come from
+ * `reservation.created` (kept in this service's own table, also within the batch). Pure.
+ */
+export function deliveriesFor(
+  events: Notified[],
+  guests: Map<string, Guest>,
+  endpoints: { id: string; url: string; property_id: string; events: string[] }[],
+  newId: () => string,
+): q.NewDelivery[] {
+  const queued: q.NewDelivery[] = [];
+  const known = new Map(guests);
+  for (const event of events) {
     const base = {
       property_id: event.propertyId,
       event_id: event.id,
@@ -51,40 +60,68 @@ export const notificationsService = defineService({
     };
     if (event.type === "reservation.created") {
       const d = event.data;
-      await q.saveGuest(tx, {
-        reservationId: d.reservationId,
-        propertyId: event.propertyId,
-        confirmationNumber: d.confirmationNumber,
+      known.set(d.reservationId, {
         name: d.guest.name,
         email: d.guest.email,
+        confirmationNumber: d.confirmationNumber,
       });
     }
     if (isEmailed(event.type)) {
       const data = event.data as { reservationId: string; reason?: string };
-      const guest = await q.findGuest(tx, data.reservationId);
+      const guest = known.get(data.reservationId);
       if (guest) {
         const message = renderEmail(event.type, guest, data.reason);
+        const body = JSON.stringify(message);
         queued.push({
           ...base,
-          id: uuidv7(),
+          id: newId(),
           channel: "email",
           endpoint_id: null,
           target: message.to,
-          body: JSON.stringify(message),
+          body,
         });
       }
     }
     const body = JSON.stringify(event);
-    for (const e of await q.endpointsWanting(tx, event.propertyId, event.type)) {
+    for (const e of endpoints) {
+      if (e.property_id !== event.propertyId || !e.events.includes(event.type)) continue;
       queued.push({
         ...base,
-        id: uuidv7(),
+        id: newId(),
         channel: "webhook",
         endpoint_id: e.id,
         target: e.url,
         body,
       });
     }
-    await q.queueDeliveries(tx, queued);
+  }
+  return queued;
+}
+
+/** The `notifications` consuming service (run it with `runService`). */
+export const notificationsService = defineService({
+  name: "notifications",
+  events: webhookEventTypes,
+  afterCommit: () => deliveriesQueued.dispatchEvent(new Event("queued")),
+  async handleBatch(tx, events) {
+    const created = events.filter((e) => e.type === "reservation.created");
+    await q.saveGuests(
+      tx,
+      created.map((e) => ({
+        reservationId: e.data.reservationId,
+        propertyId: e.propertyId,
+        confirmationNumber: e.data.confirmationNumber,
+        name: e.data.guest.name,
+        email: e.data.guest.email,
+      })),
+    );
+    const mailed = events.filter((e) => isEmailed(e.type)).map((e) =>
+      (e.data as { reservationId: string }).reservationId
+    );
+    const [guests, endpoints] = await Promise.all([
+      q.findGuests(tx, [...new Set(mailed)]),
+      q.activeEndpoints(tx, [...new Set(events.map((e) => e.propertyId))]),
+    ]);
+    await q.queueDeliveries(tx, deliveriesFor(events, guests, endpoints, () => uuidv7()));
   },
 });
