@@ -1,6 +1,7 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import { inTransaction, type Sql } from "../../shared/db/db.ts";
 import { type Envelope, makeEvent } from "../../shared/events/envelope.ts";
+import type { EventData, EventType } from "../../shared/events/catalogue.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { withLogContext } from "../../shared/log/log.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
@@ -68,10 +69,14 @@ async function applyInTransaction(
     const fresh = await claimInbox(tx, service.name, batch);
     const emitted: Envelope[] = [];
     if (service.handleBatch) {
-      await service.handleBatch(
-        tx,
-        batch.filter((b) => fresh.has(b.event.id)).map((b) => b.event as EventOf<never>),
-      );
+      const events = batch.filter((b) => fresh.has(b.event.id)).map((b) => b.event);
+      await service.handleBatch(tx, events as EventOf<never>[], {
+        emit(cause, type, data, o) {
+          const e = caused(cause, type, data, o?.propertyId, now());
+          emitted.push(e as Envelope);
+          return e;
+        },
+      });
     }
     for (const b of service.handleBatch ? [] : batch) {
       if (!fresh.has(b.event.id)) continue;
@@ -141,15 +146,25 @@ function handlerContext(
     deliveries: b.deliveries,
     streamSeq: b.inbox.streamSeq,
     emit(type, data, o) {
-      const at = now();
-      const e = makeEvent(type, o?.propertyId ?? handled.propertyId, data, {
-        correlationId: handled.correlationId,
-        causationId: handled.id,
-        now: at,
-        id: uuidv7(at.getTime()),
-      });
+      const e = caused(handled, type, data, o?.propertyId, now());
       emitted.push(e as Envelope);
       return Promise.resolve(e);
     },
   };
+}
+
+/** An event caused by `cause`: its correlation id, `cause` as causation, its property unless given. */
+function caused<E extends EventType>(
+  cause: Envelope,
+  type: E,
+  data: EventData<E>,
+  propertyId: string | undefined,
+  at: Date,
+): Envelope<E> {
+  return makeEvent(type, propertyId ?? cause.propertyId, data, {
+    correlationId: cause.correlationId,
+    causationId: cause.id,
+    now: at,
+    id: uuidv7(at.getTime()),
+  });
 }

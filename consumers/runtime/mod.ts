@@ -41,6 +41,7 @@
  * @module
  */
 export {
+  type BatchContext,
   type BatchEvent,
   defineService,
   type EventOf,

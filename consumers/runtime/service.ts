@@ -28,6 +28,17 @@ export interface HandlerContext {
   ): Promise<Envelope<E>>;
 }
 
+/** What `handleBatch` gets besides the transaction and the events. */
+export interface BatchContext {
+  /** Builds an event caused by `cause` for the outbox, written with the batch's commit. */
+  emit<E extends EventType>(
+    cause: Envelope,
+    type: E,
+    data: EventData<E>,
+    opts?: { propertyId?: string },
+  ): Envelope<E>;
+}
+
 /** An event of a batch with where it came from (its inbox row). */
 export interface BatchEvent<T extends EventType = EventType> {
   event: EventOf<T>;
@@ -55,7 +66,7 @@ export interface Service<T extends EventType = EventType> {
    * set-based, with multi-row statements. Used instead of `handle` when given (a service that
    * can be replayed keeps `handle` for one event; both must do the same).
    */
-  handleBatch?(tx: Sql, events: EventOf<T>[]): Promise<void>;
+  handleBatch?(tx: Sql, events: EventOf<T>[], ctx: BatchContext): Promise<void>;
   /**
    * Properties whose rows several of the service's consumers (streams) write: the batch takes
    * a transaction-scoped advisory lock per property of its events, all up front, sorted, so two
