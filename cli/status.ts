@@ -63,14 +63,17 @@ export async function status(urls: { DATABASE_URL: string; NATS_URL: string }): 
       console.log(`NATS ${urls.NATS_URL}\n`);
       console.log(table(["STREAM", "MESSAGES", "BYTES", "CONSUMERS"], streams));
       console.log();
+      // One consumer per service, stream and partition: list those with work, count the rest.
+      const busy = consumers.filter((c) => c[2] !== 0 || c[3] !== 0 || c[4] !== 0);
       console.log(
-        consumers.length
+        busy.length
           ? table(
             ["STREAM", "CONSUMER", "PENDING", "ACK PENDING", "REDELIVERED", "LAST SEQ"],
-            consumers,
+            busy,
           )
-          : "no consumers yet",
+          : "every consumer is caught up",
       );
+      console.log(`(${consumers.length - busy.length} of ${consumers.length} consumers caught up)`);
       const dead = Object.entries((await readLag(jsm)).deadLetters);
       console.log(
         dead.length

@@ -24,6 +24,16 @@ alter table reservations add column version int not null default 0;
 drop function place_hold(text, text, text, timestamptz, jsonb, int[], int[], text[], date[],
   int[], bigint[], jsonb, jsonb, text[], date[], text[], uuid, text, text, text);
 
+-- Writes a reservation's lines.
+create function booking_lines(p_id uuid, p_items jsonb) returns void language sql as $$
+  insert into reservation_items (reservation_id, line, resource_id, kind, date_from, date_to,
+    quantity, seats, amount)
+  select p_id, x.line, x.resource_id, x.kind, x.date_from, x.date_to, x.quantity, x.seats,
+    x.amount
+  from jsonb_to_recordset(p_items) as x(line int, resource_id text, kind text, date_from date,
+    date_to date, quantity int, seats text[], amount bigint);
+$$;
+
 -- A new hold: idempotency key, inventory, reservation, lines and seats.
 create function booking_hold(c jsonb, v_now timestamptz) returns text language plpgsql as $$
 declare
@@ -74,12 +84,7 @@ begin
     v_r->>'confirmationNumber', 'pending', v_r->>'guestName', v_r->>'guestEmail',
     (v_r->>'total')::bigint, v_r->>'currency', v_r->>'paymentToken',
     (v_r->>'holdExpiresAt')::timestamptz, v_now, v_now);
-  insert into reservation_items (reservation_id, line, resource_id, kind, date_from, date_to,
-    quantity, seats, amount)
-  select v_id, x.line, x.resource_id, x.kind, x.date_from, x.date_to, x.quantity, x.seats,
-    x.amount
-  from jsonb_to_recordset(c->'items') as x(line int, resource_id text, kind text,
-    date_from date, date_to date, quantity int, seats text[], amount bigint);
+  perform booking_lines(v_id, c->'items');
   insert into seat_holds (resource_id, date, seat, reservation_id)
   select s.r, s.d, s.s, v_id from jsonb_to_recordset(c->'seats') as s(r text, d date, s text);
   return 'placed';
@@ -138,12 +143,7 @@ begin
   on conflict (resource_id, date, seat) do nothing;
   if c ? 'items' then
     delete from reservation_items where reservation_id = v_id;
-    insert into reservation_items (reservation_id, line, resource_id, kind, date_from, date_to,
-      quantity, seats, amount)
-    select v_id, x.line, x.resource_id, x.kind, x.date_from, x.date_to, x.quantity, x.seats,
-      x.amount
-    from jsonb_to_recordset(c->'items') as x(line int, resource_id text, kind text,
-      date_from date, date_to date, quantity int, seats text[], amount bigint);
+    perform booking_lines(v_id, c->'items');
   end if;
   return 'applied';
 end $$;
@@ -165,13 +165,13 @@ declare
   v_done uuid[] := '{}';
   v_refused uuid[] := '{}';
   v_outcomes text[] := '{}';
-  v_history jsonb := '[]';
-  v_events jsonb := '[]';
-  v_inbox jsonb := '[]';
+  v_applied int[] := '{}';
+  v_o int;
   v_c jsonb;
   v_outcome text;
   v_res uuid;
   v_n int;
+  v_want int;
 begin
   for i in 1 .. coalesce(array_length(v_lock_a, 1), 0) loop
     perform pg_advisory_xact_lock(v_lock_a[i], v_lock_b[i]);
@@ -186,7 +186,7 @@ begin
       and event_id in (select (c->>'eventId')::uuid from jsonb_array_elements(p->'commands') c);
   end if;
 
-  for v_c in select c from jsonb_array_elements(p->'commands') with ordinality as x(c, o)
+  for v_c, v_o in select c, o from jsonb_array_elements(p->'commands') with ordinality as x(c, o)
     order by o loop
     v_res := (v_c->>'reservationId')::uuid;
     if v_c ? 'eventId' and (v_c->>'eventId')::uuid = any(v_done) then
@@ -202,38 +202,44 @@ begin
     end if;
     v_outcomes := v_outcomes || v_outcome;
     if v_outcome in ('placed', 'applied', 'missing') then
-      v_history := v_history || coalesce((select jsonb_agg(h || jsonb_build_object('at',
-        coalesce(v_c->'at', to_jsonb(v_now)))) from jsonb_array_elements(v_c->'history') h), '[]');
-      v_events := v_events || coalesce(v_c->'events', '[]');
-      if v_c ? 'eventId' then
-        v_inbox := v_inbox || jsonb_build_object('id', v_c->'eventId', 'type', v_c->'eventType',
-          'property', v_c->'propertyId', 'stream', v_c->'stream', 'seq', v_c->'streamSeq');
-      end if;
+      v_applied := v_applied || v_o;
     elsif v_res is not null and v_outcome <> 'duplicate' then
       v_refused := v_refused || v_res;
     end if;
   end loop;
 
+  -- What the applied commands record, each table with one statement, in command order.
   insert into reservation_history (reservation_id, status, reason, at)
-  select (h->>'reservation_id')::uuid, h->>'status', h->>'reason', (h->>'at')::timestamptz
-  from jsonb_array_elements(v_history) with ordinality as x(h, o)
-  order by x.o;
+  select (h->>'reservation_id')::uuid, h->>'status', h->>'reason',
+    coalesce((x.c->>'at')::timestamptz, v_now)
+  from jsonb_array_elements(p->'commands') with ordinality as x(c, o)
+  cross join lateral jsonb_array_elements(coalesce(x.c->'history', '[]')) with ordinality
+    as y(h, k)
+  where x.o = any(v_applied)
+  order by x.o, y.k;
   insert into outbox (id, property_id, subject, type, payload)
   select (e->>'id')::uuid, e->>'property_id', e->>'subject', e->>'type', e->>'payload'
-  from jsonb_array_elements(v_events) with ordinality as x(e, o)
-  order by x.o;
-  if jsonb_array_length(v_inbox) > 0 then
+  from jsonb_array_elements(p->'commands') with ordinality as x(c, o)
+  cross join lateral jsonb_array_elements(coalesce(x.c->'events', '[]')) with ordinality
+    as y(e, k)
+  where x.o = any(v_applied)
+  order by x.o, y.k;
+  if v_service is not null then
+    select count(*) into v_want
+    from jsonb_array_elements(p->'commands') with ordinality as x(c, o)
+    where x.o = any(v_applied) and x.c ? 'eventId';
     insert into consumer_inbox (service, event_id, event_type, property_id, stream, stream_seq,
       outcome, handled_at)
-    select v_service, x.id, x.type, x.property, x.stream, x.seq, 'applied', v_now
-    from jsonb_to_recordset(v_inbox) as x(id uuid, type text, property text, stream text,
-      seq bigint)
+    select v_service, (x.c->>'eventId')::uuid, x.c->>'eventType', x.c->>'propertyId',
+      x.c->>'stream', (x.c->>'streamSeq')::bigint, 'applied', v_now
+    from jsonb_array_elements(p->'commands') with ordinality as x(c, o)
+    where x.o = any(v_applied) and x.c ? 'eventId'
     on conflict (service, event_id) do update
       set outcome = 'applied', error = null, handled_at = excluded.handled_at,
         stream = excluded.stream, stream_seq = excluded.stream_seq
       where consumer_inbox.outcome = 'dead_lettered';
     get diagnostics v_n = row_count;
-    if v_n < jsonb_array_length(v_inbox) then
+    if v_n < v_want then
       -- Another instance applied one of these events while this ran: undo all, read again.
       raise exception using errcode = 'BK010',
         message = 'an event of this batch was applied concurrently';

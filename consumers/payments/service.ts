@@ -10,7 +10,7 @@
  *    reservations run side by side;
  * 3. write: one transaction records the inbox rows, the payments, the movements and the
  *    emitted `payment.*` events, each with one statement.
- * Provider calls that have not answered after `deferAfterMs` do not hold the batch up: their
+ * Provider calls that have not answered after `deferAfterMs` (1 s) do not hold the batch up: their
  * events (and the later events of the same property) wait in the backlog until the call
  * settles, then come again and find its answer kept here.
  */
@@ -45,7 +45,7 @@ export interface PaymentsDeps {
   authorizeTries?: number;
   /** Pause after the first unanswered try, doubled after each next one (default 250 ms). */
   retryPauseMs?: number;
-  /** How long a batch waits for provider answers before it puts the slow ones off (250 ms). */
+  /** How long a batch waits for provider answers before it puts the slow ones off (1 s). */
   deferAfterMs?: number;
 }
 
@@ -86,7 +86,7 @@ export function paymentsService(deps: PaymentsDeps) {
   const now = deps.now ?? (() => new Date());
   const tries = deps.authorizeTries ?? 3;
   const pauseMs = deps.retryPauseMs ?? 250;
-  const deferAfterMs = deps.deferAfterMs ?? 250;
+  const deferAfterMs = deps.deferAfterMs ?? 1000;
   /**
    * Provider answers by idempotency key, kept from the call until its event is applied, so an
    * event put off (or a batch rolled back) finds the answer instead of asking again. Calls that

@@ -15,6 +15,7 @@ import { applyCommands } from "../../shared/booking/mod.ts";
 import { DomainError } from "../../shared/errors/errors.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { log } from "../../shared/log/log.ts";
+import type { Sql } from "../../shared/db/db.ts";
 import { type Applied, type BatchEvent, defineService } from "../runtime/mod.ts";
 
 /** What the reservations service needs. */
@@ -27,6 +28,12 @@ type PaymentOutcome = BatchEvent<"payment.authorized" | "payment.failed">;
 
 /** How often a batch is read again when reservations changed between the read and the write. */
 const REREADS = 5;
+
+/**
+ * Most payment outcomes in one `booking_apply` statement: it holds the locks of all its dates
+ * while it runs, and bookings of those dates wait for it, so it stays short.
+ */
+const STATEMENT = 100;
 
 /**
  * What to do when the engine refuses a change: `expire` after an authorization that came too
@@ -77,35 +84,46 @@ export function decidePaymentOutcome(
 /** The reservations service, ready for `runService`. */
 export function reservationsService(deps: ReservationsDeps = {}) {
   const now = deps.now ?? (() => new Date());
-  return defineService({
+  const service = defineService({
     name: "reservations",
     events: ["payment.authorized", "payment.failed"],
     async applyBatch(sql, batch) {
       const outcomes: Applied[] = [];
-      let pending = batch.map((_, i) => i);
-      for (let read = 1; pending.length; read++) {
-        if (read > REREADS) {
-          throw new Error(`reservations kept changing under ${pending.length} event(s)`);
-        }
-        const at = now();
-        const ids = pending.map((i) => batch[i].event.data.reservationId);
-        const states = await readReservations(sql, [...new Set(ids)]);
-        const commands = pending.map((i) => {
-          const b = batch[i];
-          const id = b.event.data.reservationId;
-          const d = decidePaymentOutcome(b, states.get(id), at);
-          if (d.state) states.set(id, d.state);
-          return d.command;
-        });
-        const results = await applyCommands(sql, { now: at, service: "reservations", commands });
-        const again: number[] = [];
-        results.forEach((r, k) => {
-          if (r === "applied" || r === "duplicate") outcomes[pending[k]] = r;
-          else again.push(pending[k]);
-        });
-        pending = again;
+      for (let from = 0; from < batch.length; from += STATEMENT) {
+        const part = batch.slice(from, from + STATEMENT);
+        outcomes.push(...await applyPart(sql, part));
       }
       return outcomes;
     },
   });
+  return service;
+
+  /** Reads, decides and writes one part of a batch, reading again what changed meanwhile. */
+  async function applyPart(sql: Sql, batch: PaymentOutcome[]): Promise<Applied[]> {
+    const outcomes: Applied[] = [];
+    let pending = batch.map((_, i) => i);
+    for (let read = 1; pending.length; read++) {
+      if (read > REREADS) {
+        throw new Error(`reservations kept changing under ${pending.length} event(s)`);
+      }
+      const at = now();
+      const ids = pending.map((i) => batch[i].event.data.reservationId);
+      const states = await readReservations(sql, [...new Set(ids)]);
+      const commands = pending.map((i) => {
+        const b = batch[i];
+        const id = b.event.data.reservationId;
+        const d = decidePaymentOutcome(b, states.get(id), at);
+        if (d.state) states.set(id, d.state);
+        return d.command;
+      });
+      const results = await applyCommands(sql, { now: at, service: "reservations", commands });
+      const again: number[] = [];
+      results.forEach((r, k) => {
+        if (r === "applied" || r === "duplicate") outcomes[pending[k]] = r;
+        else again.push(pending[k]);
+      });
+      pending = again;
+    }
+    return outcomes;
+  }
 }
