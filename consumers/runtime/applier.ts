@@ -65,6 +65,10 @@ export class Applier implements Sink {
     this.#backlog.wake();
   }
 
+  release(receiver: Held["receiver"]): void {
+    for (const h of this.#backlog.remove((x) => x.receiver === receiver)) this.#handBack(h);
+  }
+
   /** Applies until `signal` aborts; then hands back what waits and lets retries end. */
   async run(signal: AbortSignal): Promise<void> {
     signal.addEventListener("abort", () => {

@@ -63,6 +63,14 @@ export class Backlog<T extends Queued> {
     return out;
   }
 
+  /** Removes and returns the waiting items `which` picks. */
+  remove(which: (item: T) => boolean): T[] {
+    const out = this.#items.filter(which);
+    this.#items = this.#items.filter((x) => !which(x));
+    this.wake();
+    return out;
+  }
+
   /** Removes and returns every waiting item. */
   drain(): T[] {
     const out = this.#items;

@@ -48,3 +48,10 @@ Deno.test("backlog: a key blocked twice waits for both unblocks", () => {
   b.unblock("a");
   assert.deepEqual(names(b.take(10)), ["a1"]);
 });
+
+Deno.test("backlog: a receiver handing over takes its waiting items out", () => {
+  const b = new Backlog<ReturnType<typeof item>>();
+  b.push(item("a", 1), item("b", 2), item("a", 3));
+  assert.deepEqual(names(b.remove((x) => x.key === "a")), ["a1", "a3"]);
+  assert.deepEqual(names(b.take(10)), ["b2"]);
+});

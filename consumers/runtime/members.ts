@@ -71,8 +71,16 @@ export class Members {
         if (id) this.#seen.set(id, Date.now());
       },
     });
+    let last = Date.now();
     const beat = () => {
-      this.#seen.set(this.id, Date.now());
+      const now = Date.now();
+      // This process was stopped itself (SIGSTOP, a long pause): it heard nobody meanwhile, so
+      // it gives the others the benefit of the doubt until they are heard again or time out.
+      if (now - last > this.#deadAfter) {
+        for (const id of this.#seen.keys()) this.#seen.set(id, now);
+      }
+      last = now;
+      this.#seen.set(this.id, now);
       try {
         nc.publish(this.subject, this.id);
       } catch { /* NATS away: the others will take this one for dead, and it them */ }

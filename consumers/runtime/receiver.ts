@@ -23,6 +23,8 @@ export interface Sink {
   push(h: Held): void;
   /** Something that held messages back (the hand-over barrier) changed. */
   wake(): void;
+  /** Hands back (naks) what of `receiver` waits and has not started: it is handing over. */
+  release(receiver: Receiver): void;
 }
 
 /**
@@ -30,8 +32,8 @@ export interface Sink {
  * priority group, and hands every message to the service's applier. Started when the process
  * becomes the partition's owner (it unpins the consumer first, taking over from a previous
  * holder at once; the hand-over barrier keeps the order with what that holder still had), and
- * stopped when another process owns it: it stops pulling, waits until what it holds has been
- * settled, then unpins, so the new owner is pinned at once.
+ * stopped when another process owns it: it stops pulling, hands back what waits, lets what is
+ * being applied finish, then unpins, so the new owner is pinned at once.
  */
 export class Receiver {
   readonly barrier: HandoverBarrier;
@@ -81,7 +83,9 @@ export class Receiver {
     this.#stopping = (async () => {
       this.#stop?.abort();
       await this.#running;
-      // What it holds may wait behind the barrier, which keeps looking until it is all settled.
+      // What waits goes back to the stream (the next owner gets it at once); what is being
+      // applied or retried is let finish.
+      this.sink.release(this);
       while (this.#held.size) await this.#emptied.promise;
       this.barrier.stop();
       await this.#unpin();
@@ -122,11 +126,13 @@ export class Receiver {
         return null;
       });
     }
-    // Pulls expire well within the pin timeout, so a quiet pinned receiver keeps its pin.
+    // Pulls expire well within the pin timeout, so a quiet pinned receiver keeps its pin. Each
+    // partition buffers at most 256 messages here: a process receives many partitions, and what
+    // it holds beyond what its applier takes at once is only memory.
     const expires = Math.max(1000, Math.min(30_000, Math.floor(this.tuning.pinTimeoutMs / 2)));
     let pinId: string | null = null;
     while (consumer && !signal.aborted) {
-      const messages = await consumer.consume({ max_messages: 1000, group: PIN_GROUP, expires });
+      const messages = await consumer.consume({ max_messages: 256, group: PIN_GROUP, expires });
       const stop = () => messages.stop();
       signal.addEventListener("abort", stop, { once: true });
       try {

@@ -102,7 +102,8 @@ integration(
           await new Promise((r) => setTimeout(r, 20));
         }
       })();
-      // Four partitions over three processes: at least two of them receive.
+      // Four partitions over three processes named a, b, c (their member ids): a owns two of
+      // them, b and c one each (members.ts, rendezvous hashing).
       const busy = async () => {
         const counts = await Promise.all(["a", "b", "c"].map((x) => applied(p.sql, x)));
         return counts.filter((n) => n > 0).length >= 2 && counts;
@@ -126,6 +127,43 @@ integration(
         20_000,
         `the others took ${next}'s partitions`,
       );
+      flowing = false;
+      await publishing;
+      await eventually(async () => (await applied(p.sql)) >= ids.length, 30_000, "all applied");
+      await new Promise((r) => setTimeout(r, 2500));
+      await assertExactlyOnceInOrder(p.sql, ids);
+    } finally {
+      for (const w of workers.values()) await kill(w, "SIGKILL").catch(() => {});
+      await p.close();
+    }
+  },
+);
+
+integration(
+  "a process stopped longer than the others wait loses its partitions and gets them back",
+  async () => {
+    const p = await platform();
+    const workers = new Map<string, Deno.ChildProcess>();
+    try {
+      await createEffectsTable(p.sql);
+      const props = Array.from({ length: 16 }, (_, i) => `p${i + 1}`);
+      const ids: string[] = [];
+      for (const name of ["a", "b"]) workers.set(name, startWorker(p, name));
+      let n = 1;
+      let flowing = true;
+      const publishing = (async () => {
+        while (flowing && n < 6000) {
+          ids.push(...await publishBurst(p.nc, props, 32, n));
+          n += 32;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      await eventually(async () => (await applied(p.sql, "a")) > 0, 20_000, "a busy");
+      // Stopped for longer than the others wait (3 s) and than its messages' ack wait (2 s).
+      workers.get("a")!.kill("SIGSTOP");
+      await new Promise((r) => setTimeout(r, 6000));
+      workers.get("a")!.kill("SIGCONT");
+      await new Promise((r) => setTimeout(r, 4000));
       flowing = false;
       await publishing;
       await eventually(async () => (await applied(p.sql)) >= ids.length, 30_000, "all applied");

@@ -37,7 +37,12 @@ export async function sagaPlatform() {
   const sql = db.sql;
   const running = Promise.all([
     runRelay({ sql, nc, signal }),
-    runService({ sql, nc, signal, service: paymentsService({ provider, retryPauseMs: 50 }) }),
+    runService({
+      sql,
+      nc,
+      signal,
+      service: paymentsService({ provider, retryPauseMs: 50, deferAfterMs: 100 }),
+    }),
     runService({ sql, nc, signal, service: reservationsService() }),
   ]);
   return {

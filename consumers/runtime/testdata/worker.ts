@@ -5,6 +5,7 @@
 import { connectDb } from "../../../shared/db/db.ts";
 import { connectNats } from "../../../shared/nats/nats.ts";
 import { runService } from "../runner.ts";
+import { Members } from "../members.ts";
 import { countingService } from "./fixtures.ts";
 
 const instance = Deno.env.get("INSTANCE") ?? "w";
@@ -12,9 +13,13 @@ const sql = connectDb(Deno.env.get("DATABASE_URL")!, { max: 8 });
 const nc = await connectNats(Deno.env.get("NATS_URL")!, `worker-${instance}`);
 const stop = new AbortController();
 Deno.addSignalListener("SIGTERM", () => stop.abort());
+// The instance's name is its member id: which partitions it owns is then the same every run.
+const members = new Members({ id: instance, group: "counter" });
+await members.join(nc, stop.signal);
 await runService({
   sql,
   nc,
+  members,
   service: countingService(instance),
   signal: stop.signal,
   tuning: { ackWaitMs: 2000, pinTimeoutMs: 3000 },
