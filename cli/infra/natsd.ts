@@ -41,13 +41,26 @@ export class NatsServer {
     await Deno.writeTextFile(confPath, conf);
     const args = ["-c", confPath];
     if (o.logFile) args.push("-l", o.logFile);
-    this.#proc = new Deno.Command(o.bin, {
-      args,
-      stdin: "null",
-      stdout: o.logFile ? "null" : "null",
-      stderr: o.logFile ? "null" : "null",
-    }).spawn();
-    await waitForPort(o.port, 30_000);
+    // Its ports sit in Linux's ephemeral range, so a client connection may hold one for a moment
+    // (the server then exits at once: "address already in use"): start it again a few times.
+    for (let attempt = 1;; attempt++) {
+      const proc = new Deno.Command(o.bin, {
+        args,
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      this.#proc = proc;
+      const exited = proc.status.then((s) => s);
+      const up = waitForPort(o.port, 30_000).then(() => null);
+      const early = await Promise.race([up, exited]);
+      if (early === null) return;
+      this.#proc = null;
+      if (attempt === 5) {
+        throw new Error(`nats-server exited with ${early.code} at start (see its log)`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after 5 s). */
