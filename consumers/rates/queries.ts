@@ -2,7 +2,8 @@
 import type { Sql } from "../../shared/db/db.ts";
 import type { Envelope } from "../../shared/events/envelope.ts";
 import type { RateRules } from "./pricing.ts";
-import { type Night, nightsOf, occupancyKey, type RatesState } from "./state.ts";
+import { needsOf } from "../../shared/booking/domain.ts";
+import { type Night, occupancyKey, type RatesState } from "./state.ts";
 
 type Keyed = { resourceId: string; date: string };
 
@@ -22,7 +23,7 @@ export async function readState(tx: Sql, events: Envelope[]): Promise<RatesState
       dates?: { date: string }[];
     };
     if (d.reservationId) reservations.add(d.reservationId);
-    if (d.items) keys.push(...nightsOf(d.items));
+    if (d.items) keys.push(...needsOf(d.items));
     if (d.dates && d.resourceId) {
       keys.push(...d.dates.map((x) => ({ resourceId: d.resourceId!, date: x.date })));
     }

@@ -1,8 +1,9 @@
 import type { Sql } from "../../shared/db/db.ts";
 import type { Envelope } from "../../shared/events/envelope.ts";
 import { type BatchContext, defineService, type EventOf } from "../runtime/mod.ts";
-import { type Night, nightsOf, type Occupancy, occupancyKey, type RatesState } from "./state.ts";
+import { type Night, type Occupancy, occupancyKey, type RatesState } from "./state.ts";
 import { dynamicPrice } from "./pricing.ts";
+import { needsOf } from "../../shared/booking/domain.ts";
 import * as q from "./queries.ts";
 
 const rateEvents = [
@@ -91,7 +92,7 @@ function apply(s: RatesState, event: RateEvent, ctx: BatchContext) {
       const d = event.data;
       const old = s.nights.get(d.reservationId) ?? [];
       const released = event.type === "reservation.modified" ? addTaken(s, pid, old, -1) : [];
-      const nights = nightsOf(d.items);
+      const nights = needsOf(d.items);
       const taken = addTaken(s, pid, nights, 1);
       s.nights.set(d.reservationId, nights);
       s.changedNights.add(d.reservationId);

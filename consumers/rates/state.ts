@@ -1,13 +1,9 @@
 /** What the rates service holds in memory while it applies a batch. */
-import { datesIn } from "../../shared/booking/domain.ts";
+import type { Need } from "../../shared/booking/domain.ts";
 import type { RateRules } from "./pricing.ts";
 
-/** Units of one resource on one date. */
-export interface Night {
-  resourceId: string;
-  date: string;
-  quantity: number;
-}
+/** Units of one resource on one date (the booking engine's `needsOf` spreads lines into them). */
+export type Night = Need;
 
 /** A (resource, date)'s capacity, base price, units taken and the price last published. */
 export interface Occupancy {
@@ -57,20 +53,4 @@ export interface RatesState {
 /** The key of a (resource, date). */
 export function occupancyKey(resourceId: string, date: string): string {
   return `${resourceId}\u0000${date}`;
-}
-
-/** Spreads booked lines over their dates, summing per (resource, date), in key order. */
-export function nightsOf(
-  items: { resourceId: string; from: string; to: string; quantity: number }[],
-): Night[] {
-  const out = new Map<string, Night>();
-  for (const it of items) {
-    for (const date of datesIn(it.from, it.to)) {
-      const k = occupancyKey(it.resourceId, date);
-      const n = out.get(k);
-      if (n) n.quantity += it.quantity;
-      else out.set(k, { resourceId: it.resourceId, date, quantity: it.quantity });
-    }
-  }
-  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, n]) => n);
 }

@@ -133,7 +133,7 @@ export interface Need {
 }
 
 /** The (resource, date) units a set of items needs, summed, in lock order. */
-export function needsOf(items: Item[]): Need[] {
+export function needsOf(items: Pick<Item, "resourceId" | "from" | "to" | "quantity">[]): Need[] {
   const byKey = new Map<string, Need>();
   for (const it of items) {
     for (const date of datesIn(it.from, it.to)) {
