@@ -51,6 +51,34 @@ async function assertExactlyOnceInOrder(sql: Sql, ids: string[]): Promise<void> 
   }
 }
 
+/**
+ * A live flow of numbered events over 16 properties (32 every 20 ms, up to `max`) until
+ * `finish()`, which stops it, waits until every event is applied, and checks exactly once and
+ * in order.
+ */
+function liveFlow(p: Platform, max: number) {
+  const props = Array.from({ length: 16 }, (_, i) => `p${i + 1}`);
+  const ids: string[] = [];
+  let n = 1;
+  let flowing = true;
+  const publishing = (async () => {
+    while (flowing && n < max) {
+      ids.push(...await publishBurst(p.nc, props, 32, n));
+      n += 32;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    async finish() {
+      flowing = false;
+      await publishing;
+      await eventually(async () => (await applied(p.sql)) >= ids.length, 30_000, "all applied");
+      await new Promise((r) => setTimeout(r, 2500)); // time for a stray redelivery to act twice
+      await assertExactlyOnceInOrder(p.sql, ids);
+    },
+  };
+}
+
 async function kill(w: Deno.ChildProcess, signal: Deno.Signal): Promise<Deno.CommandStatus> {
   w.kill(signal);
   return await w.status;
@@ -89,19 +117,9 @@ integration(
     const workers = new Map<string, Deno.ChildProcess>();
     try {
       await createEffectsTable(p.sql);
-      const props = Array.from({ length: 16 }, (_, i) => `p${i + 1}`);
-      const ids: string[] = [];
       for (const name of ["a", "b", "c"]) workers.set(name, startWorker(p, name));
       // A live flow of events while one is killed, d joins and another is stopped gracefully.
-      let n = 1;
-      let flowing = true;
-      const publishing = (async () => {
-        while (flowing && n < 8000) {
-          ids.push(...await publishBurst(p.nc, props, 32, n));
-          n += 32;
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      })();
+      const flow = liveFlow(p, 8000);
       // Four partitions over three processes named a, b, c (their member ids): a owns two of
       // them, b and c one each (members.ts, rendezvous hashing).
       const busy = async () => {
@@ -127,11 +145,7 @@ integration(
         20_000,
         `the others took ${next}'s partitions`,
       );
-      flowing = false;
-      await publishing;
-      await eventually(async () => (await applied(p.sql)) >= ids.length, 30_000, "all applied");
-      await new Promise((r) => setTimeout(r, 2500));
-      await assertExactlyOnceInOrder(p.sql, ids);
+      await flow.finish();
     } finally {
       for (const w of workers.values()) await kill(w, "SIGKILL").catch(() => {});
       await p.close();
@@ -146,29 +160,15 @@ integration(
     const workers = new Map<string, Deno.ChildProcess>();
     try {
       await createEffectsTable(p.sql);
-      const props = Array.from({ length: 16 }, (_, i) => `p${i + 1}`);
-      const ids: string[] = [];
       for (const name of ["a", "b"]) workers.set(name, startWorker(p, name));
-      let n = 1;
-      let flowing = true;
-      const publishing = (async () => {
-        while (flowing && n < 6000) {
-          ids.push(...await publishBurst(p.nc, props, 32, n));
-          n += 32;
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      })();
+      const flow = liveFlow(p, 6000);
       await eventually(async () => (await applied(p.sql, "a")) > 0, 20_000, "a busy");
       // Stopped for longer than the others wait (3 s) and than its messages' ack wait (2 s).
       workers.get("a")!.kill("SIGSTOP");
       await new Promise((r) => setTimeout(r, 6000));
       workers.get("a")!.kill("SIGCONT");
       await new Promise((r) => setTimeout(r, 4000));
-      flowing = false;
-      await publishing;
-      await eventually(async () => (await applied(p.sql)) >= ids.length, 30_000, "all applied");
-      await new Promise((r) => setTimeout(r, 2500));
-      await assertExactlyOnceInOrder(p.sql, ids);
+      await flow.finish();
     } finally {
       for (const w of workers.values()) await kill(w, "SIGKILL").catch(() => {});
       await p.close();
