@@ -9,6 +9,7 @@ import { makeEvent } from "../../shared/events/envelope.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { log } from "../../shared/log/log.ts";
+import { sleep } from "../../shared/time/mod.ts";
 
 /** The totals of one property and currency on one day. */
 export interface Settlement {
@@ -104,14 +105,6 @@ export async function runSettlement(opts: SettlementOptions): Promise<void> {
     } catch (err) {
       log.warn("settlement failed; retrying", { err });
     }
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(done, opts.intervalMs ?? 60_000);
-      function done() {
-        clearTimeout(t);
-        opts.signal.removeEventListener("abort", done);
-        resolve();
-      }
-      opts.signal.addEventListener("abort", done, { once: true });
-    });
+    await sleep(opts.intervalMs ?? 60_000, opts.signal);
   }
 }
