@@ -17,8 +17,8 @@ tps = 4584.219059 (without initial connection time)`;
 
 Deno.test("sameServer swaps the database", () => {
   assert.equal(
-    sameServer("postgres://berth@127.0.0.1:55432/berth", "berth_bench"),
-    "postgres://berth@127.0.0.1:55432/berth_bench",
+    sameServer("postgres://berth@127.0.0.1:25432/berth", "berth_bench"),
+    "postgres://berth@127.0.0.1:25432/berth_bench",
   );
 });
 

@@ -155,6 +155,9 @@ export class LocalPostgres {
       data,
       "-l",
       `${home}/postgres.log`,
+      // The port of this run wins over the one written at initdb (BERTH_PG_PORT may change).
+      "-o",
+      `-p ${this.port}`,
       "-w",
       "-t",
       "60",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { ConfigError, loadConfig } from "./config.ts";
 
 const good = {
-  DATABASE_URL: "postgres://berth@127.0.0.1:55432/berth",
+  DATABASE_URL: "postgres://berth@127.0.0.1:25432/berth",
   NATS_URL: "nats://127.0.0.1:4222",
 };
 
