@@ -47,11 +47,16 @@ export interface IdleResult extends IdleCpu {
   commitsPerSecond: number;
 }
 
+/** How long the platform is left alone before its idle CPU is measured. */
+const REST_AFTER_MS = 60_000;
+
 /** Waits for the platform to settle, then measures `knobs.idleSeconds` of CPU time. */
 export async function idleStep(b: Bench, natsPid: number | undefined): Promise<IdleResult> {
   await settle(b.db, b.knobs.settleSeconds * 1000, b.say);
-  // The relay stays awake for a moment after its last event; let that pass too.
-  await sleep(5000);
+  // At rest, not starting: the processes' start-up (compiling, first pulls and sweeps, V8's
+  // garbage collections once they turn idle, some 40 s in) and the relay's awake time after
+  // its last event pass first.
+  await sleep(REST_AFTER_MS);
   b.say(`bench: idle: CPU time of every platform process over ${b.knobs.idleSeconds} s`);
   const before = await b.db.stats();
   const cpu = await measureIdle(() => platformProcesses(b, natsPid), b.knobs.idleSeconds);

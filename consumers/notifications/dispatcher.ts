@@ -24,7 +24,10 @@ export interface DispatcherOptions {
   sql: Sql;
   mailer: Mailer;
   policy?: RetryPolicy;
-  /** Wait between polls when nothing was due (default 500 ms). */
+  /**
+   * The longest wait when nothing is due (default 30 s); it waits less when a retry or a lapsed
+   * claim falls due sooner. Deliveries this process queues wake it at once.
+   */
   pollMs?: number;
   /** Deliveries claimed and sent at once (default 16). */
   batch?: number;
@@ -40,6 +43,9 @@ export interface DispatcherOptions {
   fetch?: typeof fetch;
 }
 
+/** The shortest wait between two looks (a due delivery another dispatcher is claiming). */
+const MIN_WAIT_MS = 20;
+
 /** Sends queued notifications; `tick()` once, or `run(signal)` until aborted. */
 export class Dispatcher {
   readonly #o: Required<Omit<DispatcherOptions, "fetch">> & { fetch?: typeof fetch };
@@ -48,7 +54,7 @@ export class Dispatcher {
   constructor(opts: DispatcherOptions) {
     this.#o = {
       policy: defaultRetryPolicy,
-      pollMs: 2000,
+      pollMs: 30_000,
       batch: 16,
       webhookTimeoutMs: 5000,
       emailTimeoutMs: 30_000,
@@ -77,8 +83,9 @@ export class Dispatcher {
 
   /**
    * Sends until `signal` is aborted: at once when `wake` fires (deliveries queued in this
-   * process), else every `pollMs` (retries that fall due, deliveries queued elsewhere). Errors
-   * (Postgres away) are logged and polled again.
+   * process), else when the next retry or lapsed claim falls due, or after `pollMs` (deliveries
+   * queued by a process that stopped before sending them). Errors (Postgres away) are logged
+   * and polled again.
    */
   async run(signal: AbortSignal, wake?: EventTarget): Promise<void> {
     let woken = Promise.withResolvers<void>();
@@ -87,13 +94,18 @@ export class Dispatcher {
     try {
       while (!signal.aborted) {
         let claimed = 0;
+        let wait = this.#o.pollMs;
         try {
           claimed = await this.tick();
+          const next = claimed ? null : await q.nextDue(this.#o.sql);
+          if (next) {
+            wait = Math.max(MIN_WAIT_MS, Math.min(wait, next.getTime() - this.#o.now().getTime()));
+          }
         } catch (err) {
           log.warn("notifications dispatcher: poll failed", { err });
         }
         if (claimed === 0) {
-          await Promise.race([woken.promise, sleep(this.#o.pollMs, signal)]);
+          await Promise.race([woken.promise, sleep(wait, signal)]);
           woken = Promise.withResolvers<void>();
         }
       }

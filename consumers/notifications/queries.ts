@@ -78,6 +78,14 @@ export interface DueDelivery extends NewDelivery {
   endpoint_status: string | null;
 }
 
+/** When the next pending delivery can be claimed (its attempt time or its claim's end). */
+export async function nextDue(sql: Sql): Promise<Date | null> {
+  const [row] = await sql<{ next: Date | null }[]>`
+    select min(greatest(next_attempt_at, coalesce(lease_until, next_attempt_at))) as next
+    from notifications.deliveries where status = 'pending'`;
+  return row.next;
+}
+
 /**
  * Claims up to `limit` due deliveries for this instance until `leaseUntil` (others skip them),
  * oldest due first.

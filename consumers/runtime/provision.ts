@@ -32,13 +32,14 @@ export interface ConsumerTuning {
 /**
  * Production defaults for {@link ConsumerTuning}. The pin is long: a worker that takes over a
  * dead one's partition unpins it at once (see members.ts), so the timeout only matters when
- * nobody does; pulls expire well within it, so a quiet pinned worker keeps its pin.
+ * nobody does; pulls expire well within it, so a quiet pinned worker keeps its pin. Long
+ * pulls are what keep a quiet platform quiet: each costs a renewal and two idle heartbeats.
  */
 export const defaultTuning: ConsumerTuning = {
   ackWaitMs: 30_000,
   maxDeliver: 10,
   maxAckPending: 1000,
-  pinTimeoutMs: 60_000,
+  pinTimeoutMs: 120_000,
 };
 
 /** What a service reads from one stream: every partition (replays) or one (a consumer). */

@@ -129,7 +129,7 @@ export class Receiver {
     // Pulls expire well within the pin timeout, so a quiet pinned receiver keeps its pin. Each
     // partition buffers at most 256 messages here: a process receives many partitions, and what
     // it holds beyond what its applier takes at once is only memory.
-    const expires = Math.max(1000, Math.min(30_000, Math.floor(this.tuning.pinTimeoutMs / 2)));
+    const expires = Math.max(1000, Math.min(60_000, Math.floor(this.tuning.pinTimeoutMs / 2)));
     let pinId: string | null = null;
     while (consumer && !signal.aborted) {
       const messages = await consumer.consume({ max_messages: 256, group: PIN_GROUP, expires });

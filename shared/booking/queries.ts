@@ -103,6 +103,13 @@ export async function expiredHolds(sql: Sql, now: Date, limit: number): Promise<
   return rows.map((r) => r.id);
 }
 
+/** When the next pending hold expires; null when none is pending. */
+export async function nextHoldDue(sql: Sql): Promise<Date | null> {
+  const [row] = await sql<{ next: Date | null }[]>`
+    select min(hold_expires_at) as next from reservations where status = 'pending'`;
+  return row.next;
+}
+
 /** Reservations with their lines, as `decide` takes them. */
 export async function reservationStates(sql: Sql, ids: string[]): Promise<ReservationState[]> {
   if (ids.length === 0) return [];

@@ -1,9 +1,9 @@
 import type { Sql } from "../db/db.ts";
 import { DomainError } from "../errors/errors.ts";
 import { log } from "../log/log.ts";
-import { every } from "../time/mod.ts";
+import { sleep } from "../time/mod.ts";
 import { uuidv7 } from "../ids/uuid.ts";
-import { expiredHolds } from "./queries.ts";
+import { expiredHolds, nextHoldDue } from "./queries.ts";
 import { readReservations } from "./reservations.ts";
 import { decideChange, type Decided } from "./decide.ts";
 import { applyCommands } from "./write.ts";
@@ -11,33 +11,54 @@ import { applyCommands } from "./write.ts";
 export interface SweeperOptions {
   sql: Sql;
   signal: AbortSignal;
+  /** The shortest wait between two passes (BERTH_SWEEP_INTERVAL_MS, default 1 s). */
   intervalMs: number;
+  /** The longest wait when no hold falls due sooner (default IDLE_WAIT_MS). */
+  idleWaitMs?: number;
   now?: () => Date;
   onExpired?: (id: string) => void;
+  /** Called after each pass with how many holds it expired. */
+  onPass?: (expired: number) => void;
 }
 
 /**
+ * The longest a sweeper waits between passes. A hold lasts at least a minute
+ * (BERTH_HOLD_MINUTES >= 1), so a hold placed while the sweeper waits is never due before the
+ * sweeper looks again.
+ */
+export const IDLE_WAIT_MS = 30_000;
+
+/**
  * Expires pending reservations whose hold has passed, releasing their inventory and publishing
- * `reservation.expired` through the outbox, with no request needed. A polling sweeper (every
- * `intervalMs`, default 1 s) rather than JetStream message schedules: the hold's truth is the
- * row in Postgres, a restart loses nothing (it finds every overdue hold on its next pass), and
- * several sweepers are safe (each expiry is checked against the row as it was read). Also
- * deletes idempotency keys past their expiry.
+ * `reservation.expired` through the outbox, with no request needed. After each pass it reads
+ * when the next hold falls due and waits until then (at least `intervalMs`, at most
+ * `idleWaitMs`), so a quiet platform is not polled every second. A sweeper rather than
+ * JetStream message schedules: the hold's truth is the row in Postgres, a restart loses
+ * nothing (it finds every overdue hold on its next pass), and several sweepers are safe (each
+ * expiry is checked against the row as it was read). Also deletes idempotency keys past their
+ * expiry.
  */
 export async function runSweeper(opts: SweeperOptions): Promise<void> {
   const now = opts.now ?? (() => new Date());
+  const idleWait = opts.idleWaitMs ?? IDLE_WAIT_MS;
   let lastHousekeeping = 0;
-  await every(opts.intervalMs, opts.signal, async () => {
+  while (!opts.signal.aborted) {
+    let wait = opts.intervalMs;
     try {
-      await sweepOnce(opts.sql, now(), opts.onExpired);
+      const expired = await sweepOnce(opts.sql, now(), opts.onExpired);
+      opts.onPass?.(expired);
       if (Date.now() - lastHousekeeping > 60_000) {
         lastHousekeeping = Date.now();
         await opts.sql`delete from idempotency_keys where expires_at < ${now()}`;
       }
+      const next = await nextHoldDue(opts.sql);
+      const until = next ? next.getTime() - now().getTime() : idleWait;
+      wait = Math.max(opts.intervalMs, Math.min(idleWait, until));
     } catch (err) {
       log.warn("sweep failed; retrying", { err });
     }
-  });
+    await sleep(wait, opts.signal);
+  }
 }
 
 const PAGE = 200;

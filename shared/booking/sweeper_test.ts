@@ -100,3 +100,49 @@ integration(
     }
   },
 );
+
+integration("sweeper: a quiet sweeper waits until the next hold falls due", async () => {
+  const db = await testDatabase();
+  const { call } = testApp(db.sql);
+  const { propertyId, roomId } = await seedCatalogue(call, { rooms: 1 });
+  const stop = new AbortController();
+  try {
+    const r = await call(
+      "POST",
+      "/v1/reservations",
+      booking(propertyId, [{ resourceId: roomId, from: "2030-06-01", to: "2030-06-02" }]),
+      { "idempotency-key": "soon" },
+    );
+    assert.equal(r.status, 201);
+    await db.sql`update reservations set hold_expires_at = now() + interval '1500 milliseconds'
+      where id = ${r.body.id}`;
+    let passes = 0;
+    const sweeping = runSweeper({
+      sql: db.sql,
+      signal: stop.signal,
+      intervalMs: 50,
+      onPass: () => passes++,
+    });
+    const started = Date.now();
+    await eventually(
+      async () => {
+        const [row] = await db.sql`select status from reservations where id = ${r.body.id}`;
+        return row.status === "expired";
+      },
+      5000,
+      "expiry",
+    );
+    const took = Date.now() - started;
+    assert.ok(took >= 1000 && took < 3000, `expired ${took} ms after the sweeper started`);
+    // Polling every 50 ms would have made some 30 passes; it looked once, then at the due time.
+    assert.ok(passes <= 4, `${passes} passes`);
+    const before = passes;
+    await new Promise((res) => setTimeout(res, 1000));
+    assert.equal(passes, before, "with no hold pending it waits (30 s), not every 50 ms");
+    stop.abort();
+    await sweeping;
+  } finally {
+    stop.abort();
+    await db.drop();
+  }
+});

@@ -67,6 +67,13 @@ integration("relay: NATS down, bookings go on; back up, all drain once and in or
       ids.push(m!.json<{ id: string }>().id);
     }
     assert.deepEqual(ids, outbox.map((r) => r.id));
+
+    // The relay started first is the active one: stopped, it ends, and the standby, which
+    // waits on the lock, takes over at once. (The standby's stop is what the finally checks.)
+    stops[0].abort();
+    await running[0];
+    await book(10);
+    await eventually(async () => (await streamCount()) === 60, 3000, "the standby publishes");
   } finally {
     stops.forEach((s) => s.abort());
     await Promise.all(running);
@@ -125,3 +132,53 @@ integration("relay: an idle relay is woken by the booking's NOTIFY, not by its p
     await db.drop();
   }
 });
+
+integration(
+  'relay: a writer that read "busy" as the relay went idle is still published',
+  async () => {
+    const db = await testDatabase();
+    const server = await testNats();
+    const nc = await connectNats(server.url, "relay-gap-test");
+    const jsm = await jetstreamManager(nc);
+    await provisionStreams(jsm);
+    const stop = new AbortController();
+    // A poll of an hour: the row must be published without it.
+    const running = runRelay({
+      sql: db.sql,
+      nc,
+      signal: stop.signal,
+      pollMs: 3_600_000,
+      warmMs: 300,
+    });
+    const writer = await db.sql.reserve();
+    try {
+      await eventually(async () => {
+        const [s] = await db.sql`select idle from outbox_relay_state`;
+        return !s.idle;
+      });
+      // The writer inserts while the relay is awake (its trigger reads "busy": no NOTIFY) ...
+      await writer`begin`;
+      await writer`insert into outbox (id, property_id, subject, type, payload)
+      values (${crypto.randomUUID()}, 'p1', 'reservation.p1.created', 'reservation.created', '{}')`;
+      // ... the relay goes idle meanwhile, and only then the writer commits.
+      await eventually(async () => {
+        const [s] = await db.sql`select idle from outbox_relay_state`;
+        return s.idle;
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      await writer`commit`;
+      await eventually(
+        async () => (await jsm.streams.info("RESERVATIONS")).state.messages === 1,
+        5000,
+        "the late writer's event published",
+      );
+    } finally {
+      writer.release();
+      stop.abort();
+      await running;
+      await nc.close();
+      await server.stop();
+      await db.drop();
+    }
+  },
+);

@@ -13,7 +13,7 @@ import { booking, seedCatalogue, testApp } from "../../../api/http/test_app.ts";
 import { runService } from "../../runtime/mod.ts";
 import { GuardedProvider, PaymentSimulator, paymentsService } from "../../payments/mod.ts";
 import { reservationsService } from "../../reservations/mod.ts";
-import { Dispatcher, notificationsService, smtpMailer } from "../mod.ts";
+import { deliveriesQueued, Dispatcher, notificationsService, smtpMailer } from "../mod.ts";
 import { testSmtpServer } from "./smtp.ts";
 import { testReceiver } from "./receiver.ts";
 
@@ -46,7 +46,8 @@ export async function notificationsPlatform(
     sql,
     mailer,
     policy: { delaysMs: [100, 200, 400], goneThreshold: 3 },
-    pollMs: 50,
+    // No polling to speak of: queued deliveries wake it, retries are awaited to the moment due.
+    pollMs: 60_000,
     webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
     breaker: { failureThreshold: 3, openMs: 500 },
   });
@@ -62,7 +63,7 @@ export async function notificationsPlatform(
       service: paymentsService({ provider, retryPauseMs: 50, authorizeTries: 1 }),
     }),
     runService({ sql, nc, signal, service: reservationsService() }),
-    dispatcher.run(signal),
+    dispatcher.run(signal, deliveriesQueued),
   ]);
 
   let n = 0;
