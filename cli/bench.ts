@@ -94,6 +94,7 @@ export async function bench(args: string[]): Promise<number> {
     ceilings: [],
     ceilingGiven: null,
     idle: null,
+    relay: null,
     deadlocks: null,
     scenarios: [],
     pause: null,

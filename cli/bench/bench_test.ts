@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parsePgbench, sameServer } from "./pgbench.ts";
+import { parseNatsBench } from "./relay.ts";
 import { parseLag } from "./lag.ts";
 import { readSummary, SCENARIOS } from "./scenarios.ts";
 import { type BenchReport, renderReport } from "./report.ts";
@@ -138,6 +139,13 @@ function report(): BenchReport {
         percent: 0.5,
       }],
     },
+    relay: {
+      events: 20_000,
+      payloadBytes: 1024,
+      relayRate: 6000,
+      natsRate: 7500,
+      natsCommand: "nats bench js pub async bench.relay",
+    },
     deadlocks: { log: 0, logPath: "/x/postgres.log", database: 0 },
     scenarios: [
       run("pipeline", { confirm: { bookings: 1000, latency: spread([100, 700]), late: 1 } }),
@@ -203,7 +211,7 @@ Deno.test("evaluateTargets: an unreadable log is unknown, not met", () => {
   assert.deepEqual([d.measured, d.ok], ["unknown", null]);
 });
 
-Deno.test("renderReport shows targets, ceilings, searches, pause, idle and the command", () => {
+Deno.test("renderReport shows targets, ceilings, relay, searches, pause, idle and the command", () => {
   const md = renderReport(report());
   for (
     const want of [
@@ -214,6 +222,7 @@ Deno.test("renderReport shows targets, ceilings, searches, pause, idle and the c
       "| 1,000/s | 60,000 | 100 ms | 0 | 0 | 0 | 300 ms | 0 | yes |",
       "the last confirmed 2.5 s after SIGCONT.",
       "| workers | 2 | 2.00 |",
+      "| relay / nats bench | 0.80 x |",
       "| pipeline | 1,000 | 100 ms | 700 ms | 700 ms | 700 ms | 1 | 5.00 | 1.50 | 30 | 400 ms |",
       "SUSTAINED_PROBES=2 ./berth bench",
       "- messages dead-lettered during the run: 0",
@@ -221,4 +230,11 @@ Deno.test("renderReport shows targets, ceilings, searches, pause, idle and the c
   ) {
     assert.ok(md.includes(want), `missing ${want}\n${md}`);
   }
+});
+
+Deno.test("parseNatsBench reads the rate of nats bench's summary", () => {
+  const out =
+    "\nNATS JetStream asynchronous publisher stats: 5,861 msgs/sec ~ 5.7 MiB/sec ~ 170.60us\n";
+  assert.equal(parseNatsBench(out), 5861);
+  assert.throws(() => parseNatsBench("no summary"), /printed no rate/);
 });

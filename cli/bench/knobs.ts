@@ -123,6 +123,7 @@ function positive(name: string, raw: string): number {
 export const STEPS = [
   "idle",
   "pgbench",
+  "relay",
   "pipeline",
   "flash-sale",
   "mixed",

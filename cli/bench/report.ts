@@ -3,6 +3,7 @@ import type { Ceiling } from "./pgbench.ts";
 import type { IdleResult } from "./idle.ts";
 import type { ScenarioRun } from "./measure.ts";
 import type { PauseResult } from "./pause.ts";
+import type { RelayResult } from "./relay.ts";
 import type { SustainedResult } from "./sustained.ts";
 import { evaluateTargets } from "./targets.ts";
 import { mb, ms, num, verdict } from "./format.ts";
@@ -11,6 +12,7 @@ import {
   deadlockSection,
   idleSection,
   pauseSection,
+  relaySection,
   scenarioSection,
   sustainedSection,
 } from "./report_parts.ts";
@@ -44,6 +46,8 @@ export interface BenchReport {
   /** BENCH_CEILING, when the ceiling was given rather than measured. */
   ceilingGiven: number | null;
   idle: IdleResult | null;
+  /** The relay against `nats bench`, when the run took that step. */
+  relay: RelayResult | null;
   deadlocks: Deadlocks | null;
   /** Every k6 run outside the sustained search, pause included. */
   scenarios: ScenarioRun[];
@@ -153,6 +157,7 @@ export function renderReport(r: BenchReport): string {
     "",
     ...targetTable(r),
     ...ceilingSection(r),
+    ...relaySection(r),
     ...scenarioTables(r),
     ...sustainedSection(r),
     ...pauseSection(r),

@@ -50,6 +50,29 @@ export function ceilingSection(r: BenchReport): string[] {
   return [...out, ""];
 }
 
+/** The outbox relay against the JetStream ceiling. */
+export function relaySection(r: BenchReport): string[] {
+  const x = r.relay;
+  if (!x) return [];
+  return [
+    "## Relay: the outbox into JetStream",
+    "",
+    `${num(x.events)} events of ${num(x.payloadBytes)} B written to the outbox of a scratch ` +
+    "database, spread over the streams as a booking's saga spreads them (reservation, payment, " +
+    "rate, notification), then published by one relay (`shared/outbox/relay.ts`) to a fresh " +
+    "nats-server configured as `up` configures its own (file storage, an fsync before every " +
+    "acknowledgement). The ceiling is `nats bench` on the same server: asynchronous publishes " +
+    "to one stream, with message ids, the same size.",
+    "",
+    "| | messages/s |",
+    "| --- | --- |",
+    `| relay (read, publish, mark) | ${num(x.relayRate)} |`,
+    `| \`${x.natsCommand}\` | ${num(x.natsRate)} |`,
+    `| relay / nats bench | ${ratio(x.relayRate / x.natsRate)} x |`,
+    "",
+  ];
+}
+
 /** The sustained-rate searches, probe by probe. */
 export function sustainedSection(r: BenchReport): string[] {
   if (!r.sustained.length) return [];

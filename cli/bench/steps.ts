@@ -4,12 +4,13 @@ import { idleStep } from "./idle.ts";
 import { settle } from "./lag.ts";
 import { measure, type MeasureOptions, type ScenarioRun } from "./measure.ts";
 import { pauseScenario } from "./pause.ts";
+import { relayStep } from "./relay.ts";
 import { FIFTY_PER_TRANSACTION, ONE_PER_TRANSACTION, pgbenchCeilings } from "./pgbench.ts";
 import type { Plan } from "./knobs.ts";
 import type { BenchReport } from "./report.ts";
 import { SCENARIOS } from "./scenarios.ts";
 import { sustained, sustainedModes } from "./sustained.ts";
-import { ms, num } from "./format.ts";
+import { ms, num, ratio } from "./format.ts";
 
 const spec = (name: string) => SCENARIOS.find((s) => s.name === name)!;
 
@@ -112,7 +113,14 @@ export async function runSteps(
   if (plan.ceiling) await ceilings(b, plan, report);
   const share = (x: number) => Math.max(1, Math.round(x * (b.ceiling ?? 0)));
   for (const step of plan.steps) {
-    if (step === "pipeline") {
+    if (step === "relay") {
+      const r = await relayStep(b.platform.databaseUrl, b.say);
+      report.relay = r;
+      b.say(
+        `bench: relay: ${num(r.relayRate)} events/s; nats bench ${num(r.natsRate)} msgs/s ` +
+          `(${ratio(r.relayRate / r.natsRate)} x)`,
+      );
+    } else if (step === "pipeline") {
       const rate = share(k.pipelineShare);
       await scenario(b, report, step, { rate, env: { RATE: rate, DURATION: k.pipelineSeconds } });
     } else if (step === "flash-sale" || step === "mixed") {
