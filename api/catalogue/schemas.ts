@@ -1,20 +1,30 @@
 import { z } from "zod";
 import { propertyIdPattern } from "../../shared/events/catalogue.ts";
-import { datesIn } from "../../shared/booking/mod.ts";
+import { dateWindow, daysIn } from "../../shared/booking/mod.ts";
 
 const currencies = new Set(Intl.supportedValuesOf("currency"));
 const timezones = new Set(Intl.supportedValuesOf("timeZone").concat(["UTC"]));
 
-/** An ISO date that exists on the calendar (zod checks month lengths and leap years). */
-export const isoDate = z.iso.date();
+/**
+ * An ISO date that exists on the calendar (zod checks month lengths and leap years) and lies
+ * in berth's date window.
+ */
+export const isoDate = z.iso.date({ abort: true }).refine(
+  (d) => d >= dateWindow.first && d <= dateWindow.last,
+  `must be from ${dateWindow.first} to ${dateWindow.last}`,
+);
 
-/** `[from, to)`: from before to, at most `maxDays` days. */
+/**
+ * `[from, to)`: both dates in the window, from before to, at most `maxDays` days. The length is
+ * counted arithmetically, before any list of dates is built.
+ */
 export function dateRange<T extends z.ZodRawShape>(shape: T, maxDays = 366) {
   return z.object({ from: isoDate, to: isoDate, ...shape }).check((ctx) => {
+    if (ctx.issues.some((i) => i.path?.[0] === "from" || i.path?.[0] === "to")) return;
     const { from, to } = ctx.value as { from: string; to: string };
     if (from >= to) {
       ctx.issues.push({ code: "custom", path: ["to"], message: "must be after from", input: to });
-    } else if (datesIn(from, to).length > maxDays) {
+    } else if (daysIn(from, to) > maxDays) {
       ctx.issues.push({
         code: "custom",
         path: ["to"],

@@ -54,6 +54,14 @@ export function epochDay(date: string): number {
   return Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY);
 }
 
+/** Days in [from, to), counted arithmetically: no list of dates is built. */
+export function daysIn(from: string, to: string): number {
+  return epochDay(to) - epochDay(from);
+}
+
+/** The dates berth takes: years 2000 to 2199 (`to` included). */
+export const dateWindow = { first: "2000-01-01", last: "2199-12-31" } as const;
+
 /** Every date in [from, to), as ISO strings. */
 export function datesIn(from: string, to: string): string[] {
   const out: string[] = [];
