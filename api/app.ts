@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { bodyLimit } from "hono/body-limit";
 import { timeout } from "hono/timeout";
 import type { Deps, Env } from "./http/env.ts";
 import { onError, onNotFound } from "./http/problem.ts";
@@ -8,6 +7,7 @@ import { requestContext } from "./gateway/context.ts";
 import { observe } from "./gateway/observe.ts";
 import { authenticate } from "./gateway/auth.ts";
 import { rateLimit } from "./gateway/ratelimit.ts";
+import { readBody } from "./gateway/body.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { keyRoutes } from "./keys/mod.ts";
 import { catalogueRoutes } from "./catalogue/mod.ts";
@@ -18,7 +18,6 @@ import { historyRoutes } from "./history/mod.ts";
 import { analyticsRoutes } from "./analytics/mod.ts";
 import { rateRoutes } from "./rates/mod.ts";
 import type { Principal } from "./keys/keys.ts";
-import { DomainError } from "../shared/errors/errors.ts";
 import { Gauge } from "../shared/metrics/metrics.ts";
 import { VERSION } from "./version.ts";
 import { docsRoutes } from "./docs/routes.ts";
@@ -63,20 +62,14 @@ export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Princ
       exposeHeaders: ["X-Request-Id", "X-Correlation-Id", "Retry-After"],
     }))
     .use(timeout(config.BERTH_REQUEST_TIMEOUT_MS))
-    .use(bodyLimit({
-      maxSize: config.BERTH_BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new DomainError(
-          "payload_too_large",
-          413,
-          `the body is larger than ${config.BERTH_BODY_LIMIT_BYTES} bytes`,
-        );
-      },
+    .use(readBody({
+      maxBytes: config.BERTH_BODY_LIMIT_BYTES,
+      timeoutMs: config.BERTH_BODY_TIMEOUT_MS,
     }))
     .route("/", healthRoutes())
     .route("/", docsRoutes())
     .route("/v1", v1);
   app.onError(onError);
-  app.notFound(onNotFound);
+  app.notFound(onNotFound(app.routes));
   return app;
 }

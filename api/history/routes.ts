@@ -3,8 +3,9 @@ import { z } from "zod";
 import type { Env } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
 import { userReservations } from "./queries.ts";
+import { reservationSchemas } from "../reservations/mod.ts";
 
-const userParam = z.object({ userId: z.string().min(1).max(64) });
+const userParam = z.object({ userId: reservationSchemas.userId });
 export const historyQuery = z.object({
   status: z.enum([
     "pending",

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { PatternRouter } from "hono/router/pattern-router";
 import { z } from "zod";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DomainError, type FieldError } from "../../shared/errors/errors.ts";
@@ -23,6 +24,7 @@ const titles: Record<number, string> = {
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  408: "Request Timeout",
   409: "Conflict",
   413: "Payload Too Large",
   415: "Unsupported Media Type",
@@ -58,6 +60,7 @@ const httpCodes: Record<number, string> = {
   401: "unauthorized",
   403: "forbidden",
   404: "not_found",
+  405: "method_not_allowed",
   413: "payload_too_large",
   415: "unsupported_media_type",
   429: "rate_limited",
@@ -90,7 +93,26 @@ export function onError(err: Error, c: Context): Response {
   return problem(c, 500, "internal", "an unexpected error happened; it has been logged");
 }
 
-/** Unknown routes. */
-export function onNotFound(c: Context): Response {
-  return problem(c, 404, "not_found", `no route for ${c.req.method} ${c.req.path}`);
+const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/**
+ * Requests no route takes: 405 `method_not_allowed` with `Allow` when one of `routes` has the
+ * path with other methods, 404 `not_found` otherwise.
+ */
+export function onNotFound(routes: { method: string; path: string }[]) {
+  const router = new PatternRouter<string>();
+  for (const r of routes) if (r.method !== "ALL") router.add(r.method, r.path, r.method);
+  return (c: Context): Response => {
+    const allowed = methods.filter((m) => router.match(m, c.req.path)[0].length > 0);
+    if (!allowed.length) {
+      return problem(c, 404, "not_found", `no route for ${c.req.method} ${c.req.path}`);
+    }
+    c.header("Allow", allowed.join(", "));
+    return problem(
+      c,
+      405,
+      "method_not_allowed",
+      `${c.req.path} does not take ${c.req.method}; it takes ${allowed.join(", ")}`,
+    );
+  };
 }

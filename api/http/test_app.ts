@@ -125,3 +125,38 @@ export function booking(propertyId: string, items: unknown[], token = "tok_ok_te
     payment: { token },
   };
 }
+
+/**
+ * Sends `request` as raw bytes to `port` and reads the answer until the server has sent all of
+ * it (by its Content-Length) or closes, for what `app.request()` cannot send: short bodies,
+ * huge headers.
+ */
+export async function rawHttp(port: number, request: string, timeoutMs = 5000) {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const timer = setTimeout(() => conn.close(), timeoutMs);
+  let text = "";
+  try {
+    await conn.write(new TextEncoder().encode(request)).catch(() => {});
+    const decoder = new TextDecoder();
+    const buf = new Uint8Array(64 * 1024);
+    for (;;) {
+      const n = await conn.read(buf).catch(() => null);
+      if (n === null) break;
+      text += decoder.decode(buf.subarray(0, n), { stream: true });
+      const end = text.indexOf("\r\n\r\n");
+      const length = Number(/^content-length: *(\d+)/im.exec(text)?.[1] ?? NaN);
+      if (end >= 0 && end + 4 + length <= new TextEncoder().encode(text).length) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    try {
+      conn.close();
+    } catch { /* closed by the timer */ }
+  }
+  const [head, body = ""] = text.split("\r\n\r\n", 2);
+  const [status, ...lines] = head.split("\r\n");
+  const headers = new Headers(
+    lines.map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()]),
+  );
+  return { status: Number(status.split(" ")[1] ?? 0), headers, body };
+}

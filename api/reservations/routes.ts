@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Env } from "../http/env.ts";
-import { validate } from "../http/validate.ts";
+import { parseBody, requireJson, validate } from "../http/validate.ts";
 import { Conflict, ValidationFailed } from "../../shared/errors/errors.ts";
 import {
   type Action,
@@ -33,6 +33,7 @@ function replay(c: Context<Env>, answer: StoredAnswer, hash: string): Response {
 async function optionalJson(c: Context<Env>): Promise<unknown> {
   const text = await c.req.text();
   if (!text.trim()) return {};
+  requireJson(c);
   try {
     return JSON.parse(text);
   } catch {
@@ -43,18 +44,12 @@ async function optionalJson(c: Context<Env>): Promise<unknown> {
 function stateChange(action: Action) {
   return async (c: Context<Env>) => {
     const id = c.req.param("id")!;
-    const body = s.changeBody.safeParse(await optionalJson(c));
-    if (!body.success) {
-      throw new ValidationFailed("the body is not valid", [{
-        path: "reason",
-        message: body.error.issues[0].message,
-      }]);
-    }
+    const body = parseBody(s.changeBody, await optionalJson(c));
     const view = await changeStatus(c.var.deps.sql, id, action, {
       now: c.var.deps.now(),
       correlationId: c.var.correlationId,
       ownerKeyId: ownerOf(c),
-      reason: body.data.reason,
+      reason: body.reason,
       soldOut: c.var.deps.soldOut,
     });
     return c.json(view);

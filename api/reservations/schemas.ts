@@ -7,12 +7,21 @@ export const item = dateRange({
   seats: z.array(seatName).min(1).max(1_000).optional(),
 }).strict();
 
+/** The caller's own id for the guest's account. */
+export const userId = z.string().trim().min(1).max(128);
+
+/** An address SMTP can carry: 254 characters in all, 64 before the `@` (RFC 5321). */
+export const email = z.email().max(254).refine(
+  (e) => e.lastIndexOf("@") <= 64,
+  "at most 64 characters before the @",
+);
+
 export const createReservation = z.object({
   propertyId: id,
-  userId: z.string().trim().min(1).max(128),
+  userId,
   guest: z.object({
     name: z.string().trim().min(1).max(200),
-    email: z.email(),
+    email,
   }).strict(),
   items: z.array(item).min(1).max(50),
   payment: z.object({ token: z.string().min(1).max(200) }).strict(),

@@ -3,6 +3,7 @@
  * does to inventory, dates, prices and lock keys. No I/O; clocks and ids come in as arguments.
  */
 import { InvalidTransition, ValidationFailed } from "../errors/errors.ts";
+import { SoldOutCache } from "./soldout.ts";
 
 export type ResourceKind = "room" | "unit" | "seat";
 export type Status =
@@ -92,7 +93,8 @@ export interface Item {
 
 /**
  * Checks each line against its resource's kind: seat resources take `seats` (the quantity is
- * their count), rooms and units take `quantity` (default 1). Throws 400 listing each problem.
+ * their count, each seat once per date across the lines), rooms and units take `quantity`
+ * (default 1). Throws 400 listing each problem.
  */
 export function resolveItems(
   requests: ItemRequest[],
@@ -102,6 +104,7 @@ export function resolveItems(
 ): Item[] {
   const errors: { path: string; message: string }[] = [];
   const items: Item[] = [];
+  const seatsBooked = new Set<string>();
   requests.forEach((r, i) => {
     const res = resources.get(r.resourceId);
     const at = `items.${i}`;
@@ -117,6 +120,17 @@ export function resolveItems(
       } else if (new Set(r.seats).size !== r.seats.length) {
         errors.push({ path: `${at}.seats`, message: "a seat is listed twice" });
       } else {
+        const keys = r.seats.flatMap((s) =>
+          datesIn(r.from, r.to).map((d) => SoldOutCache.key(r.resourceId, d, s))
+        );
+        if (keys.some((k) => seatsBooked.has(k))) {
+          errors.push({
+            path: `${at}.seats`,
+            message: "a seat is also in another line on one of these dates",
+          });
+          return;
+        }
+        keys.forEach((k) => seatsBooked.add(k));
         items.push({ ...r, kind: res.kind, quantity: r.seats.length, seats: [...r.seats].sort() });
       }
     } else {

@@ -37,6 +37,7 @@ export const configSchema = z.object({
   BERTH_MAX_QUANTITY: int(20, 1, 10_000),
   BERTH_BODY_LIMIT_BYTES: int(64 * 1024, 1024, 16 * 1024 * 1024),
   BERTH_REQUEST_TIMEOUT_MS: int(10_000, 100, 600_000),
+  BERTH_BODY_TIMEOUT_MS: int(5_000, 100, 600_000),
   BERTH_RATE_LIMIT_PER_SECOND: int(0, 0, 1_000_000),
   BERTH_CORS_ORIGINS: z.string().default("*"),
   BERTH_PG_POOL: int(8, 1, 200),

@@ -7,6 +7,8 @@ import { z } from "zod";
  */
 
 const id = z.string().min(1).max(64);
+/** As the api takes it: up to 128 characters. */
+const userId = z.string().min(1).max(128);
 const isoDate = z.iso.date();
 const money = z.number().int().min(0);
 const currency = z.string().regex(/^[A-Z]{3}$/);
@@ -28,7 +30,7 @@ const bookedRates = z.array(z.object({ resourceId: id, date: isoDate, price: mon
 const reservationRef = {
   reservationId: z.uuid(),
   confirmationNumber: z.string(),
-  userId: id,
+  userId,
 };
 
 const paymentRef = {
