@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import type { Env } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
 import { requireRole } from "../gateway/auth.ts";
-import { NotFound } from "../../shared/errors/errors.ts";
+import { NotFound, ValidationFailed } from "../../shared/errors/errors.ts";
+import { privateHostProblem } from "../../shared/net/address.ts";
 import { inTransaction } from "../../shared/db/db.ts";
 import { newId } from "../catalogue/mod.ts";
 import { findProperty } from "../catalogue/queries.ts";
@@ -70,7 +71,15 @@ export function webhookRoutes(): Hono<Env> {
       async (c) => {
         const { propertyId } = c.req.valid("param");
         const b = c.req.valid("json");
-        const { sql } = c.var.deps;
+        const { sql, config } = c.var.deps;
+        const inside = config.BERTH_WEBHOOK_ALLOW_PRIVATE ? null : privateHostProblem(
+          new URL(b.url).hostname,
+        );
+        if (inside) {
+          throw new ValidationFailed("the request json is not valid", [
+            { path: "url", message: `must not point inside the network: ${inside}` },
+          ]);
+        }
         if (!(await findProperty(sql, propertyId))) throw new NotFound(`no property ${propertyId}`);
         const row = await q.insertEndpoint(sql, {
           id: newId("wh_"),

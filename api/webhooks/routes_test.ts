@@ -83,3 +83,77 @@ integration("webhooks: register, list, read, delete; admin only; validated", asy
     await db.drop();
   }
 });
+
+/** URLs a hostile-input test got registered: internal addresses, userinfo, no host, CR/LF. */
+const internalUrls = [
+  "http://169.254.169.254/latest/meta-data/",
+  "http://[::1]:8080/",
+  "http://0.0.0.0:8080/",
+  "http://localhost:8080/",
+  "http://localhost./",
+  "http://api.localhost/",
+  "http://2130706433/",
+  "http://0x7f.1/",
+  "http://[::ffff:127.0.0.1]/",
+  "http://[::]/",
+  "http://10.1.2.3/",
+  "http://172.16.0.1/",
+  "http://192.168.1.1/",
+  "http://100.64.0.1/",
+  "http://224.0.0.1/",
+  "http://255.255.255.255/",
+  "http://[fc00::1]/",
+  "http://[fe80::1]/",
+  "https://user:pass@hooks.example.com/",
+  "https://@hooks.example.com/",
+  "http:///nohost",
+  "https://hooks.example.com/a\r\nX-Injected: 1",
+  "https://hooks.example.com/a b",
+];
+
+integration(
+  "webhooks: internal or malformed URLs are refused and nothing is written",
+  async (t) => {
+    const db = await testDatabase();
+    try {
+      await t.step("by default every one is 400 validation_failed on url", async () => {
+        const { call } = testApp(db.sql);
+        const { propertyId } = await seedCatalogue(call);
+        for (const url of internalUrls) {
+          const r = await call("POST", `/v1/properties/${propertyId}/webhooks`, {
+            url,
+            events: ["reservation.confirmed"],
+          });
+          assert.equal(r.status, 400, `${JSON.stringify(url)}: ${JSON.stringify(r.body)}`);
+          assert.equal(r.body.code, "validation_failed");
+          const paths = new Set(r.body.errors.map((e: { path: string }) => e.path));
+          assert.deepEqual([...paths], ["url"], url);
+        }
+        const list = await call("GET", `/v1/properties/${propertyId}/webhooks`);
+        assert.deepEqual(list.body.items, []);
+      });
+
+      await t.step(
+        "BERTH_WEBHOOK_ALLOW_PRIVATE lets loopback in, not a malformed URL",
+        async () => {
+          const { call } = testApp(db.sql, { env: { BERTH_WEBHOOK_ALLOW_PRIVATE: "true" } });
+          const { propertyId } = await seedCatalogue(call);
+          const ok = await call("POST", `/v1/properties/${propertyId}/webhooks`, {
+            url: "http://127.0.0.1:9/hooks",
+            events: ["reservation.confirmed"],
+          });
+          assert.equal(ok.status, 201, JSON.stringify(ok.body));
+          for (const url of ["http:///nohost", "http://user:pass@127.0.0.1:9/", "http://a\n.b/"]) {
+            const r = await call("POST", `/v1/properties/${propertyId}/webhooks`, {
+              url,
+              events: ["reservation.confirmed"],
+            });
+            assert.equal(r.status, 400, `${JSON.stringify(url)}: ${JSON.stringify(r.body)}`);
+          }
+        },
+      );
+    } finally {
+      await db.drop();
+    }
+  },
+);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { eventTypes } from "../../shared/events/catalogue.ts";
+import { webhookUrlProblem } from "../../shared/net/address.ts";
 import { catalogueSchemas } from "../catalogue/mod.ts";
 
 /**
@@ -10,9 +11,16 @@ export const webhookEventTypes = eventTypes.filter((t) =>
   t.startsWith("reservation.") || t.startsWith("payment.")
 ) as [string, ...string[]];
 
-/** `POST /v1/properties/:propertyId/webhooks` */
+/**
+ * `POST /v1/properties/:propertyId/webhooks`. Where `url` points (not localhost, not a private
+ * address) is checked by the handler: `BERTH_WEBHOOK_ALLOW_PRIVATE` decides.
+ */
 export const createWebhook = z.object({
-  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2000),
+  // Not z.url(): it would drop a CR or LF silently, as the URL parser does, before any check.
+  url: z.string().max(2000).check((ctx) => {
+    const problem = webhookUrlProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+  }).meta({ format: "uri", description: "an http(s) URL that points outside the network" }),
   events: z.array(z.enum(webhookEventTypes)).min(1).max(webhookEventTypes.length).refine(
     (e) => new Set(e).size === e.length,
     "event types must be unique",

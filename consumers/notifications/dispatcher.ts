@@ -39,6 +39,11 @@ export interface DispatcherOptions {
   leaseMs?: number;
   /** Consecutive failures that open a breaker (default 5) and how long it stays open (30 s). */
   breaker?: BreakerTuning;
+  /**
+   * Call webhooks on loopback, private and other non-public addresses (default false:
+   * `BERTH_WEBHOOK_ALLOW_PRIVATE`, for development and tests).
+   */
+  allowPrivateTargets?: boolean;
   now?: () => Date;
   fetch?: typeof fetch;
 }
@@ -59,6 +64,7 @@ export class Dispatcher {
       webhookTimeoutMs: 5000,
       emailTimeoutMs: 30_000,
       leaseMs: 60_000,
+      allowPrivateTargets: false,
       breaker: { failureThreshold: 5, openMs: 30_000 },
       now: () => new Date(),
       ...opts,
@@ -204,6 +210,6 @@ export class Dispatcher {
       eventId: d.event_id,
       eventType: d.event_type,
       attempt,
-    }, { now: at, signal, fetch: this.#o.fetch });
+    }, { now: at, signal, fetch: this.#o.fetch, allowPrivate: this.#o.allowPrivateTargets });
   }
 }

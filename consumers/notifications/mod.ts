@@ -35,12 +35,12 @@ export { postWebhook, WebhookHeaders } from "./webhook.ts";
 export const SMTP_TIMEOUT_MS = 10_000;
 
 /**
- * Runs the dispatcher with an SMTP mailer for `BERTH_SMTP_URL` / `BERTH_MAIL_FROM` until
- * `signal` is aborted.
+ * Runs the dispatcher with an SMTP mailer for `BERTH_SMTP_URL` / `BERTH_MAIL_FROM`, calling
+ * private webhook targets only with `BERTH_WEBHOOK_ALLOW_PRIVATE`, until `signal` is aborted.
  */
 export async function runNotificationDispatcher(opts: {
   sql: Sql;
-  config: Pick<Config, "BERTH_SMTP_URL" | "BERTH_MAIL_FROM">;
+  config: Pick<Config, "BERTH_SMTP_URL" | "BERTH_MAIL_FROM" | "BERTH_WEBHOOK_ALLOW_PRIVATE">;
   signal: AbortSignal;
   tuning?: Omit<DispatcherOptions, "sql" | "mailer">;
 }): Promise<void> {
@@ -50,7 +50,12 @@ export async function runNotificationDispatcher(opts: {
     timeoutMs: SMTP_TIMEOUT_MS,
   });
   try {
-    await new Dispatcher({ sql: opts.sql, mailer, ...opts.tuning }).run(
+    await new Dispatcher({
+      sql: opts.sql,
+      mailer,
+      allowPrivateTargets: opts.config.BERTH_WEBHOOK_ALLOW_PRIVATE,
+      ...opts.tuning,
+    }).run(
       opts.signal,
       deliveriesQueued,
     );

@@ -1,6 +1,7 @@
 /** Posting a signed event to a webhook endpoint. */
 import { SIGNATURE_HEADER, signPayload } from "./signature.ts";
 import type { SendResult } from "./policy.ts";
+import { refusedTarget } from "./target.ts";
 
 /** One webhook request: the endpoint, the exact body, and what the headers name. */
 export interface WebhookRequest {
@@ -23,12 +24,19 @@ export const WebhookHeaders = {
 
 /**
  * POSTs the body with `Berth-Signature` computed at `now`. 2xx is success; redirects are not
- * followed (a 3xx is a failure); `signal` aborts the call (the breaker's timeout). Never throws.
+ * followed (a 3xx is a failure); `signal` aborts the call (the breaker's timeout). A URL that is
+ * malformed or, unless `allowPrivate`, points at a non-public address is not called: the result
+ * is a permanent failure (see {@link refusedTarget}). Never throws.
  */
 export async function postWebhook(
   req: WebhookRequest,
-  opts: { now: Date; signal?: AbortSignal; fetch?: typeof fetch },
+  opts: { now: Date; signal?: AbortSignal; fetch?: typeof fetch; allowPrivate?: boolean },
 ): Promise<SendResult> {
+  const refused = await refusedTarget(req.url, {
+    allowPrivate: opts.allowPrivate ?? false,
+    signal: opts.signal,
+  });
+  if (refused) return refused;
   const headers = {
     "content-type": "application/json",
     "user-agent": "berth-webhooks/1",

@@ -46,6 +46,7 @@ export const configSchema = z.object({
   BERTH_SOLD_OUT_CACHE_MS: int(500, 0, 1000),
   BERTH_SMTP_URL: z.string().default("smtp://127.0.0.1:2525"),
   BERTH_MAIL_FROM: z.string().default("berth <bookings@berth.local>"),
+  BERTH_WEBHOOK_ALLOW_PRIVATE: z.stringbool().default(false),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

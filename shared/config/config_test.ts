@@ -37,6 +37,22 @@ Deno.test("config: numbers are checked", () => {
   );
 });
 
+Deno.test("config: BERTH_WEBHOOK_ALLOW_PRIVATE is off unless turned on", () => {
+  assert.equal(loadConfig(good).BERTH_WEBHOOK_ALLOW_PRIVATE, false);
+  assert.equal(
+    loadConfig({ ...good, BERTH_WEBHOOK_ALLOW_PRIVATE: "true" }).BERTH_WEBHOOK_ALLOW_PRIVATE,
+    true,
+  );
+  assert.equal(
+    loadConfig({ ...good, BERTH_WEBHOOK_ALLOW_PRIVATE: "false" }).BERTH_WEBHOOK_ALLOW_PRIVATE,
+    false,
+  );
+  assert.throws(
+    () => loadConfig({ ...good, BERTH_WEBHOOK_ALLOW_PRIVATE: "sometimes" }),
+    /config: BERTH_WEBHOOK_ALLOW_PRIVATE/,
+  );
+});
+
 Deno.test("config: the api process stops at start-up with the variable's name", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("../../api/main.ts", import.meta.url).pathname],

@@ -20,16 +20,21 @@ import { testReceiver } from "./receiver.ts";
 /** Webhook timeout in these tests. */
 export const WEBHOOK_TIMEOUT_MS = 500;
 
-/** Starts everything; `receiverScript` says how each receiver path answers its n-th request. */
+/**
+ * Starts everything; `receiverScript` says how each receiver path answers its n-th request. The
+ * api registers private targets (the receiver is on 127.0.0.1); the dispatcher calls them unless
+ * `dispatchToPrivate` is false.
+ */
 export async function notificationsPlatform(
   receiverScript: (path: string, n: number) => number | "hang",
+  opts: { dispatchToPrivate?: boolean } = {},
 ) {
   const db = await testDatabase();
   const server = await testNats();
   const nc = await connectNats(server.url, "notifications-test");
   await provisionStreams(await jetstreamManager(nc));
   const sql = db.sql;
-  const { call } = testApp(sql);
+  const { call } = testApp(sql, { env: { BERTH_WEBHOOK_ALLOW_PRIVATE: "true" } });
   const smtp = await testSmtpServer();
   const receiver = testReceiver(receiverScript);
   const provider = new GuardedProvider(new PaymentSimulator(sql), {
@@ -50,6 +55,7 @@ export async function notificationsPlatform(
     pollMs: 60_000,
     webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
     breaker: { failureThreshold: 3, openMs: 500 },
+    allowPrivateTargets: opts.dispatchToPrivate ?? true,
   });
   const stop = new AbortController();
   const signal = stop.signal;
