@@ -83,36 +83,44 @@ integration("relay: NATS down, bookings go on; back up, all drain once and in or
   }
 });
 
-integration("relay: an idle relay is woken by the booking's NOTIFY, not by its poll", async () => {
+/**
+ * A relay that only a NOTIFY (or the idle hand-over) can wake: its poll is an hour. `idle(v)`
+ * waits until the relay's idle flag is `v`; `published()` counts RESERVATIONS.
+ */
+async function quietRelay(name: string, warmMs: number) {
   const db = await testDatabase();
   const server = await testNats();
-  const nc = await connectNats(server.url, "relay-wake-test");
+  const nc = await connectNats(server.url, name);
   const jsm = await jetstreamManager(nc);
   await provisionStreams(jsm);
-  const { call } = testApp(db.sql);
-  const { propertyId, roomId } = await seedCatalogue(call);
   const stop = new AbortController();
-  // A poll of an hour: only a NOTIFY can make the relay publish within the test.
-  const running = runRelay({
-    sql: db.sql,
-    nc,
-    signal: stop.signal,
-    pollMs: 3_600_000,
-    warmMs: 100,
-  });
-  const streamCount = async () => (await jsm.streams.info("RESERVATIONS")).state.messages;
-  try {
-    const idle = () =>
+  const running = runRelay({ sql: db.sql, nc, signal: stop.signal, pollMs: 3_600_000, warmMs });
+  return {
+    db,
+    idle: (want: boolean) =>
       eventually(
-        async () => {
-          const [s] = await db.sql`select idle from outbox_relay_state`;
-          return s.idle;
-        },
+        async () => (await db.sql`select idle from outbox_relay_state`)[0].idle === want,
         10_000,
-        "relay idle",
-      );
+        `relay idle = ${want}`,
+      ),
+    published: async () => (await jsm.streams.info("RESERVATIONS")).state.messages,
+    async close() {
+      stop.abort();
+      await running;
+      await nc.close();
+      await server.stop();
+      await db.drop();
+    },
+  };
+}
+
+integration("relay: an idle relay is woken by the booking's NOTIFY, not by its poll", async () => {
+  const relay = await quietRelay("relay-wake-test", 100);
+  const { call } = testApp(relay.db.sql);
+  const { propertyId, roomId } = await seedCatalogue(call);
+  try {
     for (let i = 1; i <= 3; i++) {
-      await idle();
+      await relay.idle(true);
       const r = await call(
         "POST",
         "/v1/reservations",
@@ -122,63 +130,37 @@ integration("relay: an idle relay is woken by the booking's NOTIFY, not by its p
         { "idempotency-key": `wake-${i}` },
       );
       assert.equal(r.status, 201);
-      await eventually(async () => (await streamCount()) === i, 10_000, `event ${i} published`);
+      await eventually(async () => (await relay.published()) === i, 10_000, `event ${i} published`);
     }
   } finally {
-    stop.abort();
-    await running;
-    await nc.close();
-    await server.stop();
-    await db.drop();
+    await relay.close();
   }
 });
 
 integration(
   'relay: a writer that read "busy" as the relay went idle is still published',
   async () => {
-    const db = await testDatabase();
-    const server = await testNats();
-    const nc = await connectNats(server.url, "relay-gap-test");
-    const jsm = await jetstreamManager(nc);
-    await provisionStreams(jsm);
-    const stop = new AbortController();
-    // A poll of an hour: the row must be published without it.
-    const running = runRelay({
-      sql: db.sql,
-      nc,
-      signal: stop.signal,
-      pollMs: 3_600_000,
-      warmMs: 300,
-    });
-    const writer = await db.sql.reserve();
+    const relay = await quietRelay("relay-gap-test", 300);
+    const writer = await relay.db.sql.reserve();
     try {
-      await eventually(async () => {
-        const [s] = await db.sql`select idle from outbox_relay_state`;
-        return !s.idle;
-      });
+      await relay.idle(false);
       // The writer inserts while the relay is awake (its trigger reads "busy": no NOTIFY) ...
       await writer`begin`;
       await writer`insert into outbox (id, property_id, subject, type, payload)
-      values (${crypto.randomUUID()}, 'p1', 'reservation.p1.created', 'reservation.created', '{}')`;
+        values (${crypto.randomUUID()}, 'p1', 'reservation.p1.created', 'reservation.created',
+          '{}')`;
       // ... the relay goes idle meanwhile, and only then the writer commits.
-      await eventually(async () => {
-        const [s] = await db.sql`select idle from outbox_relay_state`;
-        return s.idle;
-      });
+      await relay.idle(true);
       await new Promise((r) => setTimeout(r, 300));
       await writer`commit`;
       await eventually(
-        async () => (await jsm.streams.info("RESERVATIONS")).state.messages === 1,
+        async () => (await relay.published()) === 1,
         5000,
         "the late writer's event published",
       );
     } finally {
       writer.release();
-      stop.abort();
-      await running;
-      await nc.close();
-      await server.stop();
-      await db.drop();
+      await relay.close();
     }
   },
 );
