@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { propertyIdPattern } from "../../shared/events/catalogue.ts";
-import { datesIn } from "../../shared/booking/mod.ts";
+import { datesIn, MAX_NIGHTS, MAX_PRICE } from "../../shared/booking/mod.ts";
 
 const currencies = new Set(Intl.supportedValuesOf("currency"));
 const timezones = new Set(Intl.supportedValuesOf("timeZone").concat(["UTC"]));
@@ -9,7 +9,7 @@ const timezones = new Set(Intl.supportedValuesOf("timeZone").concat(["UTC"]));
 export const isoDate = z.iso.date();
 
 /** `[from, to)`: from before to, at most `maxDays` days. */
-export function dateRange<T extends z.ZodRawShape>(shape: T, maxDays = 366) {
+export function dateRange<T extends z.ZodRawShape>(shape: T, maxDays = MAX_NIGHTS) {
   return z.object({ from: isoDate, to: isoDate, ...shape }).check((ctx) => {
     const { from, to } = ctx.value as { from: string; to: string };
     if (from >= to) {
@@ -24,6 +24,9 @@ export function dateRange<T extends z.ZodRawShape>(shape: T, maxDays = 366) {
     }
   });
 }
+
+/** An amount in minor units, from 0 to MAX_PRICE (a price per unit and night, a rate bound). */
+export const price = z.number().int().min(0).max(MAX_PRICE, `at most ${MAX_PRICE} minor units`);
 
 export const id = z.string().regex(propertyIdPattern, "letters, digits, _ and - only (1-64)");
 
@@ -78,7 +81,7 @@ export const createResource = z.object({
 
 export const setInventory = dateRange({
   total: z.number().int().min(0).max(1_000_000).optional(),
-  price: z.number().int().min(0).max(100_000_000_00),
+  price,
 }).strict();
 
 export const availabilityQuery = dateRange({
