@@ -61,6 +61,11 @@ export async function listResources(
     order by r.created_at, r.id`;
 }
 
+/** Postgres returns `bigint` prices as strings; every price stays below 2^53 (MAX_PRICE). */
+function withPrices<T extends { price: number | string }>(rows: T[]): T[] {
+  return rows.map((r) => ({ ...r, price: Number(r.price) }));
+}
+
 export interface InventoryRow {
   resource_id: string;
   date: string;
@@ -82,16 +87,20 @@ export async function upsertInventory(
   price: number,
 ): Promise<InventoryRow[]> {
   if (total === null) {
-    return await tx<InventoryRow[]>`
+    return withPrices(
+      await tx<InventoryRow[]>`
       update inventory set price = ${price}
       where resource_id = ${resourceId} and date = any(${dates}::date[])
-      returning resource_id, date::text, total, held, sold, price::int as price`;
+      returning resource_id, date::text, total, held, sold, price`,
+    );
   }
-  return await tx<InventoryRow[]>`
+  return withPrices(
+    await tx<InventoryRow[]>`
     insert into inventory (resource_id, date, total, price)
     select ${resourceId}, d, ${total}, ${price} from unnest(${dates}::date[]) d
     on conflict (resource_id, date) do update set total = excluded.total, price = excluded.price
-    returning resource_id, date::text, total, held, sold, price::int as price`;
+    returning resource_id, date::text, total, held, sold, price`,
+  );
 }
 
 /** Dates among `dates` where total would fall below what is held and sold. */
@@ -116,9 +125,10 @@ export async function availability(
   to: string,
   resourceId?: string,
 ): Promise<AvailabilityRow[]> {
-  return await sql<AvailabilityRow[]>`
+  return withPrices(
+    await sql<AvailabilityRow[]>`
     select r.id as resource_id, r.name, r.kind, i.date::text, i.total, i.held, i.sold,
-      i.price::int as price,
+      i.price,
       case when r.kind = 'seat' then (
         select coalesce(array_agg(s.seat order by s.seat), '{}') from seats s
         where s.resource_id = r.id and not exists (
@@ -127,5 +137,6 @@ export async function availability(
     from resources r
     join inventory i on i.resource_id = r.id and i.date >= ${from} and i.date < ${to}
     where r.property_id = ${propertyId} ${resourceId ? sql`and r.id = ${resourceId}` : sql``}
-    order by r.created_at, r.id, i.date`;
+    order by r.created_at, r.id, i.date`,
+  );
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { propertyIdPattern } from "../../shared/events/catalogue.ts";
-import { dateWindow, daysIn } from "../../shared/booking/mod.ts";
+import { dateWindow, daysIn, MAX_NIGHTS, MAX_PRICE } from "../../shared/booking/mod.ts";
 
 const currencies = new Set(Intl.supportedValuesOf("currency"));
 const timezones = new Set(Intl.supportedValuesOf("timeZone").concat(["UTC"]));
@@ -18,7 +18,7 @@ export const isoDate = z.iso.date({ abort: true }).refine(
  * `[from, to)`: both dates in the window, from before to, at most `maxDays` days. The length is
  * counted arithmetically, before any list of dates is built.
  */
-export function dateRange<T extends z.ZodRawShape>(shape: T, maxDays = 366) {
+export function dateRange<T extends z.ZodRawShape>(shape: T, maxDays = MAX_NIGHTS) {
   return z.object({ from: isoDate, to: isoDate, ...shape }).check((ctx) => {
     if (ctx.issues.some((i) => i.path?.[0] === "from" || i.path?.[0] === "to")) return;
     const { from, to } = ctx.value as { from: string; to: string };
@@ -34,6 +34,9 @@ export function dateRange<T extends z.ZodRawShape>(shape: T, maxDays = 366) {
     }
   });
 }
+
+/** An amount in minor units, from 0 to MAX_PRICE (a price per unit and night, a rate bound). */
+export const price = z.number().int().min(0).max(MAX_PRICE, `at most ${MAX_PRICE} minor units`);
 
 export const id = z.string().regex(propertyIdPattern, "letters, digits, _ and - only (1-64)");
 
@@ -88,7 +91,7 @@ export const createResource = z.object({
 
 export const setInventory = dateRange({
   total: z.number().int().min(0).max(1_000_000).optional(),
-  price: z.number().int().min(0).max(100_000_000_00),
+  price,
 }).strict();
 
 export const availabilityQuery = dateRange({

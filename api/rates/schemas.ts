@@ -2,7 +2,6 @@ import { z } from "zod";
 import { catalogueSchemas } from "../catalogue/mod.ts";
 
 const fourDecimals = (n: number) => Math.abs(n * 10_000 - Math.round(n * 10_000)) < 1e-6;
-const money = z.number().int().min(0).max(100_000_000_00);
 
 /**
  * Rate rules: from `occupancy` (0..1, share of capacity held or sold) upwards the base price is
@@ -15,8 +14,8 @@ export const rateRules = z.object({
       multiplier: z.number().positive().max(100).refine(fourDecimals, "at most 4 decimals"),
     }).strict(),
   ).max(20),
-  floor: money,
-  ceiling: money,
+  floor: catalogueSchemas.price,
+  ceiling: catalogueSchemas.price,
 }).strict().check((ctx) => {
   const { tiers, floor, ceiling } = ctx.value;
   if (floor > ceiling) {

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { dateRange, id, seatName } from "../catalogue/schemas.ts";
+import { MAX_QUANTITY } from "../../shared/booking/mod.ts";
 
 export const item = dateRange({
   resourceId: id,
-  quantity: z.number().int().positive().max(10_000).optional(),
+  quantity: z.number().int().positive().max(MAX_QUANTITY).optional(),
   seats: z.array(seatName).min(1).max(1_000).optional(),
 }).strict();
 

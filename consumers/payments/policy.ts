@@ -20,7 +20,8 @@ export interface CancellationPolicy {
 /**
  * The share of `amount` a cancellation at `cancelledAt` gives back: all of it until
  * `freeCancelHours` before `startsAt`, then `lateRefundPercent` of it, rounded down to a whole
- * minor unit (the guest never gets more than the policy says).
+ * minor unit (the guest never gets more than the policy says). Exact for any amount below 2^53:
+ * hundreds and the remainder are scaled apart, so no product passes 2^53.
  */
 export function refundFor(
   amount: number,
@@ -30,7 +31,8 @@ export function refundFor(
 ): number {
   const deadline = startsAt.getTime() - policy.freeCancelHours * 3_600_000;
   if (cancelledAt.getTime() <= deadline) return amount;
-  return Math.floor((amount * policy.lateRefundPercent) / 100);
+  const pct = policy.lateRefundPercent;
+  return Math.floor(amount / 100) * pct + Math.floor(((amount % 100) * pct) / 100);
 }
 
 /** A payment's money as the payments service keeps it. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { MAX_TOTAL } from "../../shared/booking/domain.ts";
 import {
   cancellationSteps,
   captureRule,
@@ -32,6 +33,17 @@ Deno.test("refund: full until the free window closes, then the late share rounde
   assert.equal(refundFor(10_001, start, hoursBefore(47.9), policy), 3000);
   assert.equal(refundFor(10_001, start, hoursBefore(-5), policy), 3000);
   assert.equal(refundFor(10_001, start, hoursBefore(1), { ...policy, lateRefundPercent: 0 }), 0);
+});
+
+Deno.test("late refund of the largest total is exact to the minor unit", () => {
+  const late = hoursBefore(1);
+  // MAX_TOTAL - 1 = 3_659_999_999_999_999; times 30 it is far beyond 2^53.
+  assert.equal(refundFor(MAX_TOTAL - 1, start, late, policy), 1_097_999_999_999_999);
+  assert.equal(
+    refundFor(MAX_TOTAL - 1, start, late, { ...policy, lateRefundPercent: 99 }),
+    3_623_399_999_999_999,
+  );
+  assert.equal(refundFor(MAX_TOTAL, start, late, { ...policy, lateRefundPercent: 100 }), MAX_TOTAL);
 });
 
 Deno.test("cancellation: captured money is refunded, never more than is left", () => {

@@ -5,6 +5,7 @@ import { pipeline } from "../analytics/testdata/pipeline.ts";
 import { inventoryPrices } from "../inventory-prices/mod.ts";
 import { dynamicPrice, multiplierBps } from "./pricing.ts";
 import { rates } from "./mod.ts";
+import { MAX_PRICE } from "../../shared/booking/mod.ts";
 
 Deno.test("pricing: the highest tier reached applies, rounded, within floor and ceiling", () => {
   const tiers = [{ occupancyBps: 5_000, multiplierBps: 12_500 }, {
@@ -123,3 +124,75 @@ integration("dynamic rates: the price rises after occupancy crosses its threshol
     await p.close();
   }
 });
+
+integration(
+  "dynamic rates: rules at the money limit keep availability and booking exact",
+  async () => {
+    const p = await pipeline([rates, inventoryPrices]);
+    const { call } = testApp(p.sql);
+    try {
+      const prop = await call("POST", "/v1/properties", {
+        name: "Peak House",
+        timezone: "UTC",
+        currency: "EUR",
+      });
+      const pid = prop.body.id;
+      const room = await call("POST", `/v1/properties/${pid}/resources`, {
+        name: "Suite",
+        kind: "room",
+      });
+      const rid = room.body.id;
+      const rules = await call("PUT", `/v1/properties/${pid}/resources/${rid}/rate-rules`, {
+        tiers: [{ occupancy: 0, multiplier: 100 }],
+        floor: MAX_PRICE,
+        ceiling: MAX_PRICE,
+      });
+      assert.equal(rules.status, 200, JSON.stringify(rules.body));
+      assert.deepEqual([rules.body.floor, rules.body.ceiling], [MAX_PRICE, MAX_PRICE]);
+      await call("PUT", `/v1/properties/${pid}/resources/${rid}/inventory`, {
+        from: "2030-07-01",
+        to: "2030-07-03",
+        total: 4,
+        price: 10000,
+      });
+      const availability = () =>
+        call("GET", `/v1/availability?propertyId=${pid}&from=2030-07-01&to=2030-07-03`);
+      await eventually(
+        async () => {
+          const a = await availability();
+          assert.equal(a.status, 200, JSON.stringify(a.body));
+          return a.body.resources[0].dates.every((d: { price: number }) => d.price === MAX_PRICE);
+        },
+        20_000,
+        "both dates at the ceiling",
+      );
+
+      const r = await call(
+        "POST",
+        "/v1/reservations",
+        booking(pid, [{ resourceId: rid, from: "2030-07-01", to: "2030-07-03", quantity: 4 }]),
+        { "idempotency-key": "peak" },
+      );
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      assert.equal(r.body.total, 8 * MAX_PRICE);
+      const got = await call("GET", `/v1/reservations/${r.body.id}`);
+      assert.equal(got.status, 200, JSON.stringify(got.body));
+      assert.equal(got.body.total, 8 * MAX_PRICE);
+      const applied = await eventually(
+        async () => {
+          const a = await call("GET", `/v1/rates/applied?reservationId=${r.body.id}`);
+          return a.body.rates?.length === 2 && a;
+        },
+        20_000,
+        "rate.applied",
+      );
+      assert.deepEqual(applied.body.rates.map((x: { price: number }) => x.price), [
+        MAX_PRICE,
+        MAX_PRICE,
+      ]);
+      assert.equal((await availability()).status, 200);
+    } finally {
+      await p.close();
+    }
+  },
+);

@@ -193,6 +193,25 @@ export function sortForLocks<T extends { resourceId: string; date: string }>(pai
     .map((x) => x.p);
 }
 
+/**
+ * The highest price of one unit, room or seat for one night, day or show, in minor units (also
+ * the highest rate-rule floor and ceiling): 100,000,000.00 in a currency with two decimals.
+ */
+export const MAX_PRICE = 10_000_000_000;
+
+/** The most units or seats one booking may take: the highest `BERTH_MAX_QUANTITY`. */
+export const MAX_QUANTITY = 1_000;
+
+/** The most nights or days one line of a booking spans. */
+export const MAX_NIGHTS = 366;
+
+/**
+ * The highest booking total in minor units (3.66 * 10^15): every unit at MAX_PRICE for
+ * MAX_NIGHTS. It stays below 2^53, so every amount is exact as a JavaScript number, and fits
+ * Postgres `bigint`, the type of every money column.
+ */
+export const MAX_TOTAL = MAX_PRICE * MAX_QUANTITY * MAX_NIGHTS;
+
 /** Each line's amount from the price per (resource, date), and the total. Integers only. */
 export function priceItems(
   items: Item[],

@@ -44,12 +44,12 @@ export async function quote(sql: Sql, needs: Need[]): Promise<{ seq: number; row
   const { res, dates, qty } = columns(needs);
   const rows = await sql<(QuoteRow & { seq: number })[]>`
     select n.r as resource_id, n.d::text as date, n.q as quantity,
-      coalesce(i.total - i.held - i.sold, -1) as free, coalesce(i.price, 0)::int as price,
+      coalesce(i.total - i.held - i.sold, -1) as free, coalesce(i.price, 0) as price,
       (select nextval('confirmation_seq'))::int as seq
     from unnest(${res}::text[], ${dates}::date[], ${qty}::int[]) with ordinality as n(r, d, q, o)
     left join inventory i on i.resource_id = n.r and i.date = n.d
     order by n.o`;
-  return { seq: rows[0]?.seq ?? 0, rows };
+  return { seq: rows[0]?.seq ?? 0, rows: rows.map((r) => ({ ...r, price: Number(r.price) })) };
 }
 
 /** Seats of `resourceId` already held on these dates, from the given list. */

@@ -3,6 +3,7 @@ import { eventually, integration, testDatabase } from "../testing/mod.ts";
 import { booking, seedCatalogue, testApp, TestClock } from "../../api/http/test_app.ts";
 import { runSweeper, sweepOnce } from "./sweeper.ts";
 import { changeStatus } from "./reservations.ts";
+import { MAX_PRICE } from "./domain.ts";
 
 integration("sweeper: an expired hold frees its inventory with no request arriving", async () => {
   const db = await testDatabase();
@@ -143,6 +144,42 @@ integration("sweeper: a quiet sweeper waits until the next hold falls due", asyn
     await sweeping;
   } finally {
     stop.abort();
+    await db.drop();
+  }
+});
+
+integration("sweeper: a hold with a total beyond int4 expires with the others", async () => {
+  const db = await testDatabase();
+  const clock = new TestClock(Date.now() - 20 * 60_000);
+  const { call } = testApp(db.sql, { clock });
+  const { propertyId, roomId } = await seedCatalogue(call, { rooms: 2 });
+  try {
+    await call("PUT", `/v1/properties/${propertyId}/resources/${roomId}/inventory`, {
+      from: "2030-06-01",
+      to: "2030-06-03",
+      price: MAX_PRICE,
+    });
+    const book = async (k: string, from: string, to: string) => {
+      const r = await call(
+        "POST",
+        "/v1/reservations",
+        booking(propertyId, [{ resourceId: roomId, from, to }]),
+        { "idempotency-key": k },
+      );
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return r.body;
+    };
+    const big = await book("big", "2030-06-01", "2030-06-03");
+    assert.equal(big.total, 2 * MAX_PRICE);
+    const small = await book("small", "2030-06-05", "2030-06-06");
+    assert.equal(await sweepOnce(db.sql, new Date()), 2);
+    for (const id of [big.id, small.id]) {
+      const r = await call("GET", `/v1/reservations/${id}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.status, "expired");
+    }
+    assert.equal((await call("GET", `/v1/reservations/${big.id}`)).body.total, 2 * MAX_PRICE);
+  } finally {
     await db.drop();
   }
 });

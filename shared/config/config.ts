@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_QUANTITY } from "../booking/domain.ts";
 
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -34,7 +35,7 @@ export const configSchema = z.object({
   BERTH_ADMIN_KEY: z.string().min(16, "must be at least 16 characters").optional(),
   BERTH_HOLD_MINUTES: int(15, 1, 24 * 60),
   BERTH_IDEMPOTENCY_TTL_HOURS: int(24, 1, 24 * 30),
-  BERTH_MAX_QUANTITY: int(20, 1, 10_000),
+  BERTH_MAX_QUANTITY: int(20, 1, MAX_QUANTITY),
   BERTH_BODY_LIMIT_BYTES: int(64 * 1024, 1024, 16 * 1024 * 1024),
   BERTH_REQUEST_TIMEOUT_MS: int(10_000, 100, 600_000),
   BERTH_BODY_TIMEOUT_MS: int(5_000, 100, 600_000),

@@ -53,6 +53,14 @@ Deno.test("config: BERTH_WEBHOOK_ALLOW_PRIVATE is off unless turned on", () => {
   );
 });
 
+Deno.test("config: BERTH_MAX_QUANTITY stops at 1000, so every booking total stays below 2^53", () => {
+  assert.equal(loadConfig({ ...good, BERTH_MAX_QUANTITY: "1000" }).BERTH_MAX_QUANTITY, 1000);
+  assert.throws(
+    () => loadConfig({ ...good, BERTH_MAX_QUANTITY: "1001" }),
+    /config: BERTH_MAX_QUANTITY/,
+  );
+});
+
 Deno.test("config: the api process stops at start-up with the variable's name", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("../../api/main.ts", import.meta.url).pathname],
