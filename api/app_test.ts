@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { integration, testDatabase, testNats } from "../shared/testing/mod.ts";
 import { connectNats } from "../shared/nats/nats.ts";
+import { connectDb } from "../shared/db/db.ts";
 import { booking, seedCatalogue, testApp } from "./http/test_app.ts";
 
 integration("gateway: keys, roles, revocation", async () => {
@@ -196,43 +197,70 @@ integration("gateway: capacity cannot drop below what is booked", async () => {
   }
 });
 
-integration("health: /health, /ready follows NATS, /metrics is Prometheus text", async () => {
-  const db = await testDatabase();
-  const server = await testNats();
-  const nc = await connectNats(server.url, "health-test");
-  const { call, app } = testApp(db.sql, { nc });
-  try {
-    assert.deepEqual((await call("GET", "/health", undefined, {}, null)).body, { status: "ok" });
-    const ready = await call("GET", "/ready", undefined, {}, null);
-    assert.equal(ready.status, 200);
-    assert.deepEqual(ready.body.checks, { postgres: "ok", nats: "ok" });
-    await server.stop();
-    const down = await call("GET", "/ready", undefined, {}, null);
-    assert.equal(down.status, 503);
-    assert.equal(down.body.code, "not_ready");
-    assert.match(down.body.detail, /^nats: /);
-    assert.equal(down.body.checks.postgres, "ok");
+integration(
+  "health: /ready is Postgres, /health tells NATS and the outbox, /metrics is Prometheus text",
+  async () => {
+    const db = await testDatabase();
+    const server = await testNats();
+    const nc = await connectNats(server.url, "health-test");
+    const { call, app } = testApp(db.sql, { nc });
+    const { propertyId, roomId } = await seedCatalogue(call);
+    try {
+      const health = await call("GET", "/health", undefined, {}, null);
+      assert.equal(health.body.status, "ok");
+      assert.equal(health.body.nats, "ok");
+      // The seeding's events wait in the outbox: no relay runs here.
+      const waiting = health.body.outbox.unpublished;
+      assert.ok(waiting > 0 && health.body.outbox.oldestSeconds >= 0);
+      const ready = await call("GET", "/ready", undefined, {}, null);
+      assert.equal(ready.status, 200);
+      assert.deepEqual(ready.body.checks, { postgres: "ok" });
 
-    const res = await app.request("/metrics", { headers: { "x-request-id": "req-1" } });
-    assert.equal(res.headers.get("x-request-id"), "req-1");
-    const text = await res.text();
-    assert.match(res.headers.get("content-type")!, /^text\/plain; version=0.0.4/);
-    assert.match(text, /^berth_build_info\{deno="[^"]+",version="[^"]+"\} 1$/m);
-    assert.match(
-      text,
-      /^berth_http_requests_total\{method="GET",route="\/ready",status="503"\} 1$/m,
-    );
-    assert.match(
-      text,
-      /^berth_http_request_duration_seconds_bucket\{method="GET",route="\/health",le="\+Inf"\} 1$/m,
-    );
-    // Every line is a comment or `name{labels} value`.
-    for (const line of text.trim().split("\n")) {
-      assert.match(line, /^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? -?[\d.e+]+)$/, line);
+      // NATS down: bookings go on through the outbox, so the api stays ready; /health says why
+      // events wait, and how many.
+      await server.stop();
+      const r = await call(
+        "POST",
+        "/v1/reservations",
+        booking(propertyId, [{ resourceId: roomId, from: "2030-06-01", to: "2030-06-02" }]),
+        { "idempotency-key": "nats-down" },
+      );
+      assert.equal(r.status, 201);
+      const still = await call("GET", "/ready", undefined, {}, null);
+      assert.equal(still.status, 200);
+      const told = await call("GET", "/health", undefined, {}, null);
+      assert.equal(told.status, 200);
+      assert.notEqual(told.body.nats, "ok");
+      assert.equal(told.body.outbox.unpublished, waiting + 1);
+
+      // Postgres away: not ready.
+      const gone = testApp(connectDb("postgres://berth@127.0.0.1:1/none", { max: 1 }), { nc });
+      const down = await gone.call("GET", "/ready", undefined, {}, null);
+      assert.equal(down.status, 503);
+      assert.equal(down.body.code, "not_ready");
+      assert.match(down.body.detail, /^postgres: /);
+
+      const res = await app.request("/metrics", { headers: { "x-request-id": "req-1" } });
+      assert.equal(res.headers.get("x-request-id"), "req-1");
+      const text = await res.text();
+      assert.match(res.headers.get("content-type")!, /^text\/plain; version=0.0.4/);
+      assert.match(text, /^berth_build_info\{deno="[^"]+",version="[^"]+"\} 1$/m);
+      assert.match(
+        text,
+        /^berth_http_requests_total\{method="GET",route="\/ready",status="200"\} 2$/m,
+      );
+      assert.match(
+        text,
+        /^berth_http_request_duration_seconds_bucket\{method="GET",route="\/health",le="\+Inf"\} 2$/m,
+      );
+      // Every line is a comment or `name{labels} value`.
+      for (const line of text.trim().split("\n")) {
+        assert.match(line, /^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? -?[\d.e+]+)$/, line);
+      }
+    } finally {
+      await nc.close();
+      await server.stop();
+      await db.drop();
     }
-  } finally {
-    await nc.close();
-    await server.stop();
-    await db.drop();
-  }
-});
+  },
+);

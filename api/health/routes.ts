@@ -1,16 +1,16 @@
 import { Hono } from "hono";
 import type { Env } from "../http/env.ts";
 
-async function check(what: () => Promise<unknown>, ms = 1500): Promise<string> {
+/** `what`'s result, or why it failed or did not answer within `ms`. */
+async function attempt<T>(what: () => Promise<T>, ms: number): Promise<T | string> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await Promise.race([
+    return await Promise.race([
       what(),
-      new Promise((_, rej) =>
+      new Promise<never>((_, rej) =>
         timer = setTimeout(() => rej(new Error(`no answer in ${ms} ms`)), ms)
       ),
     ]);
-    return "ok";
   } catch (err) {
     return (err as Error).message || String(err);
   } finally {
@@ -18,29 +18,43 @@ async function check(what: () => Promise<unknown>, ms = 1500): Promise<string> {
   }
 }
 
-/** `/health` (process up), `/ready` (Postgres and NATS reachable), `/metrics` (Prometheus). */
+/** "ok", or why `what` failed or did not answer within `ms`. */
+const check = (what: () => Promise<unknown>, ms = 1500) =>
+  attempt(async () => (await what(), "ok"), ms);
+
+/**
+ * `/health` (the process is up: always 200, with NATS and the outbox backlog as details),
+ * `/ready` (can take bookings: Postgres answers; NATS down only delays events, which wait in
+ * the outbox), `/metrics` (Prometheus).
+ */
 export function healthRoutes(): Hono<Env> {
   return new Hono<Env>()
-    .get("/health", (c) => c.json({ status: "ok" }))
-    .get("/ready", async (c) => {
+    .get("/health", async (c) => {
       const { sql, nc } = c.var.deps;
-      const [postgres, nats] = await Promise.all([
-        check(() => sql`select 1`),
+      const [nats, outbox] = await Promise.all([
         nc
-          ? check(() => nc.isClosed() ? Promise.reject(new Error("closed")) : nc.flush())
+          ? check(() => nc.isClosed() ? Promise.reject(new Error("closed")) : nc.flush(), 500)
           : "not configured",
+        attempt(async () => {
+          const [row] = await sql<{ unpublished: number; oldestSeconds: number }[]>`
+            select count(*)::int as unpublished,
+              coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as "oldestSeconds"
+            from outbox where published_at is null`;
+          return row;
+        }, 500),
       ]);
-      const checks = { postgres, nats };
-      if (postgres === "ok" && nats === "ok") return c.json({ status: "ready", checks });
-      const reasons = Object.entries(checks).filter(([, v]) => v !== "ok").map(([k, v]) =>
-        `${k}: ${v}`
-      );
+      return c.json({ status: "ok", nats, outbox });
+    })
+    .get("/ready", async (c) => {
+      const postgres = await check(() => c.var.deps.sql`select 1`);
+      const checks = { postgres };
+      if (postgres === "ok") return c.json({ status: "ready", checks });
       return c.body(
         JSON.stringify({
           type: "https://berth.dev/problems/not_ready",
           title: "Service Unavailable",
           status: 503,
-          detail: reasons.join("; "),
+          detail: `postgres: ${postgres}`,
           code: "not_ready",
           checks,
         }),
