@@ -83,7 +83,8 @@ export function sustainedSection(r: BenchReport): string[] {
     "The highest constant rate of bookings with `tok_ok` at which every booking is confirmed " +
     "(pending -> confirmed p99 <= 500 ms, none later than 5 s), no request fails, at most 0.5 % " +
     "of arrivals are dropped, and the event backlog is back to 0 within 5 s of the load's end. " +
-    "Searched from 0.25 x the ceiling: doubled while probes hold, halved while they miss, then " +
+    "Searched from the rate the pipeline step accepted (0.25 x the ceiling when the run did not " +
+    "take it, or when that is lower): doubled while probes hold, halved while they miss, then " +
     "bisected; `loadtests/pipeline.js` for each probe.",
     "",
   ];

@@ -144,7 +144,9 @@ export async function runSteps(
       }
     } else if (step === "sustained") {
       for (const mode of sustainedModes(k.properties)) {
-        const s = await sustained(b, spec("pipeline"), mode, b.ceiling!);
+        const pipeline = report.scenarios.find((s) => s.name === "pipeline");
+        const start = pipeline ? Math.min(pipeline.throughput, 0.25 * b.ceiling!) : undefined;
+        const s = await sustained(b, spec("pipeline"), mode, b.ceiling!, start);
         report.sustained.push(s);
         b.say(`bench: sustained, ${s.mode}: ${num(s.rate)} bookings/s`);
       }
