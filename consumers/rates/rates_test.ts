@@ -22,27 +22,42 @@ Deno.test("pricing: the highest tier reached applies, rounded, within floor and 
   assert.equal(dynamicPrice(3_000, 10, 10, null), 3_000);
 });
 
+/**
+ * A property with one room under `rules`, 4 a night at 10000 on 2030-07-01 and 2030-07-02;
+ * the rules as stored.
+ */
+async function roomWithRules(call: ReturnType<typeof testApp>["call"], rules: unknown) {
+  const prop = await call("POST", "/v1/properties", {
+    name: "Dune Inn",
+    timezone: "UTC",
+    currency: "EUR",
+  });
+  const pid: string = prop.body.id;
+  const room = await call("POST", `/v1/properties/${pid}/resources`, {
+    name: "Room",
+    kind: "room",
+  });
+  const rid: string = room.body.id;
+  const put = await call("PUT", `/v1/properties/${pid}/resources/${rid}/rate-rules`, rules);
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  await call("PUT", `/v1/properties/${pid}/resources/${rid}/inventory`, {
+    from: "2030-07-01",
+    to: "2030-07-03",
+    total: 4,
+    price: 10000,
+  });
+  return { pid, rid, rules: put.body };
+}
+
 integration("dynamic rates: the price rises after occupancy crosses its threshold", async () => {
   const p = await pipeline([rates, inventoryPrices]);
   const { call } = testApp(p.sql);
   try {
-    const prop = await call("POST", "/v1/properties", {
-      name: "Dune Inn",
-      timezone: "UTC",
-      currency: "EUR",
-    });
-    const pid = prop.body.id;
-    const room = await call("POST", `/v1/properties/${pid}/resources`, {
-      name: "Room",
-      kind: "room",
-    });
-    const rid = room.body.id;
-    const rules = await call("PUT", `/v1/properties/${pid}/resources/${rid}/rate-rules`, {
+    const { pid, rid } = await roomWithRules(call, {
       tiers: [{ occupancy: 0.5, multiplier: 1.5 }],
       floor: 5000,
       ceiling: 14000,
     });
-    assert.equal(rules.status, 200, JSON.stringify(rules.body));
     const bad = await call("PUT", `/v1/properties/${pid}/resources/${rid}/rate-rules`, {
       tiers: [],
       floor: 10,
@@ -50,12 +65,6 @@ integration("dynamic rates: the price rises after occupancy crosses its threshol
     });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.code, "validation_failed");
-    await call("PUT", `/v1/properties/${pid}/resources/${rid}/inventory`, {
-      from: "2030-07-01",
-      to: "2030-07-03",
-      total: 4,
-      price: 10000,
-    });
     const priceOn = async (date: string) => {
       const a = await call(
         "GET",
@@ -131,30 +140,12 @@ integration(
     const p = await pipeline([rates, inventoryPrices]);
     const { call } = testApp(p.sql);
     try {
-      const prop = await call("POST", "/v1/properties", {
-        name: "Peak House",
-        timezone: "UTC",
-        currency: "EUR",
-      });
-      const pid = prop.body.id;
-      const room = await call("POST", `/v1/properties/${pid}/resources`, {
-        name: "Suite",
-        kind: "room",
-      });
-      const rid = room.body.id;
-      const rules = await call("PUT", `/v1/properties/${pid}/resources/${rid}/rate-rules`, {
+      const { pid, rid, rules } = await roomWithRules(call, {
         tiers: [{ occupancy: 0, multiplier: 100 }],
         floor: MAX_PRICE,
         ceiling: MAX_PRICE,
       });
-      assert.equal(rules.status, 200, JSON.stringify(rules.body));
-      assert.deepEqual([rules.body.floor, rules.body.ceiling], [MAX_PRICE, MAX_PRICE]);
-      await call("PUT", `/v1/properties/${pid}/resources/${rid}/inventory`, {
-        from: "2030-07-01",
-        to: "2030-07-03",
-        total: 4,
-        price: 10000,
-      });
+      assert.deepEqual([rules.floor, rules.ceiling], [MAX_PRICE, MAX_PRICE]);
       const availability = () =>
         call("GET", `/v1/availability?propertyId=${pid}&from=2030-07-01&to=2030-07-03`);
       await eventually(
