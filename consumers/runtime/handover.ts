@@ -48,48 +48,68 @@ export class HandoverBarrier {
 
   /**
    * Lists the messages delivered before now that are neither acknowledged, held by this
-   * instance (`held`) nor recorded in the service's inbox. While any are outstanding it looks
-   * again every 250 ms and calls `changed` when some were settled meanwhile.
+   * instance (`held`) nor recorded in the service's inbox, holding back every message meanwhile;
+   * then watches them (see {@link watch}).
    */
   async rebuild(held: (seq: number) => boolean, changed: () => void): Promise<void> {
     this.#rebuilding = true;
-    const jsm = await this.#jsm;
     try {
-      const info = await jsm.consumers.info(this.def.stream, this.def.name);
-      const floor = info.ack_floor.stream_seq;
-      const delivered = info.delivered.stream_seq;
-      const found = new Map<number, Outstanding>();
-      if (info.num_ack_pending > 0) {
-        const domain = this.def.filterSubjects[0].split(".")[0];
-        let seq = floor + 1;
-        while (seq <= delivered) {
-          const iter = await jsm.direct.getBatch(this.def.stream, {
-            seq,
-            batch: 1000,
-            next_by_subj: `${domain}.>`,
-          });
-          let got = 0;
-          for await (const m of iter) {
-            got++;
-            seq = m.seq + 1;
-            if (m.seq > delivered) break;
-            const parsed = parseSubject(m.subject);
-            if (!parsed || !this.def.events.includes(parsed.type) || held(m.seq)) continue;
-            if (parsed.partition !== this.def.partition) continue;
-            found.set(m.seq, { key: parsed.propertyId, eventId: eventIdOf(m.data) });
-          }
-          if (got === 0) break;
-        }
-      }
-      this.#outstanding = found;
-      await this.refresh();
+      await this.survey(held);
     } finally {
       this.#rebuilding = false;
       changed();
     }
-    if (this.size) log.info("hand-over: waiting for older messages", { n: this.size });
+    this.watch(changed);
+  }
+
+  /**
+   * Lists the outstanding messages as {@link rebuild} does, without holding anything back, and
+   * returns the consumer's delivery sequence at that moment. A receiver surveys before its
+   * first pull, while it holds nothing: when its first message then has the next delivery
+   * sequence, nobody received anything in between, the list is complete and no rebuild (with
+   * every message held back while it runs) is needed.
+   */
+  async survey(held: (seq: number) => boolean): Promise<number> {
+    const jsm = await this.#jsm;
+    const info = await jsm.consumers.info(this.def.stream, this.def.name);
+    const delivered = info.delivered.stream_seq;
+    const found = new Map<number, Outstanding>();
+    if (info.num_ack_pending > 0) {
+      // Only this consumer's partition: `<domain>.<property>.<event>.<partition>`.
+      const domain = this.def.filterSubjects[0].split(".")[0];
+      const subject = this.def.partition === null
+        ? `${domain}.>`
+        : `${domain}.*.*.${this.def.partition}`;
+      let seq = info.ack_floor.stream_seq + 1;
+      while (seq <= delivered) {
+        const iter = await jsm.direct.getBatch(this.def.stream, {
+          seq,
+          batch: 1000,
+          next_by_subj: subject,
+        });
+        let got = 0;
+        for await (const m of iter) {
+          got++;
+          seq = m.seq + 1;
+          if (m.seq > delivered) break;
+          const parsed = parseSubject(m.subject);
+          if (!parsed || !this.def.events.includes(parsed.type) || held(m.seq)) continue;
+          if (parsed.partition !== this.def.partition) continue;
+          found.set(m.seq, { key: parsed.propertyId, eventId: eventIdOf(m.data) });
+        }
+        if (got === 0) break;
+      }
+    }
+    this.#outstanding = found;
+    await this.refresh();
+    return info.delivered.consumer_seq;
+  }
+
+  /** While older messages are outstanding, looks again every 250 ms; `changed` when some settled. */
+  watch(changed: () => void): void {
     this.stop();
     if (this.size === 0) return;
+    log.info("hand-over: waiting for older messages", { n: this.size, consumer: this.def.name });
     this.#tick = setInterval(() => {
       if (this.size === 0) return this.stop();
       this.refresh().then(changed).catch((err) =>

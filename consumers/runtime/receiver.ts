@@ -126,6 +126,10 @@ export class Receiver {
         return null;
       });
     }
+    // What earlier holders still have, listed before this receiver holds anything (see survey).
+    let surveyed: number | null = consumer
+      ? await this.barrier.survey(() => false).catch(() => null)
+      : null;
     // Pulls expire well within the pin timeout, so a quiet pinned receiver keeps its pin. Each
     // partition buffers at most 256 messages here: a process receives many partitions, and what
     // it holds beyond what its applier takes at once is only memory.
@@ -150,7 +154,13 @@ export class Receiver {
           if (pin !== pinId) {
             log.debug("pinned", { consumer: def.name, pin });
             pinId = pin;
-            await this.barrier.rebuild((seq) => this.#held.has(seq), () => this.sink.wake());
+            const wake = () => this.sink.wake();
+            if (surveyed !== null && msg.info.deliverySequence === surveyed + 1) {
+              this.barrier.watch(wake);
+            } else {
+              await this.barrier.rebuild((seq) => this.#held.has(seq), wake);
+            }
+            surveyed = null;
           }
           // Delivered to this receiver: whatever came before it of its property is ours or
           // listed, so it no longer waits for anyone else.
