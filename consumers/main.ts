@@ -61,11 +61,15 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 
 log.info("workers starting");
 // The workers processes share the partitions of every consumer among those alive (members.ts).
+// Only the consumers wait for the first round of members; the relay and the loops start at once.
 const members = new Members({ id: `workers-${Deno.pid}-${uuidv7()}` });
-await members.join(nc, stop.signal);
+const joined = members.join(nc, stop.signal);
 await Promise.all([
   runRelay({ sql, nc, signal: stop.signal }),
-  ...services.map((service) => runService({ sql, nc, service, members, signal: stop.signal })),
+  ...services.map(async (service) => {
+    await joined;
+    await runService({ sql, nc, service, members, signal: stop.signal });
+  }),
   runSweeper({ sql, signal: stop.signal, intervalMs: config.BERTH_SWEEP_INTERVAL_MS }),
   runSettlement({ sql, signal: stop.signal }),
   runNotificationDispatcher({ sql, config, signal: stop.signal }),
