@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { integration, testDatabase } from "../shared/testing/mod.ts";
 import type { Sql } from "../shared/db/db.ts";
-import { booking, seedCatalogue, testApp } from "./http/test_app.ts";
+import { booking, seedCatalogue, testApp, TestClock } from "./http/test_app.ts";
 
 type Response = Awaited<ReturnType<ReturnType<typeof testApp>["call"]>>;
 
@@ -98,7 +98,8 @@ integration(
 
 integration("dates: the first and last days of the window are taken", async () => {
   const db = await testDatabase();
-  const { call } = testApp(db.sql);
+  // On the window's first day, so that it is not already past at the property.
+  const { call } = testApp(db.sql, { clock: new TestClock(Date.parse("2000-01-01T12:00:00Z")) });
   try {
     const { propertyId, roomId } = await seedCatalogue(call);
     const resource = `/v1/properties/${propertyId}/resources/${roomId}`;

@@ -4,7 +4,7 @@ import { validate } from "../http/validate.ts";
 import { requireRole } from "../gateway/auth.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../shared/errors/errors.ts";
 import { inTransaction, isPgError } from "../../shared/db/db.ts";
-import { datesIn, sortForLocks } from "../../shared/booking/mod.ts";
+import { assertNotPast, datesIn, localDate, sortForLocks } from "../../shared/booking/mod.ts";
 import { lockDates } from "../../shared/booking/queries.ts";
 import { makeEvent } from "../../shared/events/envelope.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
@@ -130,8 +130,15 @@ export function catalogueRoutes(): Hono<Env> {
         const { propertyId, resourceId } = c.req.valid("param");
         const b = c.req.valid("json");
         const { sql, now } = c.var.deps;
-        const [res] = await q.listResources(sql, propertyId, resourceId);
-        if (!res) throw new NotFound(`no resource ${resourceId} at property ${propertyId}`);
+        const [[res], property] = await Promise.all([
+          q.listResources(sql, propertyId, resourceId),
+          q.findProperty(sql, propertyId),
+        ]);
+        if (!res || !property) {
+          throw new NotFound(`no resource ${resourceId} at property ${propertyId}`);
+        }
+        // A date already past at the property can never be sold: setting it is a mistake.
+        assertNotPast([{ path: "from", from: b.from }], localDate(now(), property.timezone));
         if (res.kind === "seat" && b.total !== undefined) {
           throw new ValidationFailed("the inventory is not valid", [
             { path: "total", message: "a seat resource's capacity is its seat map" },

@@ -24,6 +24,14 @@ interface Operation {
   errors?: number[];
 }
 
+/** The optional Idempotency-Key of a change to a reservation. */
+const changeKey = [{
+  name: "Idempotency-Key",
+  required: false,
+  description:
+    "Same key, route and body replays the first answer (Idempotent-Replayed: true); another request is 409 idempotency_conflict",
+}];
+
 /** Every public operation of the api, with the zod schemas its handlers validate against. */
 export const operations: Operation[] = [
   {
@@ -124,7 +132,7 @@ export const operations: Operation[] = [
       name: "Idempotency-Key",
       required: true,
       description:
-        "Same key and body replays the first answer; another body is 409 idempotency_conflict",
+        "Same key and body replays the first answer (Idempotent-Replayed: true); another request is 409 idempotency_conflict",
     }],
     errors: [400, 404, 409],
   },
@@ -143,6 +151,7 @@ export const operations: Operation[] = [
     tag: "reservations",
     body: res.modifyReservation,
     success: 200,
+    headers: changeKey,
     errors: [400, 404, 409],
   },
   {
@@ -152,16 +161,18 @@ export const operations: Operation[] = [
     tag: "reservations",
     body: res.changeBody,
     success: 200,
-    errors: [404, 409],
+    headers: changeKey,
+    errors: [400, 404, 409],
   },
   {
     method: "post",
     path: "/v1/reservations/{id}/check-in",
-    summary: "Check in a confirmed reservation",
+    summary: "Check in a confirmed reservation, from its arrival date at the property",
     tag: "reservations",
     body: res.changeBody,
     success: 200,
-    errors: [404, 409],
+    headers: changeKey,
+    errors: [400, 404, 409],
   },
   {
     method: "post",
@@ -170,7 +181,8 @@ export const operations: Operation[] = [
     tag: "reservations",
     body: res.changeBody,
     success: 200,
-    errors: [404, 409],
+    headers: changeKey,
+    errors: [400, 404, 409],
   },
   {
     method: "get",

@@ -1,7 +1,8 @@
 /**
- * Idempotency keys of POST /v1/reservations, scoped to the API key, kept for a set time. The
- * key is claimed and the answer stored by the booking's own statement (`place_hold`,
- * migration 0003); here: the request hash and reading a stored answer.
+ * Idempotency keys of the reservation writes (book, modify, cancel, check-in, check-out),
+ * scoped to the API key, kept for a set time. The key is claimed and the answer stored by the
+ * write's own statement (`booking_apply`, migrations 0004 and 0005); here: the request hash
+ * and reading a stored answer.
  */
 import { createHash } from "node:crypto";
 import type { Sql } from "../../shared/db/db.ts";
@@ -24,9 +25,12 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** SHA-256 (hex) of the canonical JSON of a request body. */
-export function requestHash(body: unknown): string {
-  return createHash("sha256").update(canonicalJson(body)).digest("hex");
+/**
+ * SHA-256 (hex) of a request: its method, path and the canonical JSON of its body, so a key
+ * sent again with another body or to another route is told apart.
+ */
+export function requestHash(method: string, path: string, body: unknown): string {
+  return createHash("sha256").update(canonicalJson({ method, path, body })).digest("hex");
 }
 
 /** The answer stored under a live key, if any. */

@@ -3,14 +3,16 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Env } from "../http/env.ts";
 import { parseBody, requireJson, validate } from "../http/validate.ts";
-import { Conflict, ValidationFailed } from "../../shared/errors/errors.ts";
+import { Conflict, DomainError, ValidationFailed } from "../../shared/errors/errors.ts";
 import {
   type Action,
   changeStatus,
   getReservation,
+  type IdempotencyKey,
   modifyReservation,
   placeBooking,
   prepareBooking,
+  type ReservationView,
 } from "../../shared/booking/mod.ts";
 import * as s from "./schemas.ts";
 import { requestHash, type StoredAnswer, storedAnswer } from "./idempotency.ts";
@@ -19,15 +21,75 @@ import { requestHash, type StoredAnswer, storedAnswer } from "./idempotency.ts";
 const ownerOf = (c: Context<Env>) =>
   c.var.principal.role === "admin" ? undefined : c.var.principal.keyId;
 
-function replay(c: Context<Env>, answer: StoredAnswer, hash: string): Response {
-  if (answer.requestHash !== hash) {
+/**
+ * The request's Idempotency-Key, scoped to the API key, with the hash of the request (method,
+ * path, body) and its expiry; null without the header. A malformed key, or none where
+ * `required`, is 400.
+ */
+function idempotencyOf(
+  c: Context<Env>,
+  body: unknown,
+  now: Date,
+  required: boolean,
+): IdempotencyKey | null {
+  const header = c.req.header("idempotency-key");
+  if (header === undefined && !required) return null;
+  const parsed = s.idempotencyKey.safeParse(header);
+  if (!parsed.success) {
+    throw new ValidationFailed(
+      required ? "an Idempotency-Key header is required" : "the Idempotency-Key is not valid",
+      [{ path: "Idempotency-Key", message: parsed.error.issues[0].message }],
+    );
+  }
+  return {
+    apiKeyId: c.var.principal.keyId,
+    key: parsed.data,
+    requestHash: requestHash(c.req.method, c.req.path, body),
+    expiresAt: new Date(now.getTime() + c.var.deps.config.BERTH_IDEMPOTENCY_TTL_HOURS * 3_600_000),
+  };
+}
+
+/** The answer stored under a request's key; none without a key. */
+async function earlierAnswer(c: Context<Env>, key: IdempotencyKey | null, now: Date) {
+  return key && await storedAnswer(c.var.deps.sql, key.apiKeyId, key.key, now);
+}
+
+function replay(c: Context<Env>, answer: StoredAnswer, key: IdempotencyKey): Response {
+  if (answer.requestHash !== key.requestHash) {
     throw new Conflict(
-      "this Idempotency-Key was used with a different request body",
+      "this Idempotency-Key was used with a different request (method, path or body)",
       "idempotency_conflict",
     );
   }
   c.header("Idempotent-Replayed", "true");
   return c.json(answer.body as object, answer.status as ContentfulStatusCode);
+}
+
+/**
+ * Answers `write`'s view with `status`. With a key, `write` claims it in the statement that
+ * writes and returns null when an earlier request holds it; a refusal that comes after an
+ * earlier request with the key committed gives way too. Either way that request's answer is
+ * replayed (409 `idempotency_conflict` when it was another request).
+ */
+async function answerOnce(
+  c: Context<Env>,
+  key: IdempotencyKey | null,
+  now: Date,
+  status: 200 | 201,
+  write: () => Promise<ReservationView | null>,
+): Promise<Response> {
+  let view: ReservationView | null;
+  try {
+    view = await write();
+  } catch (err) {
+    const first = err instanceof DomainError && await earlierAnswer(c, key, now);
+    if (first) return replay(c, first, key!);
+    throw err;
+  }
+  if (view) return c.json(view, status);
+  const first = await earlierAnswer(c, key, now);
+  if (!first) throw new Conflict("the first request with this key is still running");
+  return replay(c, first, key!);
 }
 
 async function optionalJson(c: Context<Env>): Promise<unknown> {
@@ -45,56 +107,48 @@ function stateChange(action: Action) {
   return async (c: Context<Env>) => {
     const id = c.req.param("id")!;
     const body = parseBody(s.changeBody, await optionalJson(c));
-    const view = await changeStatus(c.var.deps.sql, id, action, {
-      now: c.var.deps.now(),
-      correlationId: c.var.correlationId,
-      ownerKeyId: ownerOf(c),
-      reason: body.reason,
-      soldOut: c.var.deps.soldOut,
-    });
-    return c.json(view);
+    const now = c.var.deps.now();
+    const key = idempotencyOf(c, body, now, false);
+    const earlier = await earlierAnswer(c, key, now);
+    if (earlier) return replay(c, earlier, key!);
+    return await answerOnce(c, key, now, 200, () =>
+      changeStatus(c.var.deps.sql, id, action, {
+        now,
+        correlationId: c.var.correlationId,
+        ownerKeyId: ownerOf(c),
+        reason: body.reason,
+        soldOut: c.var.deps.soldOut,
+        idempotency: key ?? undefined,
+      }));
   };
 }
 
 /**
- * Reservations: book (with a required Idempotency-Key), read, modify, cancel, check in and out.
+ * Reservations: book (with a required Idempotency-Key), read, modify, cancel, check in and out
+ * (each with an optional one).
  */
 export function reservationRoutes(): Hono<Env> {
   return new Hono<Env>()
     .post("/", validate("json", s.createReservation), async (c) => {
-      const { sql, config, now: clock } = c.var.deps;
-      const keyParse = s.idempotencyKey.safeParse(c.req.header("idempotency-key"));
-      if (!keyParse.success) {
-        throw new ValidationFailed("an Idempotency-Key header is required", [
-          { path: "Idempotency-Key", message: keyParse.error.issues[0].message },
-        ]);
-      }
-      const key = keyParse.data;
-      const apiKeyId = c.var.principal.keyId;
+      const { sql, config } = c.var.deps;
       const body = c.req.valid("json");
-      const hash = requestHash(body);
-      const now = clock();
+      const now = c.var.deps.now();
+      const key = idempotencyOf(c, body, now, true)!;
       // A stored answer wins over anything the availability check would say now.
       const [earlier, preparing] = await Promise.allSettled([
-        storedAnswer(sql, apiKeyId, key, now),
-        prepareBooking(sql, body, config.BERTH_MAX_QUANTITY, c.var.deps.soldOut),
+        earlierAnswer(c, key, now),
+        prepareBooking(sql, body, config.BERTH_MAX_QUANTITY, now, c.var.deps.soldOut),
       ]);
       if (earlier.status === "rejected") throw earlier.reason;
-      if (earlier.value) return replay(c, earlier.value, hash);
+      if (earlier.value) return replay(c, earlier.value, key);
       if (preparing.status === "rejected") throw preparing.reason;
-      const prepared = preparing.value;
-      const expiresAt = new Date(now.getTime() + config.BERTH_IDEMPOTENCY_TTL_HOURS * 3_600_000);
-      const view = await placeBooking(sql, prepared, {
-        now,
-        correlationId: c.var.correlationId,
-        holdMinutes: config.BERTH_HOLD_MINUTES,
-        apiKeyId,
-      }, { apiKeyId, key, requestHash: hash, expiresAt });
-      if (view) return c.json(view, 201);
-      // The key was taken by a request that has committed meanwhile: its answer stands.
-      const first = await storedAnswer(sql, apiKeyId, key, now);
-      if (!first) throw new Conflict("the first request with this key is still running");
-      return replay(c, first, hash);
+      return await answerOnce(c, key, now, 201, () =>
+        placeBooking(sql, preparing.value, {
+          now,
+          correlationId: c.var.correlationId,
+          holdMinutes: config.BERTH_HOLD_MINUTES,
+          apiKeyId: key.apiKeyId,
+        }, key));
     })
     .get(
       "/:id",
@@ -107,15 +161,26 @@ export function reservationRoutes(): Hono<Env> {
       validate("param", s.reservationParam),
       validate("json", s.modifyReservation),
       async (c) => {
-        const { sql, config, now } = c.var.deps;
-        return c.json(
-          await modifyReservation(sql, c.req.valid("param").id, c.req.valid("json").items, {
-            now: now(),
-            correlationId: c.var.correlationId,
-            ownerKeyId: ownerOf(c),
-            maxQuantity: config.BERTH_MAX_QUANTITY,
-            soldOut: c.var.deps.soldOut,
-          }),
+        const { sql, config } = c.var.deps;
+        const body = c.req.valid("json");
+        const now = c.var.deps.now();
+        const key = idempotencyOf(c, body, now, false);
+        const earlier = await earlierAnswer(c, key, now);
+        if (earlier) return replay(c, earlier, key!);
+        return await answerOnce(
+          c,
+          key,
+          now,
+          200,
+          () =>
+            modifyReservation(sql, c.req.valid("param").id, body.items, {
+              now,
+              correlationId: c.var.correlationId,
+              ownerKeyId: ownerOf(c),
+              maxQuantity: config.BERTH_MAX_QUANTITY,
+              soldOut: c.var.deps.soldOut,
+              idempotency: key ?? undefined,
+            }),
         );
       },
     )

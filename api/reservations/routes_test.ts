@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { booking, seedCatalogue, testApp } from "../http/test_app.ts";
+import { booking, seedCatalogue, testApp, TestClock } from "../http/test_app.ts";
 
 integration(
   "reservations: book a room and a seat, read them back, availability follows",
@@ -90,7 +90,8 @@ integration(
   "reservations: cancel, check-in, check-out follow the allowed transitions",
   async () => {
     const db = await testDatabase();
-    const { call } = testApp(db.sql);
+    const clock = new TestClock();
+    const { call } = testApp(db.sql, { clock });
     const { propertyId, roomId } = await seedCatalogue(call, { rooms: 1 });
     try {
       const book = () =>
@@ -120,6 +121,7 @@ integration(
       const second = await book();
       assert.equal(second.status, 201, "cancelling released the room");
       await db.sql`update reservations set status = 'confirmed' where id = ${second.body.id}`;
+      clock.t = Date.parse("2030-06-01T10:00:00Z"); // the arrival day in Amsterdam
       assert.equal(
         (await call("POST", `/v1/reservations/${second.body.id}/check-out`)).body.code,
         "invalid_transition",

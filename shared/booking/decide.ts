@@ -8,12 +8,14 @@ import { type EventType } from "../events/catalogue.ts";
 import { type Envelope, makeEvent } from "../events/envelope.ts";
 import {
   type Action,
+  arrivalOf,
   assertModifiable,
   confirmationNumber,
   datesIn,
   decideTransition,
   inventoryState,
   type Item,
+  localDate,
   needsOf,
   priceItems,
   type ResourceKind,
@@ -49,6 +51,8 @@ export interface ReservationState {
   guest: { name: string; email: string };
   total: number;
   currency: string;
+  /** The property's IANA time zone, where its dates are judged. */
+  timezone: string;
   paymentId: string | null;
   holdExpiresAt: Date;
   createdAt: Date;
@@ -147,6 +151,7 @@ export interface BookingRequest {
   guest: { name: string; email: string };
   items: Item[];
   currency: string;
+  timezone: string;
   paymentToken: string;
   apiKeyId: string;
   /** The confirmation sequence number drawn with the quote. */
@@ -171,6 +176,7 @@ export function decideHold(b: BookingRequest, ctx: DecideCtx) {
     guest: b.guest,
     total,
     currency: b.currency,
+    timezone: b.timezone,
     paymentId: null,
     holdExpiresAt: new Date(ctx.now.getTime() + b.holdMinutes * 60_000),
     createdAt: ctx.now,
@@ -247,7 +253,8 @@ export interface Decided {
 /**
  * Moves a reservation through `action`: 409 `invalid_transition` when its state does not allow
  * it, `hold_expired` when a payment comes after the hold, `hold_active` when an expiry comes
- * before it. Held units become sold on confirmation; a release frees units and seats.
+ * before it, `too_early` for a check-in before the arrival date at the property. Held units
+ * become sold on confirmation; a release frees units and seats.
  */
 export function decideChange(
   s: ReservationState,
@@ -260,6 +267,16 @@ export function decideChange(
   }
   if (action === "expire" && s.holdExpiresAt > ctx.now) {
     throw new Conflict("the hold has not expired yet", "hold_active");
+  }
+  if (action === "checkIn") {
+    const arrival = arrivalOf(s.items);
+    const today = localDate(ctx.now, s.timezone);
+    if (today < arrival) {
+      throw new Conflict(
+        `check-in opens on ${arrival}; it is ${today} at the property`,
+        "too_early",
+      );
+    }
   }
   const before = inventoryState(s.status);
   const after = inventoryState(next);

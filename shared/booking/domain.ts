@@ -2,7 +2,7 @@
  * The booking domain's pure rules: reservation states and their transitions, what each state
  * does to inventory, dates, prices and lock keys. No I/O; clocks and ids come in as arguments.
  */
-import { InvalidTransition, ValidationFailed } from "../errors/errors.ts";
+import { DateInPast, InvalidTransition, ValidationFailed } from "../errors/errors.ts";
 import { SoldOutCache } from "./soldout.ts";
 
 export type ResourceKind = "room" | "unit" | "seat";
@@ -62,6 +62,43 @@ export function daysIn(from: string, to: string): number {
 
 /** The dates berth takes: years 2000 to 2199 (`to` included). */
 export const dateWindow = { first: "2000-01-01", last: "2199-12-31" } as const;
+
+const calendars = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date at `now` in the IANA time zone `timeZone`, as an ISO date. */
+export function localDate(now: Date, timeZone: string): string {
+  let calendar = calendars.get(timeZone);
+  if (!calendar) {
+    calendar = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    });
+    calendars.set(timeZone, calendar);
+  }
+  const part = Object.fromEntries(calendar.formatToParts(now).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day}`;
+}
+
+/**
+ * Refuses ranges that start before `today` (the property's, see `localDate`): 400
+ * `date_in_past`, naming each such `from`. Today itself is still bookable.
+ */
+export function assertNotPast(ranges: { path: string; from: string }[], today: string): void {
+  const past = ranges.filter((r) => r.from < today);
+  if (past.length) {
+    throw new DateInPast(
+      `dates before today (${today}) at the property cannot be booked or set`,
+      past.map((r) => ({ path: r.path, message: `must be ${today} or later` })),
+    );
+  }
+}
+
+/** The first date of a reservation's lines: the arrival, the first day or the show. */
+export function arrivalOf(items: Pick<Item, "from">[]): string {
+  return items.reduce((first, it) => (it.from < first ? it.from : first), items[0].from);
+}
 
 /** Every date in [from, to), as ISO strings. */
 export function datesIn(from: string, to: string): string[] {

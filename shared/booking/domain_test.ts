@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { resolveItems } from "./domain.ts";
-import { ValidationFailed } from "../errors/errors.ts";
+import { assertNotPast, localDate, resolveItems } from "./domain.ts";
+import { decideChange, type ReservationState } from "./decide.ts";
+import { DomainError, ValidationFailed } from "../errors/errors.ts";
 
 const resources = new Map([["show", { kind: "seat" as const, propertyId: "p" }]]);
 const line = (from: string, to: string, seats: string[]) => ({
@@ -39,4 +40,62 @@ Deno.test("resolve items: the same seat on other dates, or other seats, book tog
     20,
   );
   assert.deepEqual(items.map((it) => it.quantity), [1, 1, 1]);
+});
+
+Deno.test("local date: today is the property's, not UTC's", () => {
+  const at = new Date("2030-06-01T13:00:00Z");
+  assert.equal(localDate(at, "UTC"), "2030-06-01");
+  assert.equal(localDate(at, "Pacific/Auckland"), "2030-06-02");
+  assert.equal(localDate(new Date("2030-06-01T03:00:00Z"), "America/Los_Angeles"), "2030-05-31");
+});
+
+Deno.test("not past: today is taken, yesterday is date_in_past naming each line", () => {
+  assertNotPast([{ path: "items.0.from", from: "2030-06-02" }], "2030-06-02");
+  assert.throws(
+    () =>
+      assertNotPast([
+        { path: "items.0.from", from: "2030-06-02" },
+        { path: "items.1.from", from: "2030-06-01" },
+      ], "2030-06-02"),
+    (err) =>
+      err instanceof DomainError && err.code === "date_in_past" && err.status === 400 &&
+      err.errors?.map((e) => e.path).join() === "items.1.from",
+  );
+});
+
+Deno.test("check-in: given a confirmed stay, it opens on the arrival date at the property", () => {
+  const stay: ReservationState = {
+    id: "01a20116-bed2-78ec-8b41-7855cee94ff9",
+    propertyId: "p",
+    userId: "u",
+    apiKeyId: "k",
+    confirmationNumber: "RSV-2030-000001",
+    status: "confirmed",
+    version: 1,
+    guest: { name: "Ada", email: "ada@example.com" },
+    total: 0,
+    currency: "EUR",
+    timezone: "America/Los_Angeles",
+    paymentId: "pay",
+    holdExpiresAt: new Date("2030-05-01T00:15:00Z"),
+    createdAt: new Date("2030-05-01T00:00:00Z"),
+    updatedAt: new Date("2030-05-01T00:00:00Z"),
+    items: [
+      { resourceId: "room", kind: "room", from: "2030-06-02", to: "2030-06-04", quantity: 1 },
+      { resourceId: "room", kind: "room", from: "2030-06-01", to: "2030-06-02", quantity: 1 },
+    ],
+    amounts: [0, 0],
+  };
+  const checkIn = (iso: string) =>
+    decideChange(stay, "checkIn", {
+      now: new Date(iso),
+      newId: () => crypto.randomUUID(),
+      correlationId: "c",
+    });
+  // 1 June in UTC, still 31 May in Los Angeles: the first line arrives on 1 June.
+  assert.throws(
+    () => checkIn("2030-06-01T03:00:00Z"),
+    (err) => err instanceof DomainError && err.code === "too_early" && err.status === 409,
+  );
+  assert.equal(checkIn("2030-06-01T07:30:00Z").state.status, "checked_in");
 });

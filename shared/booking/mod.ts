@@ -13,6 +13,7 @@ export {
   changeStatus,
   type Ctx,
   getReservation,
+  type IdempotencyKey,
   modifyReservation,
   type NewReservation,
   placeBooking,

@@ -19,7 +19,7 @@ integration(
     const { call } = testApp(db.sql);
     const { propertyId, roomId } = await seedCatalogue(call, { rooms: 2 });
     try {
-      const prepared = await prepareBooking(db.sql, input(propertyId, roomId), 20);
+      const prepared = await prepareBooking(db.sql, input(propertyId, roomId), 20, new Date());
       const put = await call("PUT", `/v1/properties/${propertyId}/resources/${roomId}/inventory`, {
         from: "2030-06-02",
         to: "2030-06-03",
@@ -52,8 +52,8 @@ integration(
     const { propertyId, roomId } = await seedCatalogue(call, { rooms: 1 });
     try {
       // Both quote while the room is free; only the first can take it.
-      const first = await prepareBooking(db.sql, input(propertyId, roomId), 20);
-      const second = await prepareBooking(db.sql, input(propertyId, roomId), 20);
+      const first = await prepareBooking(db.sql, input(propertyId, roomId), 20, new Date());
+      const second = await prepareBooking(db.sql, input(propertyId, roomId), 20, new Date());
       const key = (k: string) => ({
         apiKeyId: "k",
         key: k,

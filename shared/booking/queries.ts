@@ -8,12 +8,13 @@ export interface ResourceRow {
   property_id: string;
   kind: ResourceKind;
   currency: string;
+  timezone: string;
 }
 
-/** Resources by id, with their property's currency. */
+/** Resources by id, with their property's currency and time zone. */
 export async function resourcesById(sql: Sql, ids: string[]): Promise<ResourceRow[]> {
   return await sql<ResourceRow[]>`
-    select r.id, r.property_id, r.kind, p.currency
+    select r.id, r.property_id, r.kind, p.currency, p.timezone
     from resources r join properties p on p.id = r.property_id
     where r.id = any(${ids}::text[])`;
 }
@@ -126,6 +127,7 @@ export async function reservationStates(sql: Sql, ids: string[]): Promise<Reserv
       guest_email: string;
       total: string;
       currency: string;
+      timezone: string;
       payment_id: string | null;
       hold_expires_at: Date;
       created_at: Date;
@@ -142,13 +144,14 @@ export async function reservationStates(sql: Sql, ids: string[]): Promise<Reserv
     }[]
   >`
     select r.id, r.property_id, r.user_id, r.api_key_id, r.confirmation_number, r.status,
-      r.version, r.guest_name, r.guest_email, r.total::text as total, r.currency, r.payment_id,
-      r.hold_expires_at, r.created_at, r.updated_at,
+      r.version, r.guest_name, r.guest_email, r.total::text as total, r.currency, p.timezone,
+      r.payment_id, r.hold_expires_at, r.created_at, r.updated_at,
       (select coalesce(json_agg(json_build_object('resource_id', i.resource_id, 'kind', i.kind,
           'date_from', i.date_from, 'date_to', i.date_to, 'quantity', i.quantity,
           'seats', i.seats, 'amount', i.amount) order by i.line), '[]')
         from reservation_items i where i.reservation_id = r.id) as items
-    from reservations r where r.id = any(${ids}::uuid[])`;
+    from reservations r join properties p on p.id = r.property_id
+    where r.id = any(${ids}::uuid[])`;
   return rows.map((r) => ({
     id: r.id,
     propertyId: r.property_id,
@@ -160,6 +163,7 @@ export async function reservationStates(sql: Sql, ids: string[]): Promise<Reserv
     guest: { name: r.guest_name, email: r.guest_email },
     total: Number(r.total),
     currency: r.currency.trim(),
+    timezone: r.timezone,
     paymentId: r.payment_id,
     holdExpiresAt: new Date(r.hold_expires_at),
     createdAt: new Date(r.created_at),

@@ -10,9 +10,11 @@ import { Conflict, NotFound, SoldOut, ValidationFailed } from "../errors/errors.
 import { uuidv7 } from "../ids/uuid.ts";
 import {
   type Action,
+  assertNotPast,
   datesIn,
   type Item,
   type ItemRequest,
+  localDate,
   needsOf,
   resolveItems,
 } from "./domain.ts";
@@ -32,6 +34,14 @@ import { SoldOutCache } from "./soldout.ts";
 
 export type { ReservationView } from "./decide.ts";
 
+/** A request's Idempotency-Key: scoped to the API key, with the request's hash, kept until then. */
+export interface IdempotencyKey {
+  apiKeyId: string;
+  key: string;
+  requestHash: string;
+  expiresAt: Date;
+}
+
 /** Who asks, when, and under which correlation id. `ownerKeyId` limits to one API key's bookings. */
 export interface Ctx {
   now: Date;
@@ -42,6 +52,8 @@ export interface Ctx {
   ownerKeyId?: string;
   /** Where new ids come from (default: UUIDv7 at `now`). */
   newId?: () => string;
+  /** A change's Idempotency-Key: claimed with the change, its answer stored with it. */
+  idempotency?: IdempotencyKey;
 }
 
 export interface NewReservation {
@@ -57,6 +69,7 @@ export interface PreparedBooking {
   input: NewReservation;
   items: Item[];
   currency: string;
+  timezone: string;
   maxQuantity: number;
   /** The confirmation sequence number drawn with the quote. */
   seq: number;
@@ -92,7 +105,17 @@ async function resourcesOf(sql: Sql, ids: string[]) {
   return new Map(ids.flatMap((id) => (cache.has(id) ? [[id, cache.get(id)!] as const] : [])));
 }
 
-async function resolve(sql: Sql, propertyId: string, requests: ItemRequest[], maxQuantity: number) {
+/**
+ * Checks lines against their resources (400 `validation_failed`) and against the property's
+ * calendar: a line starting before today there is 400 `date_in_past`.
+ */
+async function resolve(
+  sql: Sql,
+  propertyId: string,
+  requests: ItemRequest[],
+  maxQuantity: number,
+  now: Date,
+) {
   const known = await resourcesOf(sql, [...new Set(requests.map((r) => r.resourceId))]);
   const kinds = new Map(
     [...known].map(([id, k]) => [id, { kind: k.row.kind, propertyId: k.row.property_id }]),
@@ -105,7 +128,12 @@ async function resolve(sql: Sql, propertyId: string, requests: ItemRequest[], ma
       : [];
   });
   if (seatErrors.length) throw new ValidationFailed("the booking is not valid", seatErrors);
-  return { items, currency: known.get(items[0].resourceId)!.row.currency };
+  const { currency, timezone } = known.get(items[0].resourceId)!.row;
+  assertNotPast(
+    items.map((it, i) => ({ path: `items.${i}.from`, from: it.from })),
+    localDate(now, timezone),
+  );
+  return { items, currency, timezone };
 }
 
 function shortageMessage(s: { resourceId: string; date: string }[]): string {
@@ -115,21 +143,29 @@ function shortageMessage(s: { resourceId: string; date: string }[]): string {
 }
 
 /**
- * Validates a booking and checks availability without taking any lock, so a sold-out
+ * Validates a booking at `now` and checks availability without taking any lock, so a sold-out
  * (resource, date) is answered at once. The transaction checks again under the locks.
  */
 export async function prepareBooking(
   sql: Sql,
   input: NewReservation,
   maxQuantity: number,
+  now: Date,
   soldOut?: SoldOutCache,
 ): Promise<PreparedBooking> {
-  const { items, currency } = await resolve(sql, input.propertyId, input.items, maxQuantity);
-  const now = Date.now();
+  const { items, currency, timezone } = await resolve(
+    sql,
+    input.propertyId,
+    input.items,
+    maxQuantity,
+    now,
+  );
+  // The sold-out memory lives in this process's real time (its entries last `boundMs`).
+  const seen = Date.now();
   const needs = needsOf(items);
   if (soldOut) {
-    const gone = needs.find((n) => soldOut.has(SoldOutCache.key(n.resourceId, n.date), now)) ??
-      seatRows(items).find((x) => soldOut.has(SoldOutCache.key(x.r, x.d, x.s), now));
+    const gone = needs.find((n) => soldOut.has(SoldOutCache.key(n.resourceId, n.date), seen)) ??
+      seatRows(items).find((x) => soldOut.has(SoldOutCache.key(x.r, x.d, x.s), seen));
     if (gone) {
       const at = "resourceId" in gone
         ? `${gone.resourceId} on ${gone.date}`
@@ -143,11 +179,11 @@ export async function prepareBooking(
     ...seatItems.map((it) => q.takenSeats(sql, it.resourceId, datesIn(it.from, it.to), it.seats!)),
   ]);
   for (const r of rows) {
-    if (r.free <= 0) soldOut?.mark(SoldOutCache.key(r.resource_id, r.date), now);
+    if (r.free <= 0) soldOut?.mark(SoldOutCache.key(r.resource_id, r.date), seen);
   }
   taken.forEach((seats, i) => {
     for (const t of seats) {
-      soldOut?.mark(SoldOutCache.key(seatItems[i].resourceId, t.date, t.seat), now);
+      soldOut?.mark(SoldOutCache.key(seatItems[i].resourceId, t.date, t.seat), seen);
     }
   });
   const short = rows.filter((r) => r.free < r.quantity);
@@ -159,7 +195,7 @@ export async function prepareBooking(
   const seat = taken.find((t) => t.length)?.[0];
   if (seat) throw new SoldOut(`seat ${seat.seat} on ${seat.date} is taken`);
   const prices = new Map(rows.map((r) => [`${r.resource_id}\u0000${r.date}`, r.price]));
-  return { input, items, currency, maxQuantity, seq, prices };
+  return { input, items, currency, timezone, maxQuantity, seq, prices };
 }
 
 const idsOf = (ctx: Ctx) => ({
@@ -184,6 +220,19 @@ function forgetReleased(
 /** Applies one command of a request, grouped with the others in flight (group commit). */
 const apply = (sql: Sql, command: Command, now: Date) => groupCommitOf(sql).apply(command, now);
 
+/**
+ * A change carrying the request's Idempotency-Key: `booking_apply` claims the key and stores
+ * `answer` in the change's own transaction, or answers `replay` when an earlier request holds it.
+ */
+function withKey(
+  command: ChangeCommand,
+  key: IdempotencyKey | undefined,
+  answer: ReservationView,
+): ChangeCommand {
+  if (!key) return command;
+  return { ...command, idempotency: { ...key, expiresAt: key.expiresAt.toISOString() }, answer };
+}
+
 /** A refused hold or modification as the error the client gets. */
 function refusal(outcome: Outcome): Error {
   if (outcome === "sold_out") return new SoldOut("not enough left on one of the dates");
@@ -202,8 +251,7 @@ export async function placeBooking(
   sql: Sql,
   prepared: PreparedBooking,
   ctx: Ctx & { holdMinutes: number; apiKeyId: string },
-  idempotency: { apiKeyId: string; key: string; requestHash: string; expiresAt: Date } | null =
-    null,
+  idempotency: IdempotencyKey | null = null,
 ): Promise<ReservationView | null> {
   let p = prepared;
   for (let attempt = 1;; attempt++) {
@@ -214,6 +262,7 @@ export async function placeBooking(
       guest: input.guest,
       items: p.items,
       currency: p.currency,
+      timezone: p.timezone,
       paymentToken: input.payment.token,
       apiKeyId: ctx.apiKeyId,
       seq: p.seq,
@@ -225,7 +274,7 @@ export async function placeBooking(
     if (outcome === "placed") return view;
     if (outcome === "replay") return null;
     if (outcome !== "price_changed" || attempt === 3) throw refusal(outcome);
-    p = await prepareBooking(sql, p.input, p.maxQuantity);
+    p = await prepareBooking(sql, p.input, p.maxQuantity, ctx.now);
   }
 }
 
@@ -264,14 +313,15 @@ export async function getReservation(sql: Sql, id: string, ownerKeyId?: string) 
  * Moves a reservation through `action` (confirm, fail, expire, cancel, check-in, check-out):
  * 409 `invalid_transition` when its state does not allow it. Held units become sold on
  * confirmation; a release frees units and seats. Confirming after the hold has passed is a
- * 409 `hold_expired`: the hold is gone, whatever the payment says.
+ * 409 `hold_expired`: the hold is gone, whatever the payment says. Returns null when
+ * `ctx.idempotency` was used before (the caller replays that answer).
  */
 export async function changeStatus(
   sql: Sql,
   id: string,
   action: Action,
   ctx: Ctx & { reason?: string; paymentId?: string },
-): Promise<ReservationView> {
+): Promise<ReservationView | null> {
   for (let read = 1;; read++) {
     const s = await readOne(sql, id, ctx);
     const decided = decideChange(s, action, {
@@ -279,11 +329,14 @@ export async function changeStatus(
       reason: ctx.reason,
       paymentId: ctx.paymentId,
     });
-    const outcome = await apply(sql, decided.command, ctx.now);
+    const view = viewOf(decided.state);
+    const command = withKey(decided.command, ctx.idempotency, view);
+    const outcome = await apply(sql, command, ctx.now);
     if (outcome === "applied") {
-      forgetReleased(ctx.soldOut, decided.command, s);
-      return viewOf(decided.state);
+      forgetReleased(ctx.soldOut, command, s);
+      return view;
     }
+    if (outcome === "replay") return null;
     if (outcome !== "conflict" || read === REREADS) throw refusal(outcome);
   }
 }
@@ -291,17 +344,18 @@ export async function changeStatus(
 /**
  * Changes dates, quantities or seats of a pending or confirmed reservation atomically: the new
  * inventory is taken and the old released in one command, or nothing changes (409 `sold_out`
- * when the new one is not there).
+ * when the new one is not there, 400 `date_in_past` for a date before today at the property).
+ * Returns null when `ctx.idempotency` was used before (the caller replays that answer).
  */
 export async function modifyReservation(
   sql: Sql,
   id: string,
   requests: ItemRequest[],
   ctx: Ctx & { maxQuantity: number },
-): Promise<ReservationView> {
+): Promise<ReservationView | null> {
   for (let read = 1;; read++) {
     const s = await readOne(sql, id, ctx);
-    const { items } = await resolve(sql, s.propertyId, requests, ctx.maxQuantity);
+    const { items } = await resolve(sql, s.propertyId, requests, ctx.maxQuantity, ctx.now);
     const { rows } = await q.quote(sql, needsOf(items));
     const missing = rows.filter((r) => r.free < 0);
     if (missing.length) {
@@ -311,11 +365,14 @@ export async function modifyReservation(
     }
     const prices = new Map(rows.map((r) => [`${r.resource_id}\u0000${r.date}`, r.price]));
     const decided = decideModify(s, items, (r, d) => prices.get(`${r}\u0000${d}`)!, idsOf(ctx));
-    const outcome = await apply(sql, decided.command, ctx.now);
+    const view = viewOf(decided.state);
+    const command = withKey(decided.command, ctx.idempotency, view);
+    const outcome = await apply(sql, command, ctx.now);
     if (outcome === "applied") {
-      forgetReleased(ctx.soldOut, decided.command, s);
-      return viewOf(decided.state);
+      forgetReleased(ctx.soldOut, command, s);
+      return view;
     }
+    if (outcome === "replay") return null;
     const again = outcome === "conflict" || outcome === "price_changed";
     if (!again || read === REREADS) throw refusal(outcome);
   }

@@ -54,12 +54,20 @@ export interface HistoryRow {
   reason: string | null;
 }
 
+/** An Idempotency-Key claimed by the command that applies; taken before, it makes a replay. */
+export interface KeyClaim {
+  apiKeyId: string;
+  key: string;
+  requestHash: string;
+  expiresAt: string;
+}
+
 /** A new pending reservation holding its units and seats. */
 export interface HoldCommand {
   kind: "hold";
   /** The command's time: the reservation's creation and its first history entry. */
   at: string;
-  idempotency: { apiKeyId: string; key: string; requestHash: string; expiresAt: string } | null;
+  idempotency: KeyClaim | null;
   /** The answer stored under the idempotency key. */
   answer: unknown;
   /** Units per (resource, date) at the quoted price. */
@@ -99,6 +107,10 @@ export interface ChangeCommand extends Partial<InboxRef> {
   /** Prices the new lines were priced at (a modification); checked under the locks. */
   prices?: { r: string; d: string; p: number }[];
   releaseSeats: boolean;
+  /** The request's key (stored with `answer`), or none. */
+  idempotency?: KeyClaim;
+  /** The answer stored under the idempotency key. */
+  answer?: unknown;
   /** Seats to hold (a modification: the new seats). */
   seats?: SeatRow[];
   /** New lines (a modification). */
@@ -167,7 +179,7 @@ export function batchLocks(commands: Command[]): [number, number][] {
   };
   for (const p of sortForLocks(commands.flatMap(keysOf))) add(lockKey(p.resourceId, p.date));
   const idem = commands.flatMap((c) =>
-    c.kind === "hold" && c.idempotency
+    (c.kind === "hold" || c.kind === "change") && c.idempotency
       ? [[hash32(c.idempotency.apiKeyId), hash32(`idem\u0000${c.idempotency.key}`)] as const]
       : []
   );

@@ -28,6 +28,14 @@ export class ValidationFailed extends DomainError {
   }
 }
 
+/** A date that has passed at the property: the request can never succeed as it is. */
+export class DateInPast extends DomainError {
+  override name = "DateInPast";
+  constructor(message: string, errors: FieldError[]) {
+    super("date_in_past", 400, message, errors);
+  }
+}
+
 export class NotFound extends DomainError {
   override name = "NotFound";
   constructor(message: string) {
