@@ -1,6 +1,7 @@
 import { down, up } from "./up.ts";
 import { bench, BENCH_NAMES } from "./bench.ts";
 import { test } from "./run_tests.ts";
+import { chaos } from "./chaos.ts";
 import { localPostgres, prepare, startInfra } from "./platform.ts";
 import { status } from "./status.ts";
 import { dlq } from "./dlq.ts";
@@ -22,6 +23,8 @@ usage: ./berth <command>
   audit verify        check the hash-chained audit log; reports the first broken link
   projections rebuild analytics|history|audit
                       rebuild a projection from the streams, then swap it in
+  chaos               the fault suite: kill -9, a Postgres crash, a paused worker and NATS down
+                      under bookings, then every invariant checked (a platform of its own)
   migrate             apply database migrations
   tool <name> [args]  run a pinned tool (nats, k6, nats-server), installing it if needed
   bench [step...]     start berth as in production, measure the ceilings, idle CPU, the k6
@@ -54,6 +57,8 @@ async function main(args: string[]): Promise<number> {
     case "env":
       for (const [k, v] of Object.entries(envUrls())) console.log(`export ${k}='${v}'`);
       return 0;
+    case "chaos":
+      return await chaos();
     case "status":
       return await status(envUrls());
     case "dlq":

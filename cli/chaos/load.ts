@@ -1,0 +1,112 @@
+/**
+ * The fault suite's client: bookings at a constant rate, each retried with its own
+ * Idempotency-Key until it gets a 201 (or a final refusal), as the README tells integrators.
+ * Every attempt is recorded, so errors can be counted per fault window.
+ */
+
+/** One answer (or failure to get one) to one attempt. */
+export interface Attempt {
+  at: number;
+  /** The HTTP status, or 0 when no answer came (refused, reset, timed out). */
+  status: number;
+}
+
+/** A booking as the client saw it: its key and, once it got its 201, the reservation. */
+export interface Booking {
+  key: string;
+  reservationId?: string;
+  confirmationNumber?: string;
+  /** Reservation ids of every 201 (a replay must give the same one). */
+  ids: string[];
+  /** A final 4xx refusal, if it got one. */
+  refused?: number;
+}
+
+/** What an attempt's answer means for retrying: 408, 429 and 5xx are worth another try. */
+const retryable = (status: number) =>
+  status === 0 || status === 408 || status === 429 || status >= 500;
+
+export interface Target {
+  url: string;
+  key: string;
+  properties: { propertyId: string; resourceId: string }[];
+  dates: string[];
+}
+
+function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** POST /v1/reservations until it gets a 201 or a refusal, or `deadline` passes. */
+export async function bookWithRetries(
+  t: Target,
+  booking: Booking,
+  attempts: Attempt[],
+  deadline: number,
+): Promise<void> {
+  const p = t.properties[Math.floor(Math.random() * t.properties.length)];
+  const date = t.dates[Math.floor(Math.random() * t.dates.length)];
+  const body = JSON.stringify({
+    propertyId: p.propertyId,
+    userId: `chaos-${booking.key.slice(0, 8)}`,
+    guest: { name: "Chaos Guest", email: `chaos-${booking.key.slice(0, 8)}@example.test` },
+    items: [{ resourceId: p.resourceId, from: date, to: nextDay(date), quantity: 1 }],
+    payment: { token: "tok_ok" },
+  });
+  let wait = 250;
+  while (Date.now() < deadline) {
+    let status = 0;
+    let answer: { id?: string; confirmationNumber?: string } | null = null;
+    try {
+      const res = await fetch(`${t.url}/v1/reservations`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${t.key}`,
+          "content-type": "application/json",
+          "idempotency-key": booking.key,
+        },
+        body,
+        signal: AbortSignal.timeout(15_000),
+      });
+      status = res.status;
+      answer = await res.json().catch(() => null);
+    } catch { /* no answer */ }
+    attempts.push({ at: Date.now(), status });
+    if (status === 201) {
+      booking.ids.push(answer?.id ?? "");
+      booking.reservationId ??= answer?.id;
+      booking.confirmationNumber ??= answer?.confirmationNumber;
+      return;
+    }
+    if (!retryable(status)) {
+      booking.refused = status;
+      return;
+    }
+    await new Promise((r) => setTimeout(r, wait));
+    wait = Math.min(wait * 2, 2000);
+  }
+}
+
+/** Bookings at `rate` a second until `stop()`; `stop()` waits for those under way. */
+export function startLoad(t: Target, rate: number) {
+  const bookings: Booking[] = [];
+  const attempts: Attempt[] = [];
+  const running = new Set<Promise<void>>();
+  const timer = setInterval(() => {
+    const booking: Booking = { key: crypto.randomUUID(), ids: [] };
+    bookings.push(booking);
+    const p = bookWithRetries(t, booking, attempts, Date.now() + 180_000);
+    running.add(p);
+    p.finally(() => running.delete(p));
+  }, 1000 / rate);
+  return {
+    bookings,
+    attempts,
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(running);
+    },
+  };
+}
