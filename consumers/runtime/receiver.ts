@@ -137,10 +137,12 @@ export class Receiver {
     // In a cluster the consumer's pulls wait at its leader. When that server dies, the new
     // leader knows none of them and the client would notice only after two missed heartbeats
     // (up to a minute): pull again (what was received is still handed on) when JetStream
-    // announces a new leader.
+    // announces a new leader. (An error: not allowed to subscribe; the heartbeats remain.)
     let repull = () => {};
     const elected = this.nc.subscribe(`${LEADER_ELECTED}.${def.stream}.${def.name}`, {
-      callback: () => repull(),
+      callback: (err) => {
+        if (!err) repull();
+      },
     });
     signal.addEventListener("abort", () => elected.unsubscribe(), { once: true });
     while (consumer && !signal.aborted) {
