@@ -21,7 +21,7 @@ Deno.test("local NATS: one server by default, on the private ports", () => {
   });
 });
 
-Deno.test("local NATS: BERTH_NATS_CLUSTER=3 is three routed nodes on ports derived from the private ones", () => {
+Deno.test("local NATS: BERTH_NATS_CLUSTER=3 is three routed nodes on the private ports + k", () => {
   withCluster("3", () => {
     const nodes = localNatsNodes();
     assert.deepEqual(

@@ -4,7 +4,7 @@ import { waitForPort } from "./exec.ts";
 
 export interface NatsServerOptions {
   bin: string;
-  /** Its name; JetStream knows a cluster's peers by name, so a node keeps it. Default `berth_<port>`. */
+  /** Its name (default `berth_<port>`); JetStream knows a cluster's peers by name: keep it. */
   name?: string;
   port: number;
   monitorPort?: number;

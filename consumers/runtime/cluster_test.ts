@@ -108,7 +108,7 @@ function tally(events: Envelope[]): Map<string, number> {
  * 5 s here, to keep the test short).
  */
 integration(
-  "cluster: the booking path's leaders killed under load: nothing lost or duplicated, consumers go on",
+  "cluster: the booking path's leaders killed under load: nothing lost or twice, consumers go on",
   async () => {
     const cluster = await testNatsCluster(3);
     const p = await pipeline((sql) => [
