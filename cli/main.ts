@@ -2,12 +2,11 @@ import { down, up } from "./up.ts";
 import { bench, BENCH_NAMES } from "./bench.ts";
 import { test } from "./run_tests.ts";
 import { chaos } from "./chaos.ts";
-import { localPostgres, prepare, startInfra } from "./platform.ts";
+import { localNatsUrl, localPostgres, prepare, startInfra } from "./platform.ts";
 import { status } from "./status.ts";
 import { dlq } from "./dlq.ts";
 import { auditCommand } from "./audit.ts";
 import { projectionsCommand } from "./projections.ts";
-import { NATS_PORT } from "./infra/paths.ts";
 import { ensureTool, type Tool } from "./infra/tools.ts";
 
 const usage = `berth: an event-driven booking platform
@@ -36,7 +35,7 @@ function envUrls() {
   const host = Deno.env.get("BERTH_HOST") ?? "127.0.0.1";
   return {
     DATABASE_URL: Deno.env.get("DATABASE_URL") ?? localPostgres.url(),
-    NATS_URL: Deno.env.get("NATS_URL") ?? `nats://127.0.0.1:${NATS_PORT}`,
+    NATS_URL: Deno.env.get("NATS_URL") ?? localNatsUrl(),
     BERTH_URL: Deno.env.get("BERTH_URL") ?? `http://${host}:${port}`,
   };
 }

@@ -1,10 +1,17 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectDb } from "../shared/db/db.ts";
 import { migrate } from "../shared/db/migrate.ts";
-import { connectNats } from "../shared/nats/nats.ts";
-import { provisionStreams } from "../shared/events/mod.ts";
+import { clusterReplicas, connectNats } from "../shared/nats/nats.ts";
+import { provisionStreams, type Replication } from "../shared/events/mod.ts";
+import { ConfigError, loadConfig } from "../shared/config/config.ts";
 import { LocalPostgres } from "./infra/postgres.ts";
-import { NatsServer } from "./infra/natsd.ts";
+import {
+  clusterFormed,
+  clusterNodes,
+  type NatsNodeSpec,
+  NatsServer,
+  natsUrlOf,
+} from "./infra/natsd.ts";
 import { ensureTool } from "./infra/tools.ts";
 import { DATA, LOGS, NATS_MONITOR_PORT, NATS_PORT } from "./infra/paths.ts";
 import { alive, waitForPort } from "./infra/exec.ts";
@@ -17,54 +24,134 @@ export interface Infra {
 }
 
 export const localPostgres = new LocalPostgres();
-const NATS_PID = `${DATA}/nats/nats-server.pid`;
+
+/** The private cluster's node k (from 0) routes on BERTH_NATS_PORT + this + k. */
+const ROUTE_PORT_OFFSET = 10;
+/** Where the nodes of the private cluster keep their stores, one folder each. */
+const NATS_CLUSTER_DIR = `${DATA}/nats-cluster`;
+
+/** Servers of the private NATS: BERTH_NATS_CLUSTER, 1 (default) to 5. */
+function natsClusterSize(): number {
+  const n = Number(Deno.env.get("BERTH_NATS_CLUSTER") || 1);
+  if (!Number.isInteger(n) || n < 1 || n > 5) {
+    throw new ConfigError("config: BERTH_NATS_CLUSTER must be a whole number from 1 to 5");
+  }
+  return n;
+}
 
 /**
- * Uses DATABASE_URL / NATS_URL when given; otherwise starts the private Postgres cluster and
- * nats-server (unless already running). `stop()` stops only what this call started.
+ * The private NATS: one nats-server with its store in .data/nats, or with BERTH_NATS_CLUSTER=N
+ * the N nodes of a JetStream cluster, node k (from 0) with its store in .data/nats-cluster/n<k+1>
+ * and its ports derived from the private ones, so they stay private too: BERTH_NATS_PORT + k for
+ * clients, BERTH_NATS_PORT + 10 + k for routes, BERTH_NATS_MONITOR_PORT + k for monitoring.
  */
-export async function startInfra(say: (m: string) => void = console.error): Promise<Infra> {
-  const stops: (() => Promise<void>)[] = [];
-  let databaseUrl = Deno.env.get("DATABASE_URL");
-  if (!databaseUrl) {
-    const pg = await localPostgres.use(say);
-    stops.push(() => pg.release());
-    databaseUrl = localPostgres.url();
-  }
-  let natsUrl = Deno.env.get("NATS_URL");
-  if (!natsUrl) {
-    const running = await Deno.readTextFile(NATS_PID).then((t) => alive(Number(t)), () => false);
-    const server = new NatsServer({
-      bin: await ensureTool("nats-server", say),
+export function localNatsNodes(): NatsNodeSpec[] {
+  const size = natsClusterSize();
+  if (size === 1) {
+    return [{
       port: NATS_PORT,
       monitorPort: NATS_MONITOR_PORT,
       storeDir: `${DATA}/nats`,
       logFile: `${LOGS}/nats-server.log`,
-    });
-    if (!running) {
-      await Deno.mkdir(LOGS, { recursive: true });
-      await server.start();
-      await Deno.writeTextFile(NATS_PID, String(server.pid));
-      stops.push(async () => {
-        await server.stop();
-        await Deno.remove(NATS_PID).catch(() => {});
-      });
-    } else {
-      await waitForPort(NATS_PORT, 5000);
-    }
-    natsUrl = server.url;
+    }];
   }
-  return {
-    databaseUrl,
-    natsUrl,
-    async stop() {
-      for (const s of stops.reverse()) await s();
-    },
-  };
+  const ports = Array.from({ length: size }, (_, k) => ({
+    client: NATS_PORT + k,
+    route: NATS_PORT + ROUTE_PORT_OFFSET + k,
+    monitor: NATS_MONITOR_PORT + k,
+  }));
+  return clusterNodes(ports, NATS_CLUSTER_DIR, { logDir: LOGS });
 }
 
-/** Applies migrations and provisions the streams of the event catalogue. */
+/** NATS_URL of the private NATS: every node of it. */
+export function localNatsUrl(): string {
+  return natsUrlOf(localNatsNodes());
+}
+
+/** The file a private nats-server's pid is kept in (in its store folder) while berth runs it. */
+function pidFileOf(storeDir: string): string {
+  return `${storeDir}/nats-server.pid`;
+}
+
+/** Stops every private nats-server a berth that died left running, single or cluster nodes. */
+export async function stopLocalNats(): Promise<void> {
+  const nodes = await Array.fromAsync(Deno.readDir(NATS_CLUSTER_DIR)).catch(() => []);
+  const pidFiles = [`${DATA}/nats`, ...nodes.map((n) => `${NATS_CLUSTER_DIR}/${n.name}`)]
+    .map(pidFileOf);
+  await Promise.all(pidFiles.map(async (file) => {
+    try {
+      const pid = Number(await Deno.readTextFile(file));
+      if (alive(pid)) {
+        Deno.kill(pid, "SIGTERM");
+        for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+      }
+      await Deno.remove(file);
+    } catch { /* none */ }
+  }));
+}
+
+/**
+ * Uses DATABASE_URL / NATS_URL when given; otherwise starts the private Postgres cluster and
+ * nats-server, or cluster of them (unless already running). `stop()` stops only what this call
+ * started; a start that fails stops what it had started.
+ */
+export async function startInfra(say: (m: string) => void = console.error): Promise<Infra> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    while (stops.length) await stops.pop()!();
+  };
+  try {
+    let databaseUrl = Deno.env.get("DATABASE_URL");
+    if (!databaseUrl) {
+      const pg = await localPostgres.use(say);
+      stops.push(() => pg.release());
+      databaseUrl = localPostgres.url();
+    }
+    const natsUrl = Deno.env.get("NATS_URL") ?? await startLocalNats(stops, say);
+    return { databaseUrl, natsUrl, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Starts the private nats-server or cluster nodes not yet running; returns their NATS_URL. */
+async function startLocalNats(
+  stops: (() => Promise<void>)[],
+  say: (m: string) => void,
+): Promise<string> {
+  const nodes = localNatsNodes();
+  const bin = await ensureTool("nats-server", say);
+  await Deno.mkdir(LOGS, { recursive: true });
+  // A cluster's nodes start together: JetStream waits for a quorum of them.
+  await Promise.all(nodes.map(async (node) => {
+    const pidFile = pidFileOf(node.storeDir);
+    if (await Deno.readTextFile(pidFile).then((t) => alive(Number(t)), () => false)) {
+      return await waitForPort(node.port, 5000);
+    }
+    const server = new NatsServer({ bin, ...node });
+    await server.start();
+    await Deno.writeTextFile(pidFile, String(server.pid));
+    stops.push(async () => {
+      await server.stop();
+      await Deno.remove(pidFile).catch(() => {});
+    });
+  }));
+  const url = natsUrlOf(nodes);
+  if (nodes.length > 1) await clusterFormed(url, nodes.length);
+  return url;
+}
+
+/**
+ * Applies migrations and provisions the streams of the event catalogue, with the replicas
+ * BERTH_NATS_REPLICAS asks for, or else as many as the cluster has servers (at most 3).
+ */
 export async function prepare(infra: Infra, say: (m: string) => void = console.error) {
+  const { BERTH_NATS_REPLICAS } = loadConfig({
+    ...Deno.env.toObject(),
+    DATABASE_URL: infra.databaseUrl,
+    NATS_URL: infra.natsUrl,
+  });
   const sql = connectDb(infra.databaseUrl, { max: 1, appName: "berth-migrate" });
   try {
     const applied = await migrate(sql);
@@ -74,9 +161,14 @@ export async function prepare(infra: Infra, say: (m: string) => void = console.e
   }
   const nc = await connectNats(infra.natsUrl, "berth-provision");
   try {
-    const { created, updated } = await provisionStreams(await jetstreamManager(nc));
+    const replication: Replication = BERTH_NATS_REPLICAS
+      ? { replicas: BERTH_NATS_REPLICAS, exact: true }
+      : { replicas: clusterReplicas(nc.info), exact: false };
+    const jsm = await jetstreamManager(nc);
+    const { created, updated } = await provisionStreams(jsm, replication);
     if (created.length) say(`berth: created streams ${created.join(", ")}`);
     if (updated.length) say(`berth: updated streams ${updated.join(", ")}`);
+    if (replication.replicas > 1) say(`berth: streams with ${replication.replicas} replicas`);
   } finally {
     await nc.close();
   }

@@ -48,6 +48,7 @@ export async function status(urls: { DATABASE_URL: string; NATS_URL: string }): 
           s.state.messages,
           bytes(s.state.bytes),
           s.state.consumer_count,
+          s.config.num_replicas,
         ]);
         for await (const c of jsm.consumers.list(s.config.name)) {
           consumers.push([
@@ -61,7 +62,7 @@ export async function status(urls: { DATABASE_URL: string; NATS_URL: string }): 
         }
       }
       console.log(`NATS ${urls.NATS_URL}\n`);
-      console.log(table(["STREAM", "MESSAGES", "BYTES", "CONSUMERS"], streams));
+      console.log(table(["STREAM", "MESSAGES", "BYTES", "CONSUMERS", "REPLICAS"], streams));
       console.log();
       // One consumer per service, stream and partition: list those with work, count the rest.
       const busy = consumers.filter((c) => c[2] !== 0 || c[3] !== 0 || c[4] !== 0);

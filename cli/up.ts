@@ -1,5 +1,5 @@
-import { localPostgres, prepare, startInfra } from "./platform.ts";
-import { DATA, DENO, LOGS, NATS_PORT, ROOT, RUN } from "./infra/paths.ts";
+import { localNatsUrl, localPostgres, prepare, startInfra, stopLocalNats } from "./platform.ts";
+import { DENO, LOGS, ROOT, RUN } from "./infra/paths.ts";
 import { alive, waitForPort } from "./infra/exec.ts";
 import { ConfigError, loadConfig } from "../shared/config/config.ts";
 import { MAIL_DIR, MAIL_PORT } from "./mailsink.ts";
@@ -51,7 +51,7 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
   const config = loadConfig({
     ...env,
     DATABASE_URL: given.DATABASE_URL ?? localPostgres.url(),
-    NATS_URL: given.NATS_URL ?? `nats://127.0.0.1:${NATS_PORT}`,
+    NATS_URL: given.NATS_URL ?? localNatsUrl(),
   });
   const apiCount = processes(env, "BERTH_API_PROCESSES");
   const workerCount = processes(env, "BERTH_WORKER_PROCESSES");
@@ -174,7 +174,7 @@ export async function up(opts: { logLevel?: string } = {}): Promise<number> {
   api       ${url}  (docs ${url}/docs, metrics ${url}/metrics)
   postgres  ${platform.databaseUrl}
   nats      ${platform.natsUrl}
-  logs      ${LOGS}/{api,workers,mail,nats-server}.log
+  logs      ${LOGS}/{api,workers,mail,nats-server*}.log
   e-mail    ${Deno.env.get("BERTH_SMTP_URL") ?? `${MAIL_DIR}/*.eml (a local SMTP sink)`}
   stop      Ctrl-C or ./berth down`);
   const done = Promise.withResolvers<void>();
@@ -254,15 +254,8 @@ export async function down(): Promise<number> {
   return 0;
 }
 
-/** Stops the private nats-server and Postgres cluster, if running. */
+/** Stops the private nats-server(s) and Postgres cluster, if running. */
 async function stopLeftovers(): Promise<void> {
-  try {
-    const pid = Number(await Deno.readTextFile(`${DATA}/nats/nats-server.pid`));
-    if (alive(pid)) {
-      Deno.kill(pid, "SIGTERM");
-      for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-    }
-    await Deno.remove(`${DATA}/nats/nats-server.pid`);
-  } catch { /* none */ }
+  await stopLocalNats();
   if (await localPostgres.running().catch(() => false)) await localPostgres.stop();
 }

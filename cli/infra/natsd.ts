@@ -1,13 +1,82 @@
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connectNats } from "../../shared/nats/nats.ts";
 import { waitForPort } from "./exec.ts";
 
 export interface NatsServerOptions {
   bin: string;
+  /** Its name (default `berth_<port>`); JetStream knows a cluster's peers by name: keep it. */
+  name?: string;
   port: number;
   monitorPort?: number;
   storeDir: string;
   logFile?: string;
   /** `always` fsyncs every write before the ack; otherwise a Go duration such as `1s`. */
   syncInterval?: string;
+  /** Makes the server a node of a JetStream cluster. */
+  cluster?: {
+    name: string;
+    /** This node's route port. */
+    port: number;
+    /** Every node's route port, this node's included (a server ignores a route to itself). */
+    routes: number[];
+  };
+}
+
+/** Where one node listens and keeps its files: the options of a server but the binary. */
+export type NatsNodeSpec = Omit<NatsServerOptions, "bin">;
+
+/** The name of the clusters berth starts. */
+export const CLUSTER_NAME = "berth";
+
+/**
+ * The nodes of a JetStream cluster, one per entry of `ports`: node k is `n<k+1>`, keeps its store
+ * in `<dir>/n<k+1>` (and its log in `<logDir>/nats-server-n<k+1>.log`), and has a route to every
+ * other node.
+ */
+export function clusterNodes(
+  ports: { client: number; route: number; monitor?: number }[],
+  dir: string,
+  opts: { logDir?: string; syncInterval?: string } = {},
+): NatsNodeSpec[] {
+  const routes = ports.map((p) => p.route);
+  return ports.map((p, k) => ({
+    name: `n${k + 1}`,
+    port: p.client,
+    monitorPort: p.monitor,
+    storeDir: `${dir}/n${k + 1}`,
+    logFile: opts.logDir ? `${opts.logDir}/nats-server-n${k + 1}.log` : undefined,
+    syncInterval: opts.syncInterval,
+    cluster: { name: CLUSTER_NAME, port: p.route, routes },
+  }));
+}
+
+/** The NATS_URL of a set of local servers: every one, comma-separated. */
+export function natsUrlOf(nodes: { port: number }[]): string {
+  return nodes.map((n) => `nats://127.0.0.1:${n.port}`).join(",");
+}
+
+/**
+ * Resolves when a cluster of `size` nodes at `url` has formed: the server a client reaches
+ * knows all `size` (its INFO lists their client URLs) and JetStream answers (it has a meta
+ * leader). Provisioning reads the cluster size from that INFO, so it must not run before.
+ */
+export async function clusterFormed(url: string, size: number, timeoutMs = 60_000) {
+  const nc = await connectNats(url, "berth-cluster-check");
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const known = new Set(nc.info?.connect_urls ?? []).size;
+      const ready = known >= size &&
+        await jetstreamManager(nc).then(() => true, () => false);
+      if (ready) return;
+      if (Date.now() > deadline) {
+        throw new Error(`the NATS cluster at ${url} did not form in ${timeoutMs} ms`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await nc.close();
+  }
 }
 
 /** A nats-server child process with JetStream, started and stopped by berth. */
@@ -16,7 +85,7 @@ export class NatsServer {
   constructor(readonly opts: NatsServerOptions) {}
 
   get url(): string {
-    return `nats://127.0.0.1:${this.opts.port}`;
+    return natsUrlOf([this.opts]);
   }
 
   get pid(): number | undefined {
@@ -28,7 +97,7 @@ export class NatsServer {
     const o = this.opts;
     await Deno.mkdir(o.storeDir, { recursive: true });
     const conf = [
-      `server_name: berth_${o.port}`,
+      `server_name: ${o.name ?? `berth_${o.port}`}`,
       `listen: 127.0.0.1:${o.port}`,
       o.monitorPort ? `http: 127.0.0.1:${o.monitorPort}` : "",
       "max_payload: 1MB",
@@ -36,6 +105,15 @@ export class NatsServer {
       `  store_dir: ${JSON.stringify(o.storeDir)}`,
       `  sync_interval: ${o.syncInterval ?? "always"}`,
       "}",
+      ...(o.cluster
+        ? [
+          "cluster {",
+          `  name: ${o.cluster.name}`,
+          `  listen: 127.0.0.1:${o.cluster.port}`,
+          `  routes: [${o.cluster.routes.map((r) => `nats://127.0.0.1:${r}`).join(", ")}]`,
+          "}",
+        ]
+        : []),
     ].join("\n");
     const confPath = `${o.storeDir}/nats.conf`;
     await Deno.writeTextFile(confPath, conf);

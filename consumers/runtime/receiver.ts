@@ -8,6 +8,9 @@ import { sleep } from "../../shared/time/mod.ts";
 import { HandoverBarrier } from "./handover.ts";
 import { type ConsumerDefinition, type ConsumerTuning, PIN_GROUP } from "./provision.ts";
 
+/** Where JetStream announces a consumer's new leader: `.<stream>.<consumer>` follows. */
+const LEADER_ELECTED = "$JS.EVENT.ADVISORY.CONSUMER.LEADER_ELECTED";
+
 /** A received message: its sequence, ordering key, property and the receiver holding it. */
 export interface Held {
   msg: JsMsg;
@@ -135,9 +138,20 @@ export class Receiver {
     // it holds beyond what its applier takes at once is only memory.
     const expires = Math.max(1000, Math.min(60_000, Math.floor(this.tuning.pinTimeoutMs / 2)));
     let pinId: string | null = null;
+    // In a cluster the consumer's pulls wait at its leader. When that server dies, the new
+    // leader knows none of them and the client would notice only after two missed heartbeats
+    // (up to a minute): pull again (what was received is still handed on) when JetStream
+    // announces a new leader. (An error: not allowed to subscribe; the heartbeats remain.)
+    let repull = () => {};
+    const elected = this.nc.subscribe(`${LEADER_ELECTED}.${def.stream}.${def.name}`, {
+      callback: (err) => {
+        if (!err) repull();
+      },
+    });
+    signal.addEventListener("abort", () => elected.unsubscribe(), { once: true });
     while (consumer && !signal.aborted) {
       const messages = await consumer.consume({ max_messages: 256, group: PIN_GROUP, expires });
-      const stop = () => messages.stop();
+      const stop = repull = () => messages.stop();
       signal.addEventListener("abort", stop, { once: true });
       try {
         for await (const msg of messages) {

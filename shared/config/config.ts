@@ -30,6 +30,8 @@ const natsUrl = z.string().refine(
 export const configSchema = z.object({
   DATABASE_URL: pgUrl,
   NATS_URL: natsUrl,
+  /** Replicas of each stream; unset, provisioning derives them from the cluster (1 to 3). */
+  BERTH_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
   BERTH_HOST: z.string().min(1).default("127.0.0.1"),
   BERTH_PORT: int(8080, 1, 65535),
   BERTH_ADMIN_KEY: z.string().min(16, "must be at least 16 characters").optional(),

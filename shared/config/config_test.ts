@@ -61,6 +61,17 @@ Deno.test("config: BERTH_MAX_QUANTITY stops at 1000, so every booking total stay
   );
 });
 
+Deno.test("config: BERTH_NATS_REPLICAS is left to the cluster unless given, 1 to 5", () => {
+  assert.equal(loadConfig(good).BERTH_NATS_REPLICAS, undefined);
+  assert.equal(loadConfig({ ...good, BERTH_NATS_REPLICAS: "3" }).BERTH_NATS_REPLICAS, 3);
+  for (const bad of ["0", "6", "three"]) {
+    assert.throws(
+      () => loadConfig({ ...good, BERTH_NATS_REPLICAS: bad }),
+      /config: BERTH_NATS_REPLICAS/,
+    );
+  }
+});
+
 Deno.test("config: the api process stops at start-up with the variable's name", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("../../api/main.ts", import.meta.url).pathname],

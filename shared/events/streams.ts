@@ -45,9 +45,25 @@ export const streamDefinitions: StreamDefinition[] = [
   },
 ];
 
-function toConfig(def: StreamDefinition): Partial<StreamConfig> & { name: string } {
+/** How many copies of each stream the servers keep. */
+export interface Replication {
+  /** Replicas of a stream: 1 on a single server, up to 3 in a cluster (see clusterReplicas). */
+  replicas: number;
+  /**
+   * True when the number was chosen (BERTH_NATS_REPLICAS): a stream with more is lowered to it.
+   * A number derived from the cluster only ever raises a stream: a server that is down while
+   * provisioning runs makes the cluster look smaller than it is.
+   */
+  exact: boolean;
+}
+
+function toConfig(
+  def: StreamDefinition,
+  replicas: number,
+): Partial<StreamConfig> & { name: string } {
   return {
     name: def.name,
+    num_replicas: replicas,
     subjects: def.subjects,
     description: def.description,
     storage: "file" as StreamConfig["storage"],
@@ -58,9 +74,14 @@ function toConfig(def: StreamDefinition): Partial<StreamConfig> & { name: string
   };
 }
 
-function differs(current: StreamConfig, def: StreamDefinition): boolean {
-  const want = toConfig(def);
-  return JSON.stringify(current.subjects) !== JSON.stringify(want.subjects) ||
+/** The replicas a stream that has `current` should have. */
+function replicasOf(current: number, replication: Replication): number {
+  return replication.exact ? replication.replicas : Math.max(current, replication.replicas);
+}
+
+function differs(current: StreamConfig, want: Partial<StreamConfig>): boolean {
+  return current.num_replicas !== want.num_replicas ||
+    JSON.stringify(current.subjects) !== JSON.stringify(want.subjects) ||
     current.description !== want.description ||
     current.duplicate_window !== want.duplicate_window ||
     current.allow_direct !== want.allow_direct ||
@@ -69,19 +90,23 @@ function differs(current: StreamConfig, def: StreamDefinition): boolean {
 }
 
 /**
- * Creates every stream of the catalogue, or updates one whose definition changed.
- * Safe to run at every start-up and from several processes at once.
+ * Creates every stream of the catalogue, or updates one whose definition or replicas changed
+ * (JetStream moves a stream from one to three replicas in place, and its consumers, which
+ * inherit their stream's replicas, with it). Safe to run at every start-up and from several
+ * processes at once.
  */
 export async function provisionStreams(
   jsm: JetStreamManager,
+  replication: Replication = { replicas: 1, exact: false },
 ): Promise<{ created: string[]; updated: string[] }> {
   const created: string[] = [];
   const updated: string[] = [];
   for (const def of streamDefinitions) {
     try {
       const info = await jsm.streams.info(def.name);
-      if (differs(info.config, def)) {
-        await jsm.streams.update(def.name, { ...info.config, ...toConfig(def) });
+      const want = toConfig(def, replicasOf(info.config.num_replicas, replication));
+      if (differs(info.config, want)) {
+        await jsm.streams.update(def.name, { ...info.config, ...want });
         updated.push(def.name);
       }
     } catch (err) {
@@ -89,7 +114,7 @@ export async function provisionStreams(
         throw err;
       }
       try {
-        await jsm.streams.add(toConfig(def));
+        await jsm.streams.add(toConfig(def, replication.replicas));
         created.push(def.name);
       } catch (addErr) {
         // Another process created it between our info and add: that is what we wanted.

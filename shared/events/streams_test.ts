@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
-import { jetstreamManager } from "@nats-io/jetstream";
-import { integration, testNats } from "../testing/mod.ts";
-import { connectNats } from "../nats/nats.ts";
+import { AckPolicy, jetstreamManager } from "@nats-io/jetstream";
+import { eventually, integration, testNats, testNatsCluster } from "../testing/mod.ts";
+import { clusterReplicas, connectNats } from "../nats/nats.ts";
 import { provisionStreams, streamDefinitions } from "./streams.ts";
+
+const names = streamDefinitions.map((s) => s.name);
 
 integration(
   "streams: provisioning creates, is idempotent, and repairs a changed stream",
@@ -11,8 +13,9 @@ integration(
     const nc = await connectNats(server.url, "test");
     try {
       const jsm = await jetstreamManager(nc);
+      assert.equal(clusterReplicas(nc.info), 1, "a single server keeps one copy");
       const first = await provisionStreams(jsm);
-      assert.deepEqual(first.created, streamDefinitions.map((s) => s.name));
+      assert.deepEqual(first.created, names);
       const again = await Promise.all([provisionStreams(jsm), provisionStreams(jsm)]);
       assert.deepEqual(again.map((r) => [r.created, r.updated]), [[[], []], [[], []]]);
       const info = await jsm.streams.info("RESERVATIONS");
@@ -22,6 +25,49 @@ integration(
     } finally {
       await nc.close();
       await server.stop();
+    }
+  },
+);
+
+integration(
+  "streams: on a 3-node cluster every stream gets 3 replicas, one made with 1 is raised with " +
+    "its consumers, and a smaller derived count never lowers them",
+  async () => {
+    const cluster = await testNatsCluster(3);
+    const nc = await connectNats(cluster.url, "test");
+    try {
+      const jsm = await jetstreamManager(nc);
+      const replicas = clusterReplicas(nc.info);
+      assert.equal(replicas, 3);
+      // Streams and a consumer as a berth before the cluster made them: one copy each.
+      assert.deepEqual((await provisionStreams(jsm)).created, names);
+      await jsm.consumers.add("RESERVATIONS", {
+        durable_name: "history-reservations-0",
+        ack_policy: AckPolicy.Explicit,
+      });
+      assert.deepEqual((await provisionStreams(jsm, { replicas, exact: false })).updated, names);
+      for (const name of names) {
+        assert.equal((await jsm.streams.info(name)).config.num_replicas, 3, name);
+      }
+      // The consumer follows its stream: a leader and two current followers.
+      await eventually(
+        async () => {
+          const c = await jsm.consumers.info("RESERVATIONS", "history-reservations-0");
+          return c.cluster?.replicas?.filter((r) => r.current).length === 2;
+        },
+        10_000,
+        "the consumer on three servers",
+      );
+      // A node down while provisioning runs makes the cluster look smaller: nothing is lowered.
+      const r = await provisionStreams(jsm, { replicas: 2, exact: false });
+      assert.deepEqual(r.updated, []);
+      // BERTH_NATS_REPLICAS lowers them.
+      const exact = await provisionStreams(jsm, { replicas: 1, exact: true });
+      assert.deepEqual(exact.updated, names);
+      assert.equal((await jsm.streams.info("RATES")).config.num_replicas, 1);
+    } finally {
+      await nc.close();
+      await cluster.stop();
     }
   },
 );

@@ -5,7 +5,7 @@
  */
 import { connectDb, type Sql } from "../db/db.ts";
 import { migrate } from "../db/migrate.ts";
-import { NatsServer } from "../../cli/infra/natsd.ts";
+import { clusterFormed, clusterNodes, NatsServer, natsUrlOf } from "../../cli/infra/natsd.ts";
 import { freePort } from "../../cli/infra/exec.ts";
 
 function env(name: string): string {
@@ -53,6 +53,28 @@ export async function testNats(): Promise<NatsServer> {
   });
   await server.start();
   return server;
+}
+
+/**
+ * A throwaway JetStream cluster of `size` nats-servers on free ports, formed (every node routed,
+ * a meta leader elected) when it resolves; `url` lists every node.
+ */
+export async function testNatsCluster(size = 3) {
+  const dir = await Deno.makeTempDir({ prefix: "berth-nats-cluster-" });
+  const ports = Array.from({ length: size }, () => ({ client: freePort(), route: freePort() }));
+  const specs = clusterNodes(ports, dir, { syncInterval: "always" });
+  const nodes = specs.map((s) => new NatsServer({ bin: env("BERTH_NATS_SERVER"), ...s }));
+  await Promise.all(nodes.map((n) => n.start()));
+  const url = natsUrlOf(specs);
+  await clusterFormed(url, size);
+  return {
+    nodes,
+    url,
+    async stop() {
+      await Promise.all(nodes.map((n) => n.stop()));
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
 }
 
 /** Deno.test for integration tests, which keep pools and connections open across steps. */
