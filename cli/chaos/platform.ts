@@ -67,6 +67,7 @@ export async function startChaosPlatform(say: (m: string) => void): Promise<Chao
   delete env.DATABASE_URL;
   delete env.NATS_URL;
   delete env.BERTH_SMTP_URL;
+  delete env.BERTH_NATS_CLUSTER;
   // Through sh, so both streams go to one file; every exec keeps the pid: it is up's own.
   const up = new Deno.Command("sh", {
     args: ["-c", `exec '${ROOT}/berth' up >> '${data}/up.log' 2>&1`],
