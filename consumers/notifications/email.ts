@@ -11,7 +11,7 @@ export const emailedEvents = [
 /** One of {@link emailedEvents}. */
 export type EmailedEvent = typeof emailedEvents[number];
 
-/** What the service keeps about the guest from `reservation.created`. */
+/** What an e-mail needs of the guest, read from the reservation (no event carries it). */
 export interface Guest {
   name: string;
   email: string;

@@ -49,10 +49,27 @@ export interface PropertyFacts {
   startsAt(propertyId: string, date: string): Date;
 }
 
+/**
+ * What a plan reads besides the payment: property facts, and the payment method stored with a
+ * reservation (its token, which no event carries); null when there is none.
+ */
+export interface Facts extends PropertyFacts {
+  paymentToken(reservationId: string): string | null;
+}
+
+/** The answer when a reservation has no stored payment method: declined without a call. */
+export const noPaymentMethod: AuthorizeResult = { ok: false, reason: "no_payment_method" };
+
 /** What an event asks of the provider. */
 export type Plan =
   | { kind: "none" }
-  | { kind: "authorize"; req: AuthorizeRequest; captureAt: CaptureAt; startsAt: Date }
+  | {
+    kind: "authorize";
+    /** Null when the reservation has no stored payment method. */
+    req: AuthorizeRequest | null;
+    captureAt: CaptureAt;
+    startsAt: Date;
+  }
   | {
     kind: "move";
     steps: MoneyStep[];
@@ -64,13 +81,16 @@ export type Plan =
 const firstDay = (items: { from: string }[]) => items.map((i) => i.from).sort()[0];
 
 /** What `event` asks for, given the payment as it is (null: none yet). */
-export function planFor(event: PaymentEvent, p: PaymentState | null, facts: PropertyFacts): Plan {
+export function planFor(event: PaymentEvent, p: PaymentState | null, facts: Facts): Plan {
   if (event.type === "reservation.created") {
     if (p) return { kind: "none" }; // decided before (a DLQ replay)
     const d = event.data;
+    const token = facts.paymentToken(d.reservationId);
     return {
       kind: "authorize",
-      req: { key: d.reservationId, token: d.paymentToken, amount: d.total, currency: d.currency },
+      req: token === null
+        ? null
+        : { key: d.reservationId, token, amount: d.total, currency: d.currency },
       captureAt: captureRule(d.items.map((i) => i.kind)),
       startsAt: facts.startsAt(event.propertyId, firstDay(d.items)),
     };

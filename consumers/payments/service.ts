@@ -28,11 +28,12 @@ import {
   evolveAuthorized,
   type Evolved,
   evolveMoved,
+  type Facts,
+  noPaymentMethod,
   type PaymentEvent,
   paymentEvents,
   type PaymentState,
   planFor,
-  type PropertyFacts,
 } from "./plan.ts";
 import * as q from "./queries.ts";
 
@@ -112,7 +113,7 @@ export function paymentsService(deps: PaymentsDeps) {
   async function work(
     events: PaymentEvent[],
     payment: PaymentState | null,
-    facts: PropertyFacts,
+    facts: Facts,
     at: Date,
     out: Map<string, Worked>,
   ) {
@@ -121,10 +122,13 @@ export function paymentsService(deps: PaymentsDeps) {
       const plan = planFor(event, state, facts);
       let evolved: Evolved = { state, movements: [], emits: [] };
       if (plan.kind === "authorize") {
-        const answer = await call(
-          `authorize:${plan.req.key}`,
-          () => authorizeWithTries(deps.provider, plan.req, tries, pauseMs),
-        );
+        const req = plan.req;
+        const answer = req
+          ? await call(
+            `authorize:${req.key}`,
+            () => authorizeWithTries(deps.provider, req, tries, pauseMs),
+          )
+          : noPaymentMethod;
         evolved = evolveAuthorized(event as never, plan, answer);
       } else if (plan.kind === "move" && state) {
         for (const step of plan.steps) {
@@ -156,10 +160,13 @@ export function paymentsService(deps: PaymentsDeps) {
           ? [{ propertyId: e.propertyId, date: e.data.items.map((i) => i.from).sort()[0] }]
           : []
       );
-      const [payments, facts] = await Promise.all([
+      const authorizing = todo.filter((e) => e.type === "reservation.created");
+      const [payments, property, tokens] = await Promise.all([
         q.paymentsOf(sql, ids),
         q.propertyFacts(sql, [...new Set(todo.map((e) => e.propertyId))], days),
+        q.paymentTokens(sql, authorizing.map((e) => e.data.reservationId)),
       ]);
+      const facts: Facts = { ...property, paymentToken: (id) => tokens.get(id) ?? null };
 
       const worked = new Map<string, Worked>();
       const chains = ids.map((id) => {

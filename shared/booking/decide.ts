@@ -183,12 +183,10 @@ export function decideHold(b: BookingRequest, ctx: DecideCtx) {
     reservationId: id,
     confirmationNumber: state.confirmationNumber,
     userId: b.userId,
-    guest: b.guest,
     items: view.items,
     total,
     currency: b.currency,
     holdExpiresAt: view.holdExpiresAt,
-    paymentToken: b.paymentToken,
     rates: ratesOf(b.items, b.priceOf),
   }, { ...ctx, id: ctx.newId() });
   const command: HoldCommand = {

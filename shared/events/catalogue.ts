@@ -45,16 +45,20 @@ export const catalogue = {
   reservation: {
     stream: "RESERVATIONS",
     events: {
+      /**
+       * Version 2 carries no payment token and no guest contact: the token stays in Postgres
+       * (`reservations.payment_token`, read by the payments service) and so do the guest's name
+       * and e-mail (read by notifications). Version 1 had `guest` and `paymentToken`; parsing
+       * drops them, so a v1 event still in a stream reads as v2.
+       */
       created: {
-        version: 1,
+        version: 2,
         data: z.object({
           ...reservationRef,
-          guest: z.object({ name: z.string(), email: z.string() }),
           items: z.array(bookedItem).min(1),
           total: money,
           currency,
           holdExpiresAt: z.iso.datetime({ offset: true }),
-          paymentToken: z.string(),
           rates: bookedRates,
         }),
       },
