@@ -108,15 +108,20 @@ export function reservationRoutes(): Hono<Env> {
       validate("json", s.modifyReservation),
       async (c) => {
         const { sql, config, now } = c.var.deps;
-        return c.json(
-          await modifyReservation(sql, c.req.valid("param").id, c.req.valid("json").items, {
+        const view = await modifyReservation(
+          sql,
+          c.req.valid("param").id,
+          c.req.valid("json").items,
+          {
             now: now(),
             correlationId: c.var.correlationId,
             ownerKeyId: ownerOf(c),
             maxQuantity: config.BERTH_MAX_QUANTITY,
             soldOut: c.var.deps.soldOut,
-          }),
+          },
         );
+        // A higher total waits for its payment: accepted, not yet done.
+        return c.json(view, view.pendingModification ? 202 : 200);
       },
     )
     .post("/:id/cancel", validate("param", s.reservationParam), stateChange("cancel"))

@@ -18,6 +18,8 @@ export const webhookEventTypes = [
   "reservation.created",
   "reservation.confirmed",
   "reservation.modified",
+  "reservation.modification_requested",
+  "reservation.modification_declined",
   "reservation.cancelled",
   "reservation.expired",
   "reservation.failed",

@@ -37,6 +37,29 @@ export interface DecideCtx {
   causationId?: string | null;
 }
 
+/** The unit price a booking or modification was priced at, per (resource, date). */
+export interface BookedRate {
+  resourceId: string;
+  date: string;
+  price: number;
+}
+
+/**
+ * A modification that raised the total and waits for the difference to be authorized. The
+ * reservation keeps its lines, total and units meanwhile, and holds the units and seats the new
+ * lines need beyond them (see {@link extrasOf}), so neither the old booking nor the new one can
+ * be lost while the card network answers.
+ */
+export interface PendingChange {
+  /** The modification's id: in its events and in the payment's answer. */
+  id: string;
+  items: Item[];
+  amounts: number[];
+  total: number;
+  rates: BookedRate[];
+  requestedAt: string;
+}
+
 /** A reservation as stored: its row and its lines. */
 export interface ReservationState {
   id: string;
@@ -55,6 +78,18 @@ export interface ReservationState {
   updatedAt: Date;
   items: Item[];
   amounts: number[];
+  pendingChange: PendingChange | null;
+}
+
+/** A booked line as clients and events see it. */
+export interface ItemView {
+  resourceId: string;
+  kind: ResourceKind;
+  from: string;
+  to: string;
+  quantity: number;
+  seats?: string[];
+  amount: number;
 }
 
 /** A reservation as clients see it. */
@@ -65,20 +100,27 @@ export interface ReservationView {
   userId: string;
   status: string;
   guest: { name: string; email: string };
-  items: {
-    resourceId: string;
-    kind: ResourceKind;
-    from: string;
-    to: string;
-    quantity: number;
-    seats?: string[];
-    amount: number;
-  }[];
+  items: ItemView[];
   total: number;
   currency: string;
   holdExpiresAt: string;
   createdAt: string;
   updatedAt: string;
+  /** Present while a modification that raised the total waits for its payment. */
+  pendingModification?: { id: string; items: ItemView[]; total: number; requestedAt: string };
+}
+
+/** Lines priced at `amounts`, as clients and events see them. */
+function itemViews(items: Item[], amounts: number[]): ItemView[] {
+  return items.map((it, i) => ({
+    resourceId: it.resourceId,
+    kind: it.kind,
+    from: it.from,
+    to: it.to,
+    quantity: it.quantity,
+    ...(it.seats ? { seats: it.seats } : {}),
+    amount: amounts[i],
+  }));
 }
 
 /** The view of a reservation state. */
@@ -90,20 +132,22 @@ export function viewOf(s: ReservationState): ReservationView {
     userId: s.userId,
     status: s.status,
     guest: s.guest,
-    items: s.items.map((it, i) => ({
-      resourceId: it.resourceId,
-      kind: it.kind,
-      from: it.from,
-      to: it.to,
-      quantity: it.quantity,
-      ...(it.seats ? { seats: it.seats } : {}),
-      amount: s.amounts[i],
-    })),
+    items: itemViews(s.items, s.amounts),
     total: s.total,
     currency: s.currency,
     holdExpiresAt: s.holdExpiresAt.toISOString(),
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
+    ...(s.pendingChange
+      ? {
+        pendingModification: {
+          id: s.pendingChange.id,
+          items: itemViews(s.pendingChange.items, s.pendingChange.amounts),
+          total: s.pendingChange.total,
+          requestedAt: s.pendingChange.requestedAt,
+        },
+      }
+      : {}),
   };
 }
 
@@ -130,11 +174,42 @@ export function seatRows(items: Item[]): SeatRow[] {
   );
 }
 
+/**
+ * The units `after` needs beyond `before`, per (resource, date), as held deltas: what a pending
+ * modification holds on top of the reservation's own units.
+ */
+export function extrasOf(before: Item[], after: Item[]) {
+  return netDeltas([
+    ...deltasOf(needsOf(after), "held", 1),
+    ...deltasOf(needsOf(before), "held", -1),
+  ])
+    .filter((x) => x.h > 0);
+}
+
+/** Gives back held deltas (the extras of a pending modification). */
+const giveBack = (held: { r: string; d: string; h: number; s: number }[]) =>
+  held.map((x) => ({ ...x, h: -x.h }));
+
+/** The seats of both line sets, each once: what a pending modification holds. */
+function seatsOfBoth(a: Item[], b: Item[]): SeatRow[] {
+  const all = new Map(
+    [...seatRows(a), ...seatRows(b)].map((x) => [`${x.r}\u0000${x.d}\u0000${x.s}`, x]),
+  );
+  return [...all.values()];
+}
+
+/** What every reservation event says of the reservation. */
+const refOf = (s: ReservationState) => ({
+  reservationId: s.id,
+  confirmationNumber: s.confirmationNumber,
+  userId: s.userId,
+});
+
 /** Unit price per (resource, date) as a lookup for `priceItems`. */
 export type PriceOf = (resourceId: string, date: string) => number;
 
 /** The rate each (resource, date) of the items was priced at, in (resource, date) order. */
-function ratesOf(items: Item[], priceOf: PriceOf) {
+function ratesOf(items: Item[], priceOf: PriceOf): BookedRate[] {
   return needsOf(items)
     .map((n) => ({ resourceId: n.resourceId, date: n.date, price: priceOf(n.resourceId, n.date) }))
     .sort((a, b) => a.resourceId.localeCompare(b.resourceId) || a.date.localeCompare(b.date));
@@ -177,6 +252,7 @@ export function decideHold(b: BookingRequest, ctx: DecideCtx) {
     updatedAt: ctx.now,
     items: b.items,
     amounts,
+    pendingChange: null,
   };
   const view = viewOf(state);
   const created = makeEvent("reservation.created", b.propertyId, {
@@ -262,12 +338,15 @@ export function decideChange(
   const before = inventoryState(s.status);
   const after = inventoryState(next);
   const needs = needsOf(s.items);
-  const deltas = before === after ? [] : netDeltas([
-    ...(before === "none" ? [] : deltasOf(needs, before, -1)),
-    ...(after === "none" ? [] : deltasOf(needs, after, 1)),
+  // A release drops a pending modification too, and gives back what it held.
+  const dropped = after === "none" ? s.pendingChange : null;
+  const deltas = netDeltas([
+    ...(before === after || before === "none" ? [] : deltasOf(needs, before, -1)),
+    ...(before === after || after === "none" ? [] : deltasOf(needs, after, 1)),
+    ...(dropped ? giveBack(extrasOf(s.items, dropped.items)) : []),
   ]);
   const reason = ctx.reason ?? null;
-  const ref = { reservationId: s.id, confirmationNumber: s.confirmationNumber, userId: s.userId };
+  const ref = refOf(s);
   const data = action === "confirm"
     ? { ...ref, paymentId: ctx.paymentId ?? s.paymentId ?? "unknown" }
     : action === "fail"
@@ -289,6 +368,7 @@ export function decideChange(
     ...(ctx.paymentId ? { paymentId: ctx.paymentId } : {}),
     deltas,
     releaseSeats: after === "none" && before !== "none",
+    ...(dropped ? { pendingChange: null } : {}),
     history: [{ reservation_id: s.id, status: next, reason }],
     events: [outboxRow(event)],
   };
@@ -298,13 +378,19 @@ export function decideChange(
     version: s.version + 1,
     paymentId: ctx.paymentId ?? s.paymentId,
     updatedAt: ctx.now,
+    pendingChange: dropped ? null : s.pendingChange,
   };
   return { command, event, state };
 }
 
 /**
- * Changes the lines of a pending or confirmed reservation to `items` priced by `priceOf`: the
- * new units are taken and the old ones given back in one command, or nothing changes.
+ * Changes the lines of a pending or confirmed reservation to `items` priced by `priceOf`. When
+ * the total does not rise, at once: the new units are taken and the old ones given back in one
+ * command (`reservation.modified`; the payment gives back the difference). When it rises, the
+ * change waits for the difference to be authorized (`reservation.modification_requested`): the
+ * reservation stays as it is and also holds what the new lines need beyond it, then
+ * {@link decideModificationOutcome} applies or drops it. One modification waits at a time (409
+ * `modification_pending`).
  */
 export function decideModify(
   s: ReservationState,
@@ -313,9 +399,61 @@ export function decideModify(
   ctx: DecideCtx,
 ): Decided {
   assertModifiable(s.status);
-  const as = inventoryState(s.status) as "held" | "sold";
+  if (s.pendingChange) {
+    throw new Conflict(
+      "a modification of this reservation is waiting for its payment",
+      "modification_pending",
+    );
+  }
   const { amounts, total } = priceItems(items, priceOf);
+  const rates = ratesOf(items, priceOf);
   const newNeeds = needsOf(items);
+  const prices = newNeeds.map((n) => ({
+    r: n.resourceId,
+    d: n.date,
+    p: priceOf(n.resourceId, n.date),
+  }));
+  const change = {
+    kind: "change" as const,
+    at: ctx.now.toISOString(),
+    reservationId: s.id,
+    expectStatus: s.status,
+    expectVersion: s.version,
+    status: s.status,
+    prices,
+    releaseSeats: true,
+  };
+  if (total > s.total) {
+    const pending: PendingChange = {
+      id: ctx.newId(),
+      items,
+      amounts,
+      total,
+      rates,
+      requestedAt: ctx.now.toISOString(),
+    };
+    const state = { ...s, pendingChange: pending, version: s.version + 1, updatedAt: ctx.now };
+    const event = makeEvent("reservation.modification_requested", s.propertyId, {
+      ...refOf(s),
+      modificationId: pending.id,
+      items: itemViews(items, amounts),
+      total,
+      previousTotal: s.total,
+      currency: s.currency,
+      rates,
+    }, { ...ctx, id: ctx.newId() });
+    const reason = `modification requested: ${s.total} to ${total}, awaiting payment`;
+    const command: ChangeCommand = {
+      ...change,
+      deltas: extrasOf(s.items, items),
+      seats: seatsOfBoth(s.items, items),
+      pendingChange: pending,
+      history: [{ reservation_id: s.id, status: s.status, reason }],
+      events: [outboxRow(event)],
+    };
+    return { command, event, state };
+  }
+  const as = inventoryState(s.status) as "held" | "sold";
   const state: ReservationState = {
     ...s,
     items,
@@ -324,31 +462,110 @@ export function decideModify(
     version: s.version + 1,
     updatedAt: ctx.now,
   };
-  const view = viewOf(state);
   const event = makeEvent("reservation.modified", s.propertyId, {
-    reservationId: s.id,
-    confirmationNumber: s.confirmationNumber,
-    userId: s.userId,
-    items: view.items,
+    ...refOf(s),
+    items: itemViews(items, amounts),
     total,
     previousTotal: s.total,
     currency: s.currency,
-    rates: ratesOf(items, priceOf),
+    rates,
   }, { ...ctx, id: ctx.newId() });
   const command: ChangeCommand = {
-    kind: "change",
+    ...change,
+    total,
+    deltas: netDeltas([...deltasOf(needsOf(s.items), as, -1), ...deltasOf(newNeeds, as, 1)]),
+    seats: seatRows(items),
+    items: lineRows(items, amounts),
+    history: [{
+      reservation_id: s.id,
+      status: s.status,
+      reason: `modified: ${s.total} to ${total}`,
+    }],
+    events: [outboxRow(event)],
+  };
+  return { command, event, state };
+}
+
+/** The payment's answer to a modification's difference. */
+export type ModificationPayment = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Applies or drops the pending modification `modificationId` by its payment's answer:
+ * authorized, the reservation takes the new lines and total (`reservation.modified`), giving back
+ * its old units and the extra hold; declined, it stays as it was and gives back the extra hold
+ * (`reservation.modification_declined`). Null when that modification no longer waits (applied,
+ * dropped, or the reservation was released meanwhile).
+ */
+export function decideModificationOutcome(
+  s: ReservationState,
+  modificationId: string,
+  payment: ModificationPayment,
+  ctx: DecideCtx,
+): Decided | null {
+  const pending = s.pendingChange;
+  const as = inventoryState(s.status);
+  if (!pending || pending.id !== modificationId || as === "none") return null;
+  const extras = giveBack(extrasOf(s.items, pending.items));
+  const change = {
+    kind: "change" as const,
     at: ctx.now.toISOString(),
     reservationId: s.id,
     expectStatus: s.status,
     expectVersion: s.version,
     status: s.status,
-    total,
-    deltas: netDeltas([...deltasOf(needsOf(s.items), as, -1), ...deltasOf(newNeeds, as, 1)]),
-    prices: newNeeds.map((n) => ({ r: n.resourceId, d: n.date, p: priceOf(n.resourceId, n.date) })),
     releaseSeats: true,
-    seats: seatRows(items),
-    items: lineRows(items, amounts),
-    history: [{ reservation_id: s.id, status: s.status, reason: "modified" }],
+    pendingChange: null,
+  };
+  if (payment.ok) {
+    const state: ReservationState = {
+      ...s,
+      items: pending.items,
+      amounts: pending.amounts,
+      total: pending.total,
+      pendingChange: null,
+      version: s.version + 1,
+      updatedAt: ctx.now,
+    };
+    const event = makeEvent("reservation.modified", s.propertyId, {
+      ...refOf(s),
+      modificationId,
+      items: itemViews(pending.items, pending.amounts),
+      total: pending.total,
+      previousTotal: s.total,
+      currency: s.currency,
+      rates: pending.rates,
+    }, { ...ctx, id: ctx.newId() });
+    const reason = `modified: ${s.total} to ${pending.total}`;
+    const command: ChangeCommand = {
+      ...change,
+      total: pending.total,
+      deltas: netDeltas([
+        ...deltasOf(needsOf(s.items), as, -1),
+        ...deltasOf(needsOf(pending.items), as, 1),
+        ...extras,
+      ]),
+      seats: seatRows(pending.items),
+      items: lineRows(pending.items, pending.amounts),
+      history: [{ reservation_id: s.id, status: s.status, reason }],
+      events: [outboxRow(event)],
+    };
+    return { command, event, state };
+  }
+  const state = { ...s, pendingChange: null, version: s.version + 1, updatedAt: ctx.now };
+  const event = makeEvent("reservation.modification_declined", s.propertyId, {
+    ...refOf(s),
+    modificationId,
+    reason: payment.reason,
+    total: s.total,
+    requestedTotal: pending.total,
+    currency: s.currency,
+  }, { ...ctx, id: ctx.newId() });
+  const reason = `modification declined: ${payment.reason}`;
+  const command: ChangeCommand = {
+    ...change,
+    deltas: extras,
+    seats: seatRows(s.items),
+    history: [{ reservation_id: s.id, status: s.status, reason }],
     events: [outboxRow(event)],
   };
   return { command, event, state };

@@ -1,7 +1,7 @@
 /** The booking engine's SQL: tagged templates over the tables of migrations/0001_core.sql. */
 import type { Sql } from "../db/db.ts";
 import { lockKey, type Need, type ResourceKind, type Status } from "./domain.ts";
-import type { ReservationState } from "./decide.ts";
+import type { PendingChange, ReservationState } from "./decide.ts";
 
 export interface ResourceRow {
   id: string;
@@ -139,11 +139,12 @@ export async function reservationStates(sql: Sql, ids: string[]): Promise<Reserv
         seats: string[] | null;
         amount: number;
       }[];
+      pending_change: PendingChange | null;
     }[]
   >`
     select r.id, r.property_id, r.user_id, r.api_key_id, r.confirmation_number, r.status,
       r.version, r.guest_name, r.guest_email, r.total::text as total, r.currency, r.payment_id,
-      r.hold_expires_at, r.created_at, r.updated_at,
+      r.hold_expires_at, r.created_at, r.updated_at, r.pending_change,
       (select coalesce(json_agg(json_build_object('resource_id', i.resource_id, 'kind', i.kind,
           'date_from', i.date_from, 'date_to', i.date_to, 'quantity', i.quantity,
           'seats', i.seats, 'amount', i.amount) order by i.line), '[]')
@@ -173,5 +174,6 @@ export async function reservationStates(sql: Sql, ids: string[]): Promise<Reserv
       seats: i.seats ?? undefined,
     })),
     amounts: r.items.map((i) => Number(i.amount)),
+    pendingChange: r.pending_change,
   }));
 }

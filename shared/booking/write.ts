@@ -5,6 +5,7 @@
  */
 import type { Sql } from "../db/db.ts";
 import type { Envelope, InboxRef } from "../events/envelope.ts";
+import type { PendingChange } from "./decide.ts";
 import { subjectOf } from "../events/catalogue.ts";
 import { hash32, lockKey, type Need, sortForLocks } from "./domain.ts";
 
@@ -103,6 +104,8 @@ export interface ChangeCommand extends Partial<InboxRef> {
   seats?: SeatRow[];
   /** New lines (a modification). */
   items?: LineRow[];
+  /** Sets the modification waiting for its payment; null drops it; absent leaves it. */
+  pendingChange?: PendingChange | null;
   history: HistoryRow[];
   events: OutboxRow[];
 }

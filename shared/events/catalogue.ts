@@ -40,6 +40,9 @@ const paymentRef = {
   currency,
 };
 
+/** On a payment's answer to a modification's difference: which modification it answers. */
+const modificationId = z.uuid().optional();
+
 /** Domains, their stream and their events, each with its version and data schema. */
 export const catalogue = {
   reservation: {
@@ -63,15 +66,48 @@ export const catalogue = {
         }),
       },
       confirmed: { version: 1, data: z.object({ ...reservationRef, paymentId: id }) },
+      /**
+       * The lines and total changed. With `modificationId` it ends a modification that raised
+       * the total, once the difference was authorized; without, the total did not rise.
+       */
       modified: {
         version: 1,
         data: z.object({
           ...reservationRef,
+          modificationId: z.uuid().optional(),
           items: z.array(bookedItem).min(1),
           total: money,
           previousTotal: money,
           currency,
           rates: bookedRates,
+        }),
+      },
+      /**
+       * A modification raised the total to `total`: it waits for the difference to be
+       * authorized (the reservation keeps its lines and total meanwhile, and holds the new ones).
+       */
+      modification_requested: {
+        version: 1,
+        data: z.object({
+          ...reservationRef,
+          modificationId: z.uuid(),
+          items: z.array(bookedItem).min(1),
+          total: money,
+          previousTotal: money,
+          currency,
+          rates: bookedRates,
+        }),
+      },
+      /** The difference was declined: the modification is dropped, `total` still stands. */
+      modification_declined: {
+        version: 1,
+        data: z.object({
+          ...reservationRef,
+          modificationId: z.uuid(),
+          reason: z.string(),
+          total: money,
+          requestedTotal: money,
+          currency,
         }),
       },
       cancelled: {
@@ -87,10 +123,11 @@ export const catalogue = {
   payment: {
     stream: "PAYMENTS",
     events: {
-      authorized: { version: 1, data: z.object(paymentRef) },
+      /** `amount` authorized: the booking's total, or with `modificationId` the difference. */
+      authorized: { version: 1, data: z.object({ ...paymentRef, modificationId }) },
       failed: {
         version: 1,
-        data: z.object({ reservationId: z.uuid(), reason: z.string(), currency }),
+        data: z.object({ reservationId: z.uuid(), reason: z.string(), currency, modificationId }),
       },
       captured: { version: 1, data: z.object(paymentRef) },
       refunded: {
