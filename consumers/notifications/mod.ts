@@ -1,6 +1,7 @@
 /**
  * Notifications: e-mail to the guest when a reservation is confirmed, cancelled, failed or
- * expired, and signed webhooks to the endpoints a property's admin registered.
+ * expired, or a change of it is declined, and signed webhooks to the endpoints a property's
+ * admin registered.
  *
  * Two parts, both in the workers process:
  * - {@link notificationsService}, a consumer on the runtime: it reads the guest's e-mail from the

@@ -291,7 +291,9 @@ export async function changeStatus(
 /**
  * Changes dates, quantities or seats of a pending or confirmed reservation atomically: the new
  * inventory is taken and the old released in one command, or nothing changes (409 `sold_out`
- * when the new one is not there).
+ * when the new one is not there). A change that raises the total is not made yet: the new
+ * inventory it adds is held beside the old and the view shows it as `pendingModification` until
+ * the difference is authorized (decideModify); 409 `modification_pending` while one waits.
  */
 export async function modifyReservation(
   sql: Sql,
