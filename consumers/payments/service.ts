@@ -4,7 +4,8 @@
  * had reserved. A batch is worked in three steps, and no transaction is open while the provider
  * is called:
  * 1. read: which events were applied before, the payments of the batch's reservations, the
- *    properties' policies and start times;
+ *    properties' policies and start times, the payment tokens stored with the reservations to
+ *    authorize (no event carries one);
  * 2. call: per reservation, in stream order, plan the event (plan.ts), call the provider with an
  *    idempotency key derived from the event, and evolve the payment with its answers;
  *    reservations run side by side;
