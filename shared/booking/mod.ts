@@ -4,14 +4,16 @@ export {
   decideChange,
   type Decided,
   decideHold,
-  decideModificationOutcome,
-  decideModify,
-  type ModificationPayment,
-  type PendingChange,
   type ReservationState,
   type ReservationView,
   viewOf,
 } from "./decide.ts";
+export {
+  decideModificationOutcome,
+  decideModify,
+  type ModificationPayment,
+  type PendingChange,
+} from "./modify.ts";
 export {
   changeStatus,
   type Ctx,

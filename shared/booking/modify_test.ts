@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  decideChange,
-  decideModificationOutcome,
-  decideModify,
-  type ReservationState,
-} from "./decide.ts";
+import { decideChange, type ReservationState } from "./decide.ts";
+import { decideModificationOutcome, decideModify } from "./modify.ts";
 import type { Item } from "./domain.ts";
 import { DomainError } from "../errors/errors.ts";
 

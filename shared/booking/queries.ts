@@ -1,7 +1,8 @@
 /** The booking engine's SQL: tagged templates over the tables of migrations/0001_core.sql. */
 import type { Sql } from "../db/db.ts";
 import { lockKey, type Need, type ResourceKind, type Status } from "./domain.ts";
-import type { PendingChange, ReservationState } from "./decide.ts";
+import type { ReservationState } from "./decide.ts";
+import type { PendingChange } from "./modify.ts";
 
 export interface ResourceRow {
   id: string;

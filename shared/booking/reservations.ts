@@ -19,12 +19,12 @@ import {
 import {
   decideChange,
   decideHold,
-  decideModify,
   type ReservationState,
   type ReservationView,
   seatRows,
   viewOf,
 } from "./decide.ts";
+import { decideModify } from "./modify.ts";
 import type { ChangeCommand, Command, Outcome } from "./write.ts";
 import { groupCommitOf } from "./group.ts";
 import * as q from "./queries.ts";
@@ -293,7 +293,7 @@ export async function changeStatus(
  * inventory is taken and the old released in one command, or nothing changes (409 `sold_out`
  * when the new one is not there). A change that raises the total is not made yet: the new
  * inventory it adds is held beside the old and the view shows it as `pendingModification` until
- * the difference is authorized (decideModify); 409 `modification_pending` while one waits.
+ * the difference is authorized (modify.ts); 409 `modification_pending` while one waits.
  */
 export async function modifyReservation(
   sql: Sql,
