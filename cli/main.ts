@@ -21,7 +21,10 @@ usage: ./berth <command>
                       list, inspect and replay dead letters (replay: back to the original subject)
   audit verify        check the hash-chained audit log; reports the first broken link
   projections rebuild analytics|history|audit
-                      rebuild a projection from the streams, then swap it in
+                      rebuild a projection from the streams (from its latest snapshot once
+                      events have aged out of them), then swap it in
+  projections snapshot analytics|history|audit
+                      take a projection's snapshot now (the workers take one a day)
   chaos               the fault suite: kill -9, a Postgres crash, a paused worker and NATS down
                       under bookings, then every invariant checked (a platform of its own)
   migrate             apply database migrations

@@ -3,35 +3,29 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { connectDb, isPgError, type Sql } from "../shared/db/db.ts";
 import { connectNats } from "../shared/nats/nats.ts";
 import { type Envelope, parseEvent } from "../shared/events/envelope.ts";
-import { consumerDefinitions, type Service } from "../consumers/runtime/mod.ts";
-import { analyticsReplay } from "../consumers/analytics/mod.ts";
-import { auditReplay } from "../consumers/audit/mod.ts";
-import { historyReplay } from "../consumers/history/mod.ts";
+import { consumerDefinitions } from "../consumers/runtime/mod.ts";
+import {
+  copySchema,
+  copyShadowIn,
+  dropSchema,
+  eventsAgedOut,
+  lockLive,
+  type Projection,
+  projections,
+  restoreSnapshot,
+  shadowOf,
+  shadowPath,
+  snapshotTakenAt,
+  takeSnapshot,
+} from "../consumers/projections/mod.ts";
 
 /**
- * A projection that can be rebuilt from the streams: its service (events, streams, inbox name),
- * the handler writing unqualified tables under `searchPath`, and the literal DDL of its shadow
- * schema, the lock of its live tables and the copy from shadow to live.
+ * Raised when a projection cannot be rebuilt as it is: events it contains have aged out of the
+ * streams and no snapshot holds them. The live projection is left as it was.
  */
-export interface Replayable {
-  name: string;
-  // deno-lint-ignore no-explicit-any
-  service: Service<any>;
-  searchPath: string;
-  apply(tx: Sql, event: Envelope): Promise<void>;
-  createShadow(sql: Sql): Promise<void>;
-  lockLive(tx: Sql): Promise<void>;
-  copyIn(tx: Sql): Promise<void>;
-  dropShadow(sql: Sql): Promise<void>;
-  snapshot(sql: Sql): Promise<unknown>;
+export class RebuildRefused extends Error {
+  override name = "RebuildRefused";
 }
-
-/** The projections `./berth projections rebuild <name>` knows. */
-export const projections: Record<string, Replayable> = {
-  analytics: analyticsReplay,
-  audit: auditReplay,
-  history: historyReplay,
-};
 
 interface Applied {
   id: string;
@@ -41,19 +35,20 @@ interface Applied {
   seq: number;
 }
 
-/** What a rebuild did. */
+/** What a rebuild did; `snapshotAt` is when the snapshot it started from was taken. */
 export interface RebuildReport {
   replayed: number;
   skipped: number;
   caughtUp: number;
+  snapshotAt: Date | null;
 }
 
 const BATCH = 200;
 
-async function applyBatch(sql: Sql, p: Replayable, batch: Envelope[], skipped: Set<string>) {
+async function applyBatch(sql: Sql, p: Projection, batch: Envelope[], skipped: Set<string>) {
   await sql.begin(async (t) => {
     const tx = t as unknown as Sql;
-    await tx`select set_config('search_path', ${p.searchPath}, true)`;
+    await tx`select set_config('search_path', ${shadowPath(p)}, true)`;
     for (const e of batch) {
       try {
         await t.savepoint((sp) => p.apply(sp as unknown as Sql, e));
@@ -91,14 +86,14 @@ async function replayStream(
 async function swap(
   sql: Sql,
   jsm: JetStreamManager,
-  p: Replayable,
+  p: Projection,
   applied: Map<string, Applied>,
   skipped: Set<string>,
 ): Promise<number> {
   return await sql.begin(async (t) => {
     const tx = t as unknown as Sql;
-    await p.lockLive(tx);
-    await tx`select set_config('search_path', ${p.searchPath}, true)`;
+    await lockLive(tx, p);
+    await tx`select set_config('search_path', ${shadowPath(p)}, true)`;
     const live = await tx<{ event_id: string; stream: string; stream_seq: string }[]>`
       select event_id, stream, stream_seq::text from consumer_inbox
       where service = ${p.service.name} and outcome = 'applied'
@@ -123,30 +118,66 @@ async function swap(
           'applied')
         on conflict (service, event_id) do update set outcome = 'applied', error = null`;
     }
-    await p.copyIn(tx);
+    await copyShadowIn(tx, p);
     return caughtUp;
   });
 }
 
 /**
+ * Where a rebuild starts: the first message of the streams while they still hold every event
+ * the service applied (null), else the projection's snapshot, when every event that aged out is
+ * in it (its time); otherwise RebuildRefused.
+ */
+async function startOf(sql: Sql, jsm: JetStreamManager, p: Projection): Promise<Date | null> {
+  const firstSeqs = [];
+  for (const def of consumerDefinitions(p.service)) {
+    const { state } = await jsm.streams.info(def.stream);
+    firstSeqs.push({ stream: def.stream, firstSeq: state.first_seq });
+  }
+  if (await eventsAgedOut(sql, p, firstSeqs, false) === 0) return null;
+  const takenAt = await snapshotTakenAt(sql, p);
+  if (!takenAt) {
+    throw new RebuildRefused(
+      `${p.name}: the streams no longer hold events it contains, and it has no snapshot ` +
+        "(./berth projections snapshot takes one; the workers take one a day)",
+    );
+  }
+  const lacking = await eventsAgedOut(sql, p, firstSeqs, true);
+  if (lacking > 0) {
+    throw new RebuildRefused(
+      `${p.name}: the streams no longer hold ${lacking} event(s) applied after its snapshot of ` +
+        takenAt.toISOString(),
+    );
+  }
+  return takenAt;
+}
+
+/**
  * Rebuilds a projection from the streams: its events from the first message, in stream order,
- * into a fresh shadow schema; then, in one transaction holding the live tables' locks, applies
- * what the live service handled meanwhile, marks in the inbox what only the replay handled, and
- * copies the shadow over the live tables. The live service may keep running throughout.
+ * into a fresh shadow schema; once events have aged out of the streams, from its latest
+ * snapshot and the events the snapshot lacks. Then, in one transaction holding the live
+ * tables' locks, applies what the live service handled meanwhile, marks in the inbox what only
+ * the replay handled, and copies the shadow over the live tables. The live service may keep
+ * running throughout.
  */
 export async function rebuildProjection(
   sql: Sql,
   nc: NatsConnection,
-  p: Replayable,
+  p: Projection,
 ): Promise<RebuildReport> {
   const jsm = await jetstreamManager(nc);
   const applied = new Map<string, Applied>();
   const skipped = new Set<string>();
-  await p.createShadow(sql);
+  const snapshotAt = await startOf(sql, jsm, p);
+  await copySchema(sql, p, shadowOf(p), { includingAll: true });
   try {
+    if (snapshotAt) {
+      for (const e of await restoreSnapshot(sql, p)) applied.set(e.id, e);
+    }
+    const fromSnapshot = applied.size;
     for (const def of consumerDefinitions(p.service)) {
-      const lastSeq = (await jsm.streams.info(def.stream)).state.last_seq;
-      if (lastSeq === 0) continue;
+      const { state } = await jsm.streams.info(def.stream);
+      if (state.messages === 0) continue;
       let batch: Envelope[] = [];
       const pending: Applied[] = [];
       const flush = async () => {
@@ -155,7 +186,7 @@ export async function rebuildProjection(
         batch = [];
         pending.length = 0;
       };
-      await replayStream(nc, def.stream, def.filterSubjects, lastSeq, async (e, seq) => {
+      await replayStream(nc, def.stream, def.filterSubjects, state.last_seq, async (e, seq) => {
         if (applied.has(e.id)) return;
         batch.push(e);
         pending.push({ id: e.id, type: e.type, propertyId: e.propertyId, stream: def.stream, seq });
@@ -163,26 +194,30 @@ export async function rebuildProjection(
       });
       if (batch.length) await flush();
     }
+    const replayed = applied.size - fromSnapshot;
     for (let attempt = 1;; attempt++) {
       try {
         const caughtUp = await swap(sql, jsm, p, applied, skipped);
-        return { replayed: applied.size, skipped: skipped.size, caughtUp };
+        return { replayed, skipped: skipped.size, caughtUp, snapshotAt };
       } catch (err) {
         // A live handler waiting on our lock while we wait on its inbox row: try again.
         if (!isPgError(err, "40P01") || attempt >= 5) throw err;
       }
     }
   } finally {
-    await p.dropShadow(sql);
+    await dropSchema(sql, shadowOf(p));
   }
 }
 
 /** The usage line of `./berth projections`. */
-export const projectionsUsage = `usage: ./berth projections rebuild ${
+export const projectionsUsage = `usage: ./berth projections rebuild|snapshot ${
   Object.keys(projections).join("|")
 }`;
 
-/** `./berth projections rebuild <name>`; returns the exit code. */
+/**
+ * `./berth projections rebuild <name>`, and `./berth projections snapshot <name>`, which takes
+ * a snapshot now (the workers take one a day); returns the exit code.
+ */
 export async function projectionsCommand(
   args: string[],
   urls: { DATABASE_URL: string; NATS_URL: string },
@@ -190,21 +225,35 @@ export async function projectionsCommand(
 ): Promise<number> {
   const [sub, name] = args;
   const p = projections[name];
-  if (sub !== "rebuild" || !p) {
+  if ((sub !== "rebuild" && sub !== "snapshot") || !p) {
     out(projectionsUsage);
     return 2;
   }
   const sql = connectDb(urls.DATABASE_URL, { max: 2, appName: "berth-projections" });
-  const nc = await connectNats(urls.NATS_URL, "berth-projections");
   try {
-    const r = await rebuildProjection(sql, nc, p);
-    out(
-      `${name}: rebuilt from ${r.replayed} events (${r.caughtUp} caught up at the swap, ` +
-        `${r.skipped} skipped as failing)`,
-    );
-    return 0;
+    if (sub === "snapshot") {
+      const at = new Date();
+      const taken = await takeSnapshot(sql, p, at);
+      out(taken ? `${name}: snapshot taken at ${at.toISOString()}` : `${name}: busy, try again`);
+      return taken ? 0 : 1;
+    }
+    const nc = await connectNats(urls.NATS_URL, "berth-projections");
+    try {
+      const r = await rebuildProjection(sql, nc, p);
+      const from = r.snapshotAt ? `the snapshot of ${r.snapshotAt.toISOString()} and ` : "";
+      out(
+        `${name}: rebuilt from ${from}${r.replayed} events (${r.caughtUp} caught up at the ` +
+          `swap, ${r.skipped} skipped as failing)`,
+      );
+      return 0;
+    } catch (err) {
+      if (!(err instanceof RebuildRefused)) throw err;
+      out(`cannot rebuild ${err.message}`);
+      return 1;
+    } finally {
+      await nc.drain().catch(() => {});
+    }
   } finally {
-    await nc.drain().catch(() => {});
     await sql.end({ timeout: 5 });
   }
 }

@@ -1,6 +1,6 @@
 /**
- * The workers process: the outbox relay, the hold-expiry sweeper and every consumer service.
- * Composition root for everything that is not HTTP.
+ * The workers process: the outbox relay, the hold-expiry sweeper, every consumer service and
+ * the daily snapshots of the projections. Composition root for everything that is not HTTP.
  */
 import { loadConfigOrExit } from "../shared/config/config.ts";
 import { connectDb } from "../shared/db/db.ts";
@@ -23,6 +23,7 @@ import {
 } from "./payments/mod.ts";
 import { reservationsService } from "./reservations/mod.ts";
 import { notificationsService, runNotificationDispatcher } from "./notifications/mod.ts";
+import { projections, runSnapshots } from "./projections/mod.ts";
 
 /** Every consuming service this process runs (payments, reservations, ... add them here). */
 const services: Service[] = [
@@ -73,6 +74,8 @@ await Promise.all([
   runSweeper({ sql, signal: stop.signal, intervalMs: config.BERTH_SWEEP_INTERVAL_MS }),
   runSettlement({ sql, signal: stop.signal }),
   runNotificationDispatcher({ sql, config, signal: stop.signal }),
+  // A rebuild starts from the latest snapshot once events age out of the streams (7 days).
+  runSnapshots({ sql, projections: Object.values(projections), signal: stop.signal }),
 ]);
 await nc.drain().catch(() => {});
 await sql.end({ timeout: 5 });

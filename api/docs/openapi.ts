@@ -20,6 +20,8 @@ interface Operation {
   body?: Schema;
   query?: Schema;
   success: number;
+  /** Another success: accepted and not yet done (202), with what it waits for. */
+  accepted?: string;
   headers?: { name: string; required: boolean; description: string }[];
   errors?: number[];
 }
@@ -152,6 +154,9 @@ export const operations: Operation[] = [
     body: res.modifyReservation,
     success: 200,
     headers: changeKey,
+    accepted: "A higher total: the booking stands as it was (`pendingModification` shows the " +
+      "change) until the difference is authorized; then reservation.modified, or on a decline " +
+      "reservation.modification_declined. 409 modification_pending while one waits.",
     errors: [400, 404, 409],
   },
   {
@@ -400,6 +405,9 @@ export function openApiDocument(): Record<string, unknown> {
     }
     const responses: Record<string, unknown> = {
       [op.success]: { description: "success", content: { "application/json": {} } },
+      ...(op.accepted
+        ? { 202: { description: op.accepted, content: { "application/json": {} } } }
+        : {}),
     };
     const errs = op.role === "public" ? (op.errors ?? []) : [401, 403, ...(op.errors ?? [])];
     for (const e of errs) {

@@ -25,13 +25,19 @@ integration(
       (await db.sql`
       select count(*)::int as n from outbox
       where type = ${type} and payload::jsonb->'data'->>'reservationId' = ${id}`)[0].n;
-    /** Sends `method path body` twice with `key`: the same 200 both times, the second replayed. */
-    const twice = async (method: string, path: string, body: unknown, key: string) => {
+    /** Sends `method path body` twice with `key`: the same answer both times, the second replayed. */
+    const twice = async (
+      method: string,
+      path: string,
+      body: unknown,
+      key: string,
+      status = 200,
+    ) => {
       const a = await call(method, path, body, { "idempotency-key": key });
       const b = await call(method, path, body, { "idempotency-key": key });
-      assert.equal(a.status, 200, JSON.stringify(a.body));
+      assert.equal(a.status, status, JSON.stringify(a.body));
       assert.equal(a.headers.get("idempotent-replayed"), null);
-      assert.equal(b.status, 200, JSON.stringify(b.body));
+      assert.equal(b.status, status, JSON.stringify(b.body));
       assert.equal(b.headers.get("idempotent-replayed"), "true");
       assert.deepEqual(b.body, a.body);
       return a.body;
@@ -88,9 +94,10 @@ integration(
       await t.step("PATCH, check-in and check-out replay their first answer", async () => {
         const id = await book("2030-06-04", "2030-06-05");
         const path = `/v1/reservations/${id}`;
-        const items = [{ resourceId: roomId, from: "2030-06-05", to: "2030-06-07" }];
+        // One night moved: the same total, so the change is made at once (200).
+        const items = [{ resourceId: roomId, from: "2030-06-05", to: "2030-06-06" }];
         const modified = await twice("PATCH", path, { items }, "m1");
-        assert.equal(modified.total, 2 * 12000);
+        assert.equal(modified.items[0].from, "2030-06-05");
         assert.equal(await events(id, "reservation.modified"), 1);
         await changeStatus(db.sql, id, "confirm", {
           now: clock.now(),
@@ -106,6 +113,14 @@ integration(
         assert.equal((await twice("POST", `${path}/check-out`, {}, "out1")).status, "checked_out");
         assert.equal(await events(id, "reservation.checked_out"), 1);
         clock.t = Date.now();
+      });
+
+      await t.step("a dearer PATCH replays its 202: one change waits for its payment", async () => {
+        const id = await book("2030-06-02", "2030-06-03");
+        const items = [{ resourceId: roomId, from: "2030-06-02", to: "2030-06-04" }];
+        const waiting = await twice("PATCH", `/v1/reservations/${id}`, { items }, "m2", 202);
+        assert.equal(waiting.pendingModification.total, 2 * 12000);
+        assert.equal(await events(id, "reservation.modification_requested"), 1);
       });
 
       await t.step("concurrent retries of one key make one cancellation", async () => {

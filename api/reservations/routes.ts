@@ -9,6 +9,7 @@ import {
   changeStatus,
   getReservation,
   type IdempotencyKey,
+  modificationStatus,
   modifyReservation,
   placeBooking,
   prepareBooking,
@@ -66,7 +67,7 @@ function replay(c: Context<Env>, answer: StoredAnswer, key: IdempotencyKey): Res
 }
 
 /**
- * Answers `write`'s view with `status`. With a key, `write` claims it in the statement that
+ * Answers `write`'s view with `status` of it. With a key, `write` claims it in the statement that
  * writes and returns null when an earlier request holds it; a refusal that comes after an
  * earlier request with the key committed gives way too. Either way that request's answer is
  * replayed (409 `idempotency_conflict` when it was another request).
@@ -75,7 +76,7 @@ async function answerOnce(
   c: Context<Env>,
   key: IdempotencyKey | null,
   now: Date,
-  status: 200 | 201,
+  status: (view: ReservationView) => 200 | 201 | 202,
   write: () => Promise<ReservationView | null>,
 ): Promise<Response> {
   let view: ReservationView | null;
@@ -86,7 +87,7 @@ async function answerOnce(
     if (first) return replay(c, first, key!);
     throw err;
   }
-  if (view) return c.json(view, status);
+  if (view) return c.json(view, status(view));
   const first = await earlierAnswer(c, key, now);
   if (!first) throw new Conflict("the first request with this key is still running");
   return replay(c, first, key!);
@@ -111,7 +112,7 @@ function stateChange(action: Action) {
     const key = idempotencyOf(c, body, now, false);
     const earlier = await earlierAnswer(c, key, now);
     if (earlier) return replay(c, earlier, key!);
-    return await answerOnce(c, key, now, 200, () =>
+    return await answerOnce(c, key, now, () => 200, () =>
       changeStatus(c.var.deps.sql, id, action, {
         now,
         correlationId: c.var.correlationId,
@@ -142,7 +143,7 @@ export function reservationRoutes(): Hono<Env> {
       if (earlier.status === "rejected") throw earlier.reason;
       if (earlier.value) return replay(c, earlier.value, key);
       if (preparing.status === "rejected") throw preparing.reason;
-      return await answerOnce(c, key, now, 201, () =>
+      return await answerOnce(c, key, now, () => 201, () =>
         placeBooking(sql, preparing.value, {
           now,
           correlationId: c.var.correlationId,
@@ -171,7 +172,7 @@ export function reservationRoutes(): Hono<Env> {
           c,
           key,
           now,
-          200,
+          modificationStatus,
           () =>
             modifyReservation(sql, c.req.valid("param").id, body.items, {
               now,

@@ -190,24 +190,48 @@ integration("reservations: modify swaps inventory atomically or not at all", asy
       0,
       2,
     ]);
-    // A valid move: other dates, two rooms, another seat.
+    // A move that costs no more: another night, another seat, swapped at once.
     const ok = await call("PATCH", `/v1/reservations/${r.body.id}`, {
+      items: [
+        { resourceId: roomId, from: "2030-06-02", to: "2030-06-03" },
+        { resourceId: showId, from: "2030-06-01", to: "2030-06-02", seats: ["A3"] },
+      ],
+    });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal(ok.body.total, 12000 + 4500);
+    const after = await avail();
+    assert.deepEqual(after[0].dates.map((d: { available: number }) => d.available), [
+      2,
+      1,
+      2,
+      0,
+      2,
+    ]);
+    assert.deepEqual(after[1].dates[0].freeSeats, ["A1", "A2", "A4"]);
+    // A dearer move waits for its payment: the booking stands, and what it adds is held too.
+    const dearer = await call("PATCH", `/v1/reservations/${r.body.id}`, {
       items: [
         { resourceId: roomId, from: "2030-06-02", to: "2030-06-04", quantity: 2 },
         { resourceId: showId, from: "2030-06-01", to: "2030-06-02", seats: ["A1", "A3"] },
       ],
     });
-    assert.equal(ok.status, 200, JSON.stringify(ok.body));
-    assert.equal(ok.body.total, 2 * 2 * 12000 + 2 * 4500);
-    const after = await avail();
-    assert.deepEqual(after[0].dates.map((d: { available: number }) => d.available), [
+    assert.equal(dearer.status, 202, JSON.stringify(dearer.body));
+    assert.equal(dearer.body.total, 12000 + 4500);
+    assert.equal(dearer.body.pendingModification.total, 2 * 2 * 12000 + 2 * 4500);
+    const waiting = await avail();
+    assert.deepEqual(waiting[0].dates.map((d: { available: number }) => d.available), [
       2,
       0,
       0,
       0,
       2,
     ]);
-    assert.deepEqual(after[1].dates[0].freeSeats, ["A2", "A4"]);
+    assert.deepEqual(waiting[1].dates[0].freeSeats, ["A2", "A4"]);
+    const again = await call("PATCH", `/v1/reservations/${r.body.id}`, {
+      items: [{ resourceId: roomId, from: "2030-06-02", to: "2030-06-03" }],
+    });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.code, "modification_pending");
   } finally {
     await db.drop();
   }

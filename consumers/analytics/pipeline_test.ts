@@ -180,7 +180,7 @@ integration("analytics, history, audit and replay over real Postgres and NATS", 
 
     await t.step("a rebuilt projection equals the live one", async () => {
       for (const proj of [analyticsReplay, historyReplay, auditReplay]) {
-        const before = await proj.snapshot(p.sql);
+        const before = await proj.rows(p.sql);
         // damage the live projection; the rebuild repairs it
         if (proj.name === "analytics") await p.sql`delete from analytics.kpi_daily`;
         if (proj.name === "history") await p.sql`update history.user_reservations set total = 1`;
@@ -191,7 +191,7 @@ integration("analytics, history, audit and replay over real Postgres and NATS", 
           (l) => out.push(l),
         );
         assert.equal(code, 0, out.join("\n"));
-        assert.deepEqual(await proj.snapshot(p.sql), before, proj.name);
+        assert.deepEqual(await proj.rows(p.sql), before, proj.name);
       }
       assert.equal((await verifyAuditLog(p.sql)).broken, null);
     });

@@ -171,9 +171,10 @@ export class Dispatcher {
         });
       }
       if (decision.status === "pending") return;
+      // The target is a reference, never the address: an e-mail is named by its delivery id.
       const note = {
         channel: d.channel,
-        target: d.channel === "email" ? d.target : d.endpoint_id!,
+        target: d.channel === "email" ? d.id : d.endpoint_id!,
         eventId: d.event_id,
         eventType: d.event_type,
         attempts: attempt,

@@ -6,12 +6,13 @@ export const emailedEvents = [
   "reservation.cancelled",
   "reservation.failed",
   "reservation.expired",
+  "reservation.modification_declined",
 ] as const;
 
 /** One of {@link emailedEvents}. */
 export type EmailedEvent = typeof emailedEvents[number];
 
-/** What the service keeps about the guest from `reservation.created`. */
+/** What an e-mail needs of the guest, read from the reservation (no event carries it). */
 export interface Guest {
   name: string;
   email: string;
@@ -25,7 +26,7 @@ export interface EmailMessage {
   text: string;
 }
 
-/** Renders the e-mail for `type`; `reason` comes from cancelled and failed events. */
+/** Renders the e-mail for `type`; `reason` comes from cancelled, failed and declined events. */
 export function renderEmail(type: EmailedEvent, guest: Guest, reason?: string): EmailMessage {
   const n = guest.confirmationNumber;
   const [subject, lines]: [string, string[]] = (() => {
@@ -49,6 +50,11 @@ export function renderEmail(type: EmailedEvent, guest: Guest, reason?: string): 
         return [`Your hold ${n} has expired`, [
           `The hold on booking ${n} expired before the payment was completed.`,
           "Nothing has been charged. You are welcome to book again.",
+        ]];
+      case "reservation.modification_declined":
+        return [`Your change to booking ${n} could not be made`, [
+          `The payment for the change to booking ${n} was declined${reason ? ` (${reason})` : ""}.`,
+          "Your booking stands as it was, and nothing more has been charged.",
         ]];
     }
   })();

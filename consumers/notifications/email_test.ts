@@ -27,4 +27,7 @@ Deno.test("email: the reason of a cancellation or failure is given", () => {
     /is cancelled$/,
   );
   assert.match(renderEmail("reservation.confirmed", guest).subject, /is confirmed$/);
+  const declined = renderEmail("reservation.modification_declined", guest, "card_declined");
+  assert.match(declined.subject, /change to booking RSV-2030-000042 could not be made$/);
+  assert.match(declined.text, /card_declined.*\n.*stands as it was/);
 });

@@ -1,10 +1,11 @@
 /**
  * Notifications: e-mail to the guest when a reservation is confirmed, cancelled, failed or
- * expired, and signed webhooks to the endpoints a property's admin registered.
+ * expired, or a change of it is declined, and signed webhooks to the endpoints a property's
+ * admin registered.
  *
  * Two parts, both in the workers process:
- * - {@link notificationsService}, a consumer on the runtime: it keeps the guest's e-mail from
- *   `reservation.created` and queues deliveries in the event's transaction (exactly once);
+ * - {@link notificationsService}, a consumer on the runtime: it reads the guest's e-mail from the
+ *   reservation and queues deliveries in the event's transaction (exactly once);
  * - {@link Dispatcher}, which sends the queue with retries and backoff, a timeout and a circuit
  *   breaker per target, logs every attempt and publishes `notification.sent` / `.failed`.
  *

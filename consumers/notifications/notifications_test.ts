@@ -50,9 +50,13 @@ integration(
         const confirmed = await eventOf(r.id, "reservation.confirmed");
         const note = await eventually(() => noteFor(confirmed, "email"), T, "notification.sent");
         assert.equal(note.type, "notification.sent");
+        // The event names the delivery, not the guest's address.
+        const [delivery] = await p.sql<{ id: string }[]>`
+          select id::text from notifications.deliveries
+          where event_id = ${confirmed} and channel = 'email'`;
         assert.deepEqual(note.data, {
           channel: "email",
-          target: "ada@example.com",
+          target: delivery.id,
           eventId: confirmed,
           eventType: "reservation.confirmed",
           attempts: 1,

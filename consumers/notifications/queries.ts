@@ -1,30 +1,23 @@
-/** SQL of the notifications service, on its own schema `notifications`. */
+/**
+ * SQL of the notifications service, on its own schema `notifications`, and the one read of the
+ * engine's tables it needs: the guest's contact, which events do not carry.
+ */
 import type { Sql } from "../../shared/db/db.ts";
 import type { Guest } from "./email.ts";
 import type { Decision } from "./policy.ts";
 
-/** A guest to keep: who booked a reservation (from `reservation.created`). */
-export type NewGuest = Guest & { reservationId: string; propertyId: string };
-
-/** Keeps the guests of reservations, in reservation id order. */
-export async function saveGuests(tx: Sql, guests: NewGuest[]): Promise<void> {
-  if (guests.length === 0) return;
-  const g = guests.toSorted((a, b) => (a.reservationId < b.reservationId ? -1 : 1));
-  await tx`
-    insert into notifications.guests (reservation_id, property_id, confirmation_number, name, email)
-    select * from unnest(${g.map((x) => x.reservationId)}::uuid[],
-      ${g.map((x) => x.propertyId)}::text[], ${g.map((x) => x.confirmationNumber)}::text[],
-      ${g.map((x) => x.name)}::text[], ${g.map((x) => x.email)}::text[])
-    on conflict (reservation_id) do nothing`;
-}
-
-/** The guests of reservations whose `reservation.created` was seen, by reservation id. */
+/**
+ * The guests of these reservations, by reservation id: name, e-mail and confirmation number as
+ * the booking stored them (`reservations`, written in the booking's transaction, before any of
+ * its events). A reservation unknown here (another database) sends no e-mail.
+ */
 export async function findGuests(tx: Sql, reservationIds: string[]): Promise<Map<string, Guest>> {
   if (reservationIds.length === 0) return new Map();
-  const rows = await tx<(Guest & { reservation_id: string })[]>`
-    select reservation_id, name, email, confirmation_number as "confirmationNumber"
-    from notifications.guests where reservation_id = any(${reservationIds}::uuid[])`;
-  return new Map(rows.map(({ reservation_id, ...g }) => [reservation_id, g]));
+  const rows = await tx<(Guest & { id: string })[]>`
+    select id, guest_name as name, guest_email as email,
+      confirmation_number as "confirmationNumber"
+    from reservations where id = any(${reservationIds}::uuid[])`;
+  return new Map(rows.map(({ id, ...g }) => [id, g]));
 }
 
 /** The active endpoints of these properties, with the event types each wants. */

@@ -1,8 +1,8 @@
 /**
- * The notifications service's handler: it keeps the guest's e-mail from `reservation.created`,
- * and for each event queues what must go out (an e-mail to the guest, the event to every
- * endpoint of the property that wants it) in the handler's transaction. Sending happens in the
- * dispatcher, outside any event's transaction.
+ * The notifications service's handler: for each event it queues what must go out (an e-mail to
+ * the guest, the event to every endpoint of the property that wants it) in the handler's
+ * transaction. Events carry no guest contact: the guest's name and e-mail are read from the
+ * reservation in Postgres. Sending happens in the dispatcher, outside any event's transaction.
  */
 import { defineService, type EventOf } from "../runtime/mod.ts";
 import type { EventType } from "../../shared/events/catalogue.ts";
@@ -18,6 +18,8 @@ export const webhookEventTypes = [
   "reservation.created",
   "reservation.confirmed",
   "reservation.modified",
+  "reservation.modification_requested",
+  "reservation.modification_declined",
   "reservation.cancelled",
   "reservation.expired",
   "reservation.failed",
@@ -40,8 +42,8 @@ type Notified = EventOf<(typeof webhookEventTypes)[number]>;
 
 /**
  * What a batch of events queues, in order: an e-mail to the guest for the events guests hear
- * of, and the event to every active endpoint of its property that wants it. Guests come from
- * `reservation.created` (kept in this service's own table, also within the batch). Pure.
+ * of, and the event to every active endpoint of its property that wants it. `guests` are the
+ * contacts of the reservations, by id (read from the engine's reservations). Pure.
  */
 export function deliveriesFor(
   events: Notified[],
@@ -50,7 +52,6 @@ export function deliveriesFor(
   newId: () => string,
 ): q.NewDelivery[] {
   const queued: q.NewDelivery[] = [];
-  const known = new Map(guests);
   for (const event of events) {
     const base = {
       property_id: event.propertyId,
@@ -58,17 +59,9 @@ export function deliveriesFor(
       event_type: event.type,
       correlation_id: event.correlationId,
     };
-    if (event.type === "reservation.created") {
-      const d = event.data;
-      known.set(d.reservationId, {
-        name: d.guest.name,
-        email: d.guest.email,
-        confirmationNumber: d.confirmationNumber,
-      });
-    }
     if (isEmailed(event.type)) {
       const data = event.data as { reservationId: string; reason?: string };
-      const guest = known.get(data.reservationId);
+      const guest = guests.get(data.reservationId);
       if (guest) {
         const message = renderEmail(event.type, guest, data.reason);
         const body = JSON.stringify(message);
@@ -104,17 +97,6 @@ export const notificationsService = defineService({
   events: webhookEventTypes,
   afterCommit: () => deliveriesQueued.dispatchEvent(new Event("queued")),
   async handleBatch(tx, events) {
-    const created = events.filter((e) => e.type === "reservation.created");
-    await q.saveGuests(
-      tx,
-      created.map((e) => ({
-        reservationId: e.data.reservationId,
-        propertyId: e.propertyId,
-        confirmationNumber: e.data.confirmationNumber,
-        name: e.data.guest.name,
-        email: e.data.guest.email,
-      })),
-    );
     const mailed = events.filter((e) => isEmailed(e.type)).map((e) =>
       (e.data as { reservationId: string }).reservationId
     );

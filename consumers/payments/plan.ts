@@ -22,6 +22,7 @@ import {
 export const paymentEvents = [
   "reservation.created",
   "reservation.confirmed",
+  "reservation.modification_requested",
   "reservation.modified",
   "reservation.cancelled",
   "reservation.expired",
@@ -49,10 +50,32 @@ export interface PropertyFacts {
   startsAt(propertyId: string, date: string): Date;
 }
 
+/**
+ * What a plan reads besides the payment: property facts, and the payment method stored with a
+ * reservation (its token, which no event carries); null when there is none.
+ */
+export interface Facts extends PropertyFacts {
+  paymentToken(reservationId: string): string | null;
+}
+
+/** The answer when a reservation has no stored payment method: declined without a call. */
+export const noPaymentMethod: AuthorizeResult = { ok: false, reason: "no_payment_method" };
+
+/** What an authorization asks the provider, or the answer it has without asking. */
+export type Ask = { req: AuthorizeRequest } | { answer: AuthorizeResult };
+
 /** What an event asks of the provider. */
 export type Plan =
   | { kind: "none" }
-  | { kind: "authorize"; req: AuthorizeRequest; captureAt: CaptureAt; startsAt: Date }
+  | { kind: "authorize"; ask: Ask; captureAt: CaptureAt; startsAt: Date }
+  | {
+    /** A modification raised the total: the difference is authorized on the same payment. */
+    kind: "increment";
+    ask: Ask;
+    modificationId: string;
+    amount: number;
+    total: number;
+  }
   | {
     kind: "move";
     steps: MoneyStep[];
@@ -64,17 +87,21 @@ export type Plan =
 const firstDay = (items: { from: string }[]) => items.map((i) => i.from).sort()[0];
 
 /** What `event` asks for, given the payment as it is (null: none yet). */
-export function planFor(event: PaymentEvent, p: PaymentState | null, facts: PropertyFacts): Plan {
+export function planFor(event: PaymentEvent, p: PaymentState | null, facts: Facts): Plan {
   if (event.type === "reservation.created") {
     if (p) return { kind: "none" }; // decided before (a DLQ replay)
     const d = event.data;
+    const token = facts.paymentToken(d.reservationId);
     return {
       kind: "authorize",
-      req: { key: d.reservationId, token: d.paymentToken, amount: d.total, currency: d.currency },
+      ask: token === null
+        ? { answer: noPaymentMethod }
+        : { req: { key: d.reservationId, token, amount: d.total, currency: d.currency } },
       captureAt: captureRule(d.items.map((i) => i.kind)),
       startsAt: facts.startsAt(event.propertyId, firstDay(d.items)),
     };
   }
+  if (event.type === "reservation.modification_requested") return planIncrement(event, p, facts);
   if (!p || p.status === "failed" || !p.providerPaymentId) return { kind: "none" };
   const move = (steps: MoneyStep[], reason: string): Plan =>
     steps.length ? { kind: "move", steps, reason } : { kind: "none" };
@@ -119,15 +146,70 @@ export function planFor(event: PaymentEvent, p: PaymentState | null, facts: Prop
   }
 }
 
-/** A movement to record. */
+/**
+ * A modification that raised the total asks for the difference on the booking's payment, with
+ * the stored payment method (an incremental authorization). Without a live authorization
+ * (failed, released) or a payment method it is declined at once, so the modification never
+ * waits on an answer that cannot come; nothing to add is an authorization without a call.
+ */
+function planIncrement(
+  event: EventOf<"reservation.modification_requested">,
+  p: PaymentState | null,
+  facts: Facts,
+): Plan {
+  const d = event.data;
+  const amount = p ? Math.max(0, d.total - p.amount) : 0;
+  const base = {
+    kind: "increment" as const,
+    modificationId: d.modificationId,
+    amount,
+    total: d.total,
+  };
+  if (!p || !p.providerPaymentId || p.status === "failed" || p.status === "voided") {
+    return { ...base, ask: { answer: { ok: false, reason: "payment_not_authorized" } } };
+  }
+  if (amount === 0) {
+    return { ...base, ask: { answer: { ok: true, paymentId: p.providerPaymentId } } };
+  }
+  const token = facts.paymentToken(d.reservationId);
+  if (token === null) return { ...base, ask: { answer: noPaymentMethod } };
+  const req = {
+    key: `${event.id}:authorize`,
+    token,
+    amount,
+    currency: p.currency,
+    paymentId: p.providerPaymentId,
+  };
+  return { ...base, ask: { req } };
+}
+
+/** A movement to record: an authorization, or a step the provider made. */
 export interface Movement {
   reservationId: string;
   propertyId: string;
   currency: string;
-  kind: MoneyStep["op"];
+  kind: MoneyStep["op"] | "authorize";
   amount: number;
   reason: string;
   at: Date;
+}
+
+function movement(
+  p: PaymentState,
+  kind: Movement["kind"],
+  amount: number,
+  reason: string,
+  at: Date,
+): Movement {
+  return {
+    reservationId: p.reservationId,
+    propertyId: p.propertyId,
+    currency: p.currency,
+    kind,
+    amount,
+    reason,
+    at,
+  };
 }
 
 /** An event to publish: its type and data (the caller makes the envelope). */
@@ -152,6 +234,7 @@ export function evolveAuthorized(
   event: EventOf<"reservation.created">,
   plan: Extract<Plan, { kind: "authorize" }>,
   result: AuthorizeResult,
+  at: Date,
 ): Evolved {
   const d = event.data;
   const state: PaymentState = {
@@ -176,7 +259,46 @@ export function evolveAuthorized(
       data: { ...ref, paymentId: result.paymentId, amount: d.total },
     }]
     : [{ type: "payment.failed", data: { ...ref, reason: result.reason } }];
-  return { state, movements: [], emits };
+  const movements = result.ok && d.total > 0
+    ? [movement(state, "authorize", d.total, "reservation created", at)]
+    : [];
+  return { state, movements, emits };
+}
+
+/**
+ * The payment after the answer to a modification's difference: authorized, it holds that much
+ * more (`payment.authorized` with the difference and the modification's id); declined, it is as
+ * it was (`payment.failed` with the reason and the modification's id). Either answer lets the
+ * reservations service apply or drop the modification.
+ */
+export function evolveIncremented(
+  event: EventOf<"reservation.modification_requested">,
+  p: PaymentState | null,
+  plan: Extract<Plan, { kind: "increment" }>,
+  result: AuthorizeResult,
+  at: Date,
+): Evolved {
+  const d = event.data;
+  const ref = { reservationId: d.reservationId, currency: d.currency };
+  const modificationId = plan.modificationId;
+  if (!result.ok || !p) {
+    const reason = result.ok ? "payment_not_authorized" : result.reason;
+    return {
+      state: p,
+      movements: [],
+      emits: [{ type: "payment.failed", data: { ...ref, reason, modificationId } }],
+    };
+  }
+  const state = { ...p, authorized: p.authorized + plan.amount };
+  const why = `reservation modified: ${p.amount} to ${plan.total}, the difference authorized`;
+  return {
+    state,
+    movements: plan.amount > 0 ? [movement(p, "authorize", plan.amount, why, at)] : [],
+    emits: [{
+      type: "payment.authorized",
+      data: { ...ref, paymentId: result.paymentId, amount: plan.amount, modificationId },
+    }],
+  };
 }
 
 /** The payment after every step of a move went through at the provider. */
@@ -190,15 +312,7 @@ export function evolveMoved(
   const emits: Emit[] = [];
   for (const step of plan.steps) {
     const why = step.op === "void" ? `void: ${plan.reason}` : plan.reason;
-    movements.push({
-      reservationId: p.reservationId,
-      propertyId: p.propertyId,
-      currency: p.currency,
-      kind: step.op,
-      amount: step.amount,
-      reason: why,
-      at,
-    });
+    movements.push(movement(p, step.op, step.amount, why, at));
     const ref = {
       reservationId: p.reservationId,
       paymentId: p.providerPaymentId!,
@@ -213,7 +327,9 @@ export function evolveMoved(
       emits.push({ type: "payment.refunded", data: { ...ref, reason: why } });
     }
   }
-  const status = plan.steps.length ? statusAfter(totals) : p.status;
+  const status = plan.steps.length
+    ? statusAfter({ ...totals, authorized: p.authorized })
+    : p.status;
   const state: PaymentState = { ...p, ...totals, status, ...(plan.follow ?? {}) };
   return { state, movements, emits };
 }

@@ -38,9 +38,18 @@ export function refundFor(
 /** A payment's money as the payments service keeps it. */
 export interface PaymentMoney {
   status: "authorized" | "failed" | "captured" | "voided" | "refunded";
+  /** What the booking costs now. */
   amount: number;
+  /** Authorized in all: the booking's total, plus each difference a modification added. */
+  authorized: number;
   captured: number;
   refunded: number;
+  voided: number;
+}
+
+/** What is authorized and neither captured nor voided: the hold still on the card. */
+export function openOf(p: PaymentMoney): number {
+  return Math.max(0, p.authorized - p.captured - p.voided);
 }
 
 /** What the provider is asked to do; amounts are positive, steps run in order. */
@@ -49,41 +58,48 @@ export type MoneyStep =
   | { op: "refund"; amount: number }
   | { op: "void"; amount: number };
 
+/** A void of `amount`, or nothing when there is nothing to release. */
+const voidStep = (amount: number): MoneyStep[] => amount > 0 ? [{ op: "void", amount }] : [];
+
 /**
  * The steps that end a payment when its booking is cancelled with `refund` due: captured money
  * is refunded; an uncaptured authorization keeps the cancellation fee (captured) and releases
- * the rest (voided), so the guest is only charged what the policy keeps.
+ * the rest (voided), so the guest is only charged what the policy keeps. Whatever else is still
+ * held on the card (a difference authorized for a modification that did not happen) is voided.
  */
 export function cancellationSteps(p: PaymentMoney, refund: number): MoneyStep[] {
   if (p.status === "authorized") {
-    const fee = p.amount - refund;
+    const fee = Math.max(0, p.amount - refund);
     return [
       ...(fee > 0 ? [{ op: "capture" as const, amount: fee }] : []),
-      ...(refund > 0 ? [{ op: "void" as const, amount: refund }] : []),
+      ...voidStep(openOf(p) - fee),
     ];
   }
   if (p.status === "captured" || p.status === "refunded") {
-    const left = p.captured - p.refunded;
-    const amount = Math.min(refund, left);
-    return amount > 0 ? [{ op: "refund", amount }] : [];
+    const amount = Math.min(refund, p.captured - p.refunded);
+    return [...(amount > 0 ? [{ op: "refund" as const, amount }] : []), ...voidStep(openOf(p))];
   }
   return [];
 }
 
 /**
  * The steps when a booking does not stand (expired, failed, cancelled before confirmation):
- * every cent taken or reserved goes back. An authorization is voided; captured money refunded.
+ * every cent taken or reserved goes back. What is held on the card is voided; captured money
+ * refunded.
  */
 export function releaseSteps(p: PaymentMoney): MoneyStep[] {
-  if (p.status === "authorized" && p.amount > 0) return [{ op: "void", amount: p.amount }];
+  if (p.status === "authorized") return voidStep(openOf(p));
   return cancellationSteps(p, p.amount);
 }
 
 /**
- * The steps when a booking's total changes from `p.amount` to `total`: an authorization just
- * follows the new amount; once captured, the difference is captured or refunded at once.
+ * The steps when a booking's total changes from `p.amount` to `total`. Before capture, what is
+ * held on the card beyond the new total is released (voided); a higher total was authorized
+ * before the change was made (a modification waits for it). Once captured, the difference is
+ * captured or refunded at once.
  */
 export function modificationSteps(p: PaymentMoney, total: number): MoneyStep[] {
+  if (p.status === "authorized") return voidStep(openOf(p) - total);
   if (p.status !== "captured" && p.status !== "refunded") return [];
   const delta = total - (p.captured - p.refunded);
   if (delta > 0) return [{ op: "capture", amount: delta }];
@@ -93,8 +109,8 @@ export function modificationSteps(p: PaymentMoney, total: number): MoneyStep[] {
 
 /** A payment's status from its totals once it has been authorized. */
 export function statusAfter(
-  m: { captured: number; refunded: number; voided: number },
+  m: { authorized: number; captured: number; refunded: number; voided: number },
 ): "authorized" | "captured" | "voided" | "refunded" {
   if (m.captured > 0) return m.refunded > 0 ? "refunded" : "captured";
-  return m.voided > 0 ? "voided" : "authorized";
+  return m.voided > 0 && m.voided >= m.authorized ? "voided" : "authorized";
 }

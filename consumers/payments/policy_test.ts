@@ -16,8 +16,10 @@ const hoursBefore = (h: number) => new Date(start.getTime() - h * 3_600_000);
 const pay = (over: Partial<PaymentMoney>): PaymentMoney => ({
   status: "authorized",
   amount: 10_001,
+  authorized: 10_001,
   captured: 0,
   refunded: 0,
+  voided: 0,
   ...over,
 });
 
@@ -67,16 +69,39 @@ Deno.test("cancellation: an authorization keeps the fee and voids the rest", () 
   assert.deepEqual(cancellationSteps(pay({ status: "failed" }), 0), []);
 });
 
+Deno.test("cancellation: a difference authorized for a change that never came is voided", () => {
+  // 10_001 booked, 5_000 more authorized for a modification, then cancelled with 3000 due.
+  const held = pay({ authorized: 15_001 });
+  assert.deepEqual(cancellationSteps(held, 3000), [
+    { op: "capture", amount: 7001 },
+    { op: "void", amount: 8000 },
+  ]);
+  const captured = pay({ status: "captured", authorized: 15_001, captured: 10_001 });
+  assert.deepEqual(cancellationSteps(captured, 10_001), [
+    { op: "refund", amount: 10_001 },
+    { op: "void", amount: 5000 },
+  ]);
+  assert.deepEqual(releaseSteps(held), [{ op: "void", amount: 15_001 }]);
+});
+
 Deno.test("release: a booking that does not stand gives everything back", () => {
   assert.deepEqual(releaseSteps(pay({})), [{ op: "void", amount: 10_001 }]);
   assert.deepEqual(releaseSteps(pay({ status: "captured", captured: 10_001 })), [
     { op: "refund", amount: 10_001 },
   ]);
   assert.deepEqual(releaseSteps(pay({ status: "voided" })), []);
+  // Lowered before: only what is still held is released.
+  assert.deepEqual(releaseSteps(pay({ amount: 4001, voided: 6000 })), [
+    { op: "void", amount: 4001 },
+  ]);
 });
 
-Deno.test("modification: an authorization follows; captured money is topped up or refunded", () => {
-  assert.deepEqual(modificationSteps(pay({}), 20_000), []);
+Deno.test("modification: a lower total releases the rest; captured money follows the total", () => {
+  // Raised: the difference was authorized before the change (the payment holds 20_000).
+  assert.deepEqual(modificationSteps(pay({ authorized: 20_000 }), 20_000), []);
+  // Lowered before capture: the difference is released.
+  assert.deepEqual(modificationSteps(pay({}), 4001), [{ op: "void", amount: 6000 }]);
+  assert.deepEqual(modificationSteps(pay({}), 10_001), []);
   const captured = pay({ status: "captured", captured: 10_001 });
   assert.deepEqual(modificationSteps(captured, 12_001), [{ op: "capture", amount: 2000 }]);
   assert.deepEqual(modificationSteps(captured, 9_001), [{ op: "refund", amount: 1000 }]);
@@ -84,8 +109,9 @@ Deno.test("modification: an authorization follows; captured money is topped up o
 });
 
 Deno.test("status from the totals", () => {
-  assert.equal(statusAfter({ captured: 0, refunded: 0, voided: 0 }), "authorized");
-  assert.equal(statusAfter({ captured: 0, refunded: 0, voided: 5 }), "voided");
-  assert.equal(statusAfter({ captured: 5, refunded: 0, voided: 5 }), "captured");
-  assert.equal(statusAfter({ captured: 5, refunded: 1, voided: 0 }), "refunded");
+  assert.equal(statusAfter({ authorized: 5, captured: 0, refunded: 0, voided: 0 }), "authorized");
+  assert.equal(statusAfter({ authorized: 5, captured: 0, refunded: 0, voided: 5 }), "voided");
+  assert.equal(statusAfter({ authorized: 9, captured: 0, refunded: 0, voided: 5 }), "authorized");
+  assert.equal(statusAfter({ authorized: 9, captured: 5, refunded: 0, voided: 4 }), "captured");
+  assert.equal(statusAfter({ authorized: 5, captured: 5, refunded: 1, voided: 0 }), "refunded");
 });

@@ -5,12 +5,17 @@
  */
 import { type BreakerOptions, CircuitBreaker } from "./breaker.ts";
 
-/** Asks the provider to reserve `amount` on the card behind `token`. */
+/**
+ * Asks the provider to reserve `amount` on the card behind `token`; with `paymentId`, to reserve
+ * `amount` more on that payment (an incremental authorization, for a modification that raised
+ * the total). The answer then names the same payment.
+ */
 export interface AuthorizeRequest {
   key: string;
   token: string;
   amount: number;
   currency: string;
+  paymentId?: string;
 }
 
 /** An authorization's answer: the provider's payment id, or a decline with its reason. */

@@ -28,6 +28,18 @@ export async function paymentsOf(sql: Sql, ids: string[]): Promise<Map<string, P
 }
 
 /**
+ * The payment tokens stored with these reservations, by reservation id. The token is a secret:
+ * it stays in the engine's `reservations` row, written in the booking's transaction, and no
+ * event carries it.
+ */
+export async function paymentTokens(sql: Sql, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await sql<{ id: string; payment_token: string }[]>`
+    select id, payment_token from reservations where id = any(${ids}::uuid[])`;
+  return new Map(rows.map((r) => [r.id, r.payment_token]));
+}
+
+/**
  * The cancellation policies of `propertyIds` and the start of each (property, date) of `days`
  * in the property's time zone. A property unknown here (another database) gets the strictest
  * reading: a full refund, and the date's start in UTC.

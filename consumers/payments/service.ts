@@ -4,7 +4,8 @@
  * had reserved. A batch is worked in three steps, and no transaction is open while the provider
  * is called:
  * 1. read: which events were applied before, the payments of the batch's reservations, the
- *    properties' policies and start times;
+ *    properties' policies and start times, the payment tokens stored with the reservations to
+ *    authorize (no event carries one);
  * 2. call: per reservation, in stream order, plan the event (plan.ts), call the provider with an
  *    idempotency key derived from the event, and evolve the payment with its answers;
  *    reservations run side by side;
@@ -24,15 +25,17 @@ import { type Applied, type BatchEvent, claimInbox, defineService } from "../run
 import { CircuitOpenError, ProviderTimeoutError } from "./breaker.ts";
 import type { AuthorizeRequest, AuthorizeResult, GuardedProvider } from "./provider.ts";
 import {
+  type Ask,
   type Emit,
   evolveAuthorized,
   type Evolved,
+  evolveIncremented,
   evolveMoved,
+  type Facts,
   type PaymentEvent,
   paymentEvents,
   type PaymentState,
   planFor,
-  type PropertyFacts,
 } from "./plan.ts";
 import * as q from "./queries.ts";
 
@@ -76,9 +79,10 @@ export async function authorizeWithTries(
 
 type Batch = BatchEvent<PaymentEvent["type"]>[];
 
-/** One event's result from the call step. */
+/** One event's result from the call step, with the idempotency keys of the calls it made. */
 interface Worked extends Evolved {
   event: PaymentEvent;
+  keys: string[];
 }
 
 /** The payments service, ready for `runService`. */
@@ -103,29 +107,31 @@ export function paymentsService(deps: PaymentsDeps) {
     }
     return answer;
   }
-  const keysOf = (w: Worked) =>
-    w.event.type === "reservation.created"
-      ? [`authorize:${w.event.data.reservationId}`]
-      : w.movements.map((m) => `${w.event.id}:${m.kind}`);
+  /** The answer to an authorization: the one the plan has, or the provider's. */
+  const answerTo = (ask: Ask, keys: string[]): Promise<AuthorizeResult> => {
+    if ("answer" in ask) return Promise.resolve(ask.answer);
+    keys.push(ask.req.key);
+    return call(ask.req.key, () => authorizeWithTries(deps.provider, ask.req, tries, pauseMs));
+  };
 
   /** Step 2 for one reservation: its events in order, each planned, called and evolved. */
   async function work(
     events: PaymentEvent[],
     payment: PaymentState | null,
-    facts: PropertyFacts,
+    facts: Facts,
     at: Date,
     out: Map<string, Worked>,
   ) {
     let state = payment;
     for (const event of events) {
       const plan = planFor(event, state, facts);
+      const keys: string[] = [];
       let evolved: Evolved = { state, movements: [], emits: [] };
       if (plan.kind === "authorize") {
-        const answer = await call(
-          `authorize:${plan.req.key}`,
-          () => authorizeWithTries(deps.provider, plan.req, tries, pauseMs),
-        );
-        evolved = evolveAuthorized(event as never, plan, answer);
+        evolved = evolveAuthorized(event as never, plan, await answerTo(plan.ask, keys), at);
+      } else if (plan.kind === "increment") {
+        const answer = await answerTo(plan.ask, keys);
+        evolved = evolveIncremented(event as never, state, plan, answer, at);
       } else if (plan.kind === "move" && state) {
         for (const step of plan.steps) {
           const req = {
@@ -133,12 +139,13 @@ export function paymentsService(deps: PaymentsDeps) {
             paymentId: state.providerPaymentId!,
             amount: step.amount,
           };
+          keys.push(req.key);
           await call(req.key, () => deps.provider[step.op](req));
         }
         evolved = evolveMoved(state, plan, at);
       }
       state = evolved.state;
-      out.set(event.id, { ...evolved, event });
+      out.set(event.id, { ...evolved, event, keys });
     }
   }
 
@@ -156,10 +163,15 @@ export function paymentsService(deps: PaymentsDeps) {
           ? [{ propertyId: e.propertyId, date: e.data.items.map((i) => i.from).sort()[0] }]
           : []
       );
-      const [payments, facts] = await Promise.all([
+      const authorizing = todo.filter((e) =>
+        e.type === "reservation.created" || e.type === "reservation.modification_requested"
+      );
+      const [payments, property, tokens] = await Promise.all([
         q.paymentsOf(sql, ids),
         q.propertyFacts(sql, [...new Set(todo.map((e) => e.propertyId))], days),
+        q.paymentTokens(sql, authorizing.map((e) => e.data.reservationId)),
       ]);
+      const facts: Facts = { ...property, paymentToken: (id) => tokens.get(id) ?? null };
 
       const worked = new Map<string, Worked>();
       const chains = ids.map((id) => {
@@ -191,7 +203,7 @@ export function paymentsService(deps: PaymentsDeps) {
       });
       const apply = batch.filter((_, i) => outcomes[i] === "applied");
       if (apply.length) await write(sql, apply, worked, at);
-      for (const b of apply) for (const k of keysOf(worked.get(b.event.id)!)) answers.delete(k);
+      for (const b of apply) for (const k of worked.get(b.event.id)!.keys) answers.delete(k);
       return outcomes;
     },
   });

@@ -1,8 +1,10 @@
 /**
  * The built-in payment simulator, deterministic by token: `tok_ok…` authorizes, `tok_decline…`
  * is declined, `tok_slow…` never answers (it waits until the caller gives up), any other token is
- * declined as `invalid_token`. Payment ids derive from the idempotency key, so the same request
- * always gets the same id. It keeps a ledger per payment (what was authorized, captured,
+ * declined as `invalid_token`. A token with `_limit<amount>` (`tok_ok_limit30000`) is a card
+ * with that limit: an authorization, or an increment of one, that would take the payment beyond
+ * it is declined as `insufficient_funds`. Payment ids derive from the idempotency key, so the
+ * same request always gets the same id; an increment names the payment it adds to. It keeps a ledger per payment (what was authorized, captured,
  * refunded, voided) and its idempotency memory in Postgres (schema `payment_simulator`), like a
  * real card network that outlives a berth restart, and refuses moves the ledger does not allow.
  */
@@ -51,16 +53,22 @@ export class PaymentSimulator implements PaymentProvider {
     const seen = await ledger.authorization(this.#sql, req.key);
     if (seen) return seen;
     if (req.token.startsWith("tok_slow")) return await never(signal);
-    let result: AuthorizeResult;
-    if (req.token.startsWith("tok_ok")) {
-      result = { ok: true, paymentId: `pay_${req.key.replaceAll("-", "")}`.slice(0, 64) };
-    } else if (req.token.startsWith("tok_decline")) {
-      result = { ok: false, reason: "card_declined" };
-    } else {
-      result = { ok: false, reason: "invalid_token" };
-    }
+    const result = await this.#answer(req);
     if (await ledger.recordAuthorization(this.#sql, req, result)) return result;
     return (await ledger.authorization(this.#sql, req.key)) ?? result;
+  }
+
+  async #answer(req: AuthorizeRequest): Promise<AuthorizeResult> {
+    if (req.token.startsWith("tok_decline")) return { ok: false, reason: "card_declined" };
+    if (!req.token.startsWith("tok_ok")) return { ok: false, reason: "invalid_token" };
+    const held = req.paymentId ? await ledger.readPayment(this.#sql, req.paymentId) : null;
+    if (req.paymentId && !held) throw new SimulatorRejection(`no payment ${req.paymentId}`);
+    const limit = /_limit(\d+)/.exec(req.token);
+    if (limit && (held?.authorized ?? 0) + req.amount > Number(limit[1])) {
+      return { ok: false, reason: "insufficient_funds" };
+    }
+    const paymentId = req.paymentId ?? `pay_${req.key.replaceAll("-", "")}`.slice(0, 64);
+    return { ok: true, paymentId };
   }
 
   capture(req: MoneyRequest): Promise<void> {

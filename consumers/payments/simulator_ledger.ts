@@ -38,8 +38,9 @@ export async function authorization(sql: Sql, key: string): Promise<AuthorizeRes
 }
 
 /**
- * Records an authorization's answer and, when it authorized, opens the payment, in one
- * statement. False when the key already had an answer (a concurrent call recorded it first).
+ * Records an authorization's answer and, when it authorized, opens the payment (or, for an
+ * increment, adds to it), in one statement. False when the key already had an answer (a
+ * concurrent call recorded it first).
  */
 export async function recordAuthorization(
   sql: Sql,
@@ -55,9 +56,10 @@ export async function recordAuthorization(
       on conflict do nothing
       returning payment_id
     ), opened as (
-      insert into payment_simulator.payments (payment_id, currency, authorized)
+      insert into payment_simulator.payments as p (payment_id, currency, authorized)
       select payment_id, ${req.currency}, ${req.amount} from answer where payment_id is not null
-      on conflict do nothing
+      on conflict (payment_id) do update set authorized = p.authorized + excluded.authorized,
+        updated_at = now()
       returning payment_id
     )
     select exists (select 1 from answer) as fresh`;

@@ -1,6 +1,8 @@
 /**
  * The reservations service, the consumer side of the booking engine: `payment.authorized`
- * confirms a pending reservation, `payment.failed` fails it and releases its inventory. A batch
+ * confirms a pending reservation, `payment.failed` fails it and releases its inventory; the same
+ * events with a `modificationId` apply or drop the modification whose difference they answer
+ * (decideModificationOutcome). A batch
  * of events is read, decided in pure code and written as one `booking_apply` statement with
  * the inbox rows (shared/booking/write.ts), so a paused worker holds no lock a booking needs.
  *
@@ -9,7 +11,12 @@
  * payments service void the authorization. One that finds the reservation already expired,
  * failed or cancelled changes nothing here: the payments service voids it on that event.
  */
-import { type Command, decideChange, readReservations } from "../../shared/booking/mod.ts";
+import {
+  type Command,
+  decideChange,
+  decideModificationOutcome,
+  readReservations,
+} from "../../shared/booking/mod.ts";
 import type { ReservationState } from "../../shared/booking/mod.ts";
 import { applyCommands } from "../../shared/booking/mod.ts";
 import { DomainError } from "../../shared/errors/errors.ts";
@@ -56,13 +63,21 @@ export function decidePaymentOutcome(
   const { event } = b;
   const none = { command: { kind: "none" as const, ...b.inbox } };
   if (!s) return none;
-  const action = event.type === "payment.authorized" ? "confirm" : "fail";
   const ctx = {
     now,
     newId: () => uuidv7(now.getTime()),
     correlationId: event.correlationId,
     causationId: event.id,
   };
+  const { modificationId } = event.data;
+  if (modificationId) {
+    const payment = event.type === "payment.authorized"
+      ? { ok: true as const }
+      : { ok: false as const, reason: event.data.reason };
+    const d = decideModificationOutcome(s, modificationId, payment, ctx);
+    return d ? { command: { ...d.command, ...b.inbox }, state: d.state } : none;
+  }
+  const action = event.type === "payment.authorized" ? "confirm" : "fail";
   const reason = event.type === "payment.authorized"
     ? "payment authorized"
     : `payment failed: ${event.data.reason}`;

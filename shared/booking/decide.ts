@@ -9,7 +9,6 @@ import { type Envelope, makeEvent } from "../events/envelope.ts";
 import {
   type Action,
   arrivalOf,
-  assertModifiable,
   confirmationNumber,
   datesIn,
   decideTransition,
@@ -24,12 +23,15 @@ import {
 import {
   type ChangeCommand,
   deltasOf,
+  extrasOf,
+  giveBack,
   type HoldCommand,
   type LineRow,
   netDeltas,
   outboxRow,
   type SeatRow,
 } from "./write.ts";
+import type { PendingChange } from "./modify.ts";
 
 /** Who asks, when, under which correlation id, and where new ids come from. */
 export interface DecideCtx {
@@ -37,6 +39,13 @@ export interface DecideCtx {
   newId: () => string;
   correlationId: string;
   causationId?: string | null;
+}
+
+/** The unit price a booking or modification was priced at, per (resource, date). */
+export interface BookedRate {
+  resourceId: string;
+  date: string;
+  price: number;
 }
 
 /** A reservation as stored: its row and its lines. */
@@ -59,6 +68,18 @@ export interface ReservationState {
   updatedAt: Date;
   items: Item[];
   amounts: number[];
+  pendingChange: PendingChange | null;
+}
+
+/** A booked line as clients and events see it. */
+export interface ItemView {
+  resourceId: string;
+  kind: ResourceKind;
+  from: string;
+  to: string;
+  quantity: number;
+  seats?: string[];
+  amount: number;
 }
 
 /** A reservation as clients see it. */
@@ -69,20 +90,27 @@ export interface ReservationView {
   userId: string;
   status: string;
   guest: { name: string; email: string };
-  items: {
-    resourceId: string;
-    kind: ResourceKind;
-    from: string;
-    to: string;
-    quantity: number;
-    seats?: string[];
-    amount: number;
-  }[];
+  items: ItemView[];
   total: number;
   currency: string;
   holdExpiresAt: string;
   createdAt: string;
   updatedAt: string;
+  /** Present while a modification that raised the total waits for its payment. */
+  pendingModification?: { id: string; items: ItemView[]; total: number; requestedAt: string };
+}
+
+/** Lines priced at `amounts`, as clients and events see them. */
+export function itemViews(items: Item[], amounts: number[]): ItemView[] {
+  return items.map((it, i) => ({
+    resourceId: it.resourceId,
+    kind: it.kind,
+    from: it.from,
+    to: it.to,
+    quantity: it.quantity,
+    ...(it.seats ? { seats: it.seats } : {}),
+    amount: amounts[i],
+  }));
 }
 
 /** The view of a reservation state. */
@@ -94,20 +122,22 @@ export function viewOf(s: ReservationState): ReservationView {
     userId: s.userId,
     status: s.status,
     guest: s.guest,
-    items: s.items.map((it, i) => ({
-      resourceId: it.resourceId,
-      kind: it.kind,
-      from: it.from,
-      to: it.to,
-      quantity: it.quantity,
-      ...(it.seats ? { seats: it.seats } : {}),
-      amount: s.amounts[i],
-    })),
+    items: itemViews(s.items, s.amounts),
     total: s.total,
     currency: s.currency,
     holdExpiresAt: s.holdExpiresAt.toISOString(),
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
+    ...(s.pendingChange
+      ? {
+        pendingModification: {
+          id: s.pendingChange.id,
+          items: itemViews(s.pendingChange.items, s.pendingChange.amounts),
+          total: s.pendingChange.total,
+          requestedAt: s.pendingChange.requestedAt,
+        },
+      }
+      : {}),
   };
 }
 
@@ -134,11 +164,18 @@ export function seatRows(items: Item[]): SeatRow[] {
   );
 }
 
+/** What every reservation event says of the reservation. */
+export const refOf = (s: ReservationState) => ({
+  reservationId: s.id,
+  confirmationNumber: s.confirmationNumber,
+  userId: s.userId,
+});
+
 /** Unit price per (resource, date) as a lookup for `priceItems`. */
 export type PriceOf = (resourceId: string, date: string) => number;
 
 /** The rate each (resource, date) of the items was priced at, in (resource, date) order. */
-function ratesOf(items: Item[], priceOf: PriceOf) {
+export function ratesOf(items: Item[], priceOf: PriceOf): BookedRate[] {
   return needsOf(items)
     .map((n) => ({ resourceId: n.resourceId, date: n.date, price: priceOf(n.resourceId, n.date) }))
     .sort((a, b) => a.resourceId.localeCompare(b.resourceId) || a.date.localeCompare(b.date));
@@ -183,18 +220,17 @@ export function decideHold(b: BookingRequest, ctx: DecideCtx) {
     updatedAt: ctx.now,
     items: b.items,
     amounts,
+    pendingChange: null,
   };
   const view = viewOf(state);
   const created = makeEvent("reservation.created", b.propertyId, {
     reservationId: id,
     confirmationNumber: state.confirmationNumber,
     userId: b.userId,
-    guest: b.guest,
     items: view.items,
     total,
     currency: b.currency,
     holdExpiresAt: view.holdExpiresAt,
-    paymentToken: b.paymentToken,
     rates: ratesOf(b.items, b.priceOf),
   }, { ...ctx, id: ctx.newId() });
   const command: HoldCommand = {
@@ -281,12 +317,15 @@ export function decideChange(
   const before = inventoryState(s.status);
   const after = inventoryState(next);
   const needs = needsOf(s.items);
-  const deltas = before === after ? [] : netDeltas([
-    ...(before === "none" ? [] : deltasOf(needs, before, -1)),
-    ...(after === "none" ? [] : deltasOf(needs, after, 1)),
+  // A release drops a pending modification too, and gives back what it held.
+  const dropped = after === "none" ? s.pendingChange : null;
+  const deltas = netDeltas([
+    ...(before === after || before === "none" ? [] : deltasOf(needs, before, -1)),
+    ...(before === after || after === "none" ? [] : deltasOf(needs, after, 1)),
+    ...(dropped ? giveBack(extrasOf(s.items, dropped.items)) : []),
   ]);
   const reason = ctx.reason ?? null;
-  const ref = { reservationId: s.id, confirmationNumber: s.confirmationNumber, userId: s.userId };
+  const ref = refOf(s);
   const data = action === "confirm"
     ? { ...ref, paymentId: ctx.paymentId ?? s.paymentId ?? "unknown" }
     : action === "fail"
@@ -308,6 +347,7 @@ export function decideChange(
     ...(ctx.paymentId ? { paymentId: ctx.paymentId } : {}),
     deltas,
     releaseSeats: after === "none" && before !== "none",
+    ...(dropped ? { pendingChange: null } : {}),
     history: [{ reservation_id: s.id, status: next, reason }],
     events: [outboxRow(event)],
   };
@@ -317,58 +357,7 @@ export function decideChange(
     version: s.version + 1,
     paymentId: ctx.paymentId ?? s.paymentId,
     updatedAt: ctx.now,
-  };
-  return { command, event, state };
-}
-
-/**
- * Changes the lines of a pending or confirmed reservation to `items` priced by `priceOf`: the
- * new units are taken and the old ones given back in one command, or nothing changes.
- */
-export function decideModify(
-  s: ReservationState,
-  items: Item[],
-  priceOf: PriceOf,
-  ctx: DecideCtx,
-): Decided {
-  assertModifiable(s.status);
-  const as = inventoryState(s.status) as "held" | "sold";
-  const { amounts, total } = priceItems(items, priceOf);
-  const newNeeds = needsOf(items);
-  const state: ReservationState = {
-    ...s,
-    items,
-    amounts,
-    total,
-    version: s.version + 1,
-    updatedAt: ctx.now,
-  };
-  const view = viewOf(state);
-  const event = makeEvent("reservation.modified", s.propertyId, {
-    reservationId: s.id,
-    confirmationNumber: s.confirmationNumber,
-    userId: s.userId,
-    items: view.items,
-    total,
-    previousTotal: s.total,
-    currency: s.currency,
-    rates: ratesOf(items, priceOf),
-  }, { ...ctx, id: ctx.newId() });
-  const command: ChangeCommand = {
-    kind: "change",
-    at: ctx.now.toISOString(),
-    reservationId: s.id,
-    expectStatus: s.status,
-    expectVersion: s.version,
-    status: s.status,
-    total,
-    deltas: netDeltas([...deltasOf(needsOf(s.items), as, -1), ...deltasOf(newNeeds, as, 1)]),
-    prices: newNeeds.map((n) => ({ r: n.resourceId, d: n.date, p: priceOf(n.resourceId, n.date) })),
-    releaseSeats: true,
-    seats: seatRows(items),
-    items: lineRows(items, amounts),
-    history: [{ reservation_id: s.id, status: s.status, reason: "modified" }],
-    events: [outboxRow(event)],
+    pendingChange: dropped ? null : s.pendingChange,
   };
   return { command, event, state };
 }

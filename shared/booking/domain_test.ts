@@ -85,6 +85,7 @@ Deno.test("check-in: given a confirmed stay, it opens on the arrival date at the
       { resourceId: "room", kind: "room", from: "2030-06-01", to: "2030-06-02", quantity: 1 },
     ],
     amounts: [0, 0],
+    pendingChange: null,
   };
   const checkIn = (iso: string) =>
     decideChange(stay, "checkIn", {

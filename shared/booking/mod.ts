@@ -4,16 +4,22 @@ export {
   decideChange,
   type Decided,
   decideHold,
-  decideModify,
   type ReservationState,
   type ReservationView,
   viewOf,
 } from "./decide.ts";
 export {
+  decideModificationOutcome,
+  decideModify,
+  type ModificationPayment,
+  type PendingChange,
+} from "./modify.ts";
+export {
   changeStatus,
   type Ctx,
   getReservation,
   type IdempotencyKey,
+  modificationStatus,
   modifyReservation,
   type NewReservation,
   placeBooking,

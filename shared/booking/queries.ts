@@ -2,6 +2,7 @@
 import type { Sql } from "../db/db.ts";
 import { lockKey, type Need, type ResourceKind, type Status } from "./domain.ts";
 import type { ReservationState } from "./decide.ts";
+import type { PendingChange } from "./modify.ts";
 
 export interface ResourceRow {
   id: string;
@@ -141,11 +142,12 @@ export async function reservationStates(sql: Sql, ids: string[]): Promise<Reserv
         seats: string[] | null;
         amount: number;
       }[];
+      pending_change: PendingChange | null;
     }[]
   >`
     select r.id, r.property_id, r.user_id, r.api_key_id, r.confirmation_number, r.status,
       r.version, r.guest_name, r.guest_email, r.total::text as total, r.currency, p.timezone,
-      r.payment_id, r.hold_expires_at, r.created_at, r.updated_at,
+      r.payment_id, r.hold_expires_at, r.created_at, r.updated_at, r.pending_change,
       (select coalesce(json_agg(json_build_object('resource_id', i.resource_id, 'kind', i.kind,
           'date_from', i.date_from, 'date_to', i.date_to, 'quantity', i.quantity,
           'seats', i.seats, 'amount', i.amount) order by i.line), '[]')
@@ -177,5 +179,6 @@ export async function reservationStates(sql: Sql, ids: string[]): Promise<Reserv
       seats: i.seats ?? undefined,
     })),
     amounts: r.items.map((i) => Number(i.amount)),
+    pendingChange: r.pending_change,
   }));
 }

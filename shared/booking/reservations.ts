@@ -21,12 +21,12 @@ import {
 import {
   decideChange,
   decideHold,
-  decideModify,
   type ReservationState,
   type ReservationView,
   seatRows,
   viewOf,
 } from "./decide.ts";
+import { decideModify } from "./modify.ts";
 import type { ChangeCommand, Command, Outcome } from "./write.ts";
 import { groupCommitOf } from "./group.ts";
 import * as q from "./queries.ts";
@@ -228,10 +228,16 @@ function withKey(
   command: ChangeCommand,
   key: IdempotencyKey | undefined,
   answer: ReservationView,
+  status: 200 | 202 = 200,
 ): ChangeCommand {
   if (!key) return command;
-  return { ...command, idempotency: { ...key, expiresAt: key.expiresAt.toISOString() }, answer };
+  const idempotency = { ...key, expiresAt: key.expiresAt.toISOString() };
+  return { ...command, idempotency, answer, answerStatus: status };
 }
+
+/** A modification's answer: 202 while a higher total waits for its payment, else 200. */
+export const modificationStatus = (view: ReservationView): 200 | 202 =>
+  view.pendingModification ? 202 : 200;
 
 /** A refused hold or modification as the error the client gets. */
 function refusal(outcome: Outcome): Error {
@@ -345,7 +351,10 @@ export async function changeStatus(
  * Changes dates, quantities or seats of a pending or confirmed reservation atomically: the new
  * inventory is taken and the old released in one command, or nothing changes (409 `sold_out`
  * when the new one is not there, 400 `date_in_past` for a date before today at the property).
- * Returns null when `ctx.idempotency` was used before (the caller replays that answer).
+ * A change that raises the total is not made yet: the new inventory it adds is held beside the
+ * old and the view shows it as `pendingModification` until the difference is authorized
+ * (modify.ts); 409 `modification_pending` while one waits. Returns null when `ctx.idempotency`
+ * was used before (the caller replays that answer).
  */
 export async function modifyReservation(
   sql: Sql,
@@ -366,7 +375,7 @@ export async function modifyReservation(
     const prices = new Map(rows.map((r) => [`${r.resource_id}\u0000${r.date}`, r.price]));
     const decided = decideModify(s, items, (r, d) => prices.get(`${r}\u0000${d}`)!, idsOf(ctx));
     const view = viewOf(decided.state);
-    const command = withKey(decided.command, ctx.idempotency, view);
+    const command = withKey(decided.command, ctx.idempotency, view, modificationStatus(view));
     const outcome = await apply(sql, command, ctx.now);
     if (outcome === "applied") {
       forgetReleased(ctx.soldOut, command, s);

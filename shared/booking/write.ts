@@ -5,8 +5,9 @@
  */
 import type { Sql } from "../db/db.ts";
 import type { Envelope, InboxRef } from "../events/envelope.ts";
+import type { PendingChange } from "./modify.ts";
 import { subjectOf } from "../events/catalogue.ts";
-import { hash32, lockKey, type Need, sortForLocks } from "./domain.ts";
+import { hash32, type Item, lockKey, type Need, needsOf, sortForLocks } from "./domain.ts";
 
 /** An event as the outbox stores it. */
 export interface OutboxRow {
@@ -109,12 +110,15 @@ export interface ChangeCommand extends Partial<InboxRef> {
   releaseSeats: boolean;
   /** The request's key (stored with `answer`), or none. */
   idempotency?: KeyClaim;
-  /** The answer stored under the idempotency key. */
+  /** The answer stored under the idempotency key, and its status (200 unless given). */
   answer?: unknown;
+  answerStatus?: 200 | 202;
   /** Seats to hold (a modification: the new seats). */
   seats?: SeatRow[];
   /** New lines (a modification). */
   items?: LineRow[];
+  /** Sets the modification waiting for its payment; null drops it; absent leaves it. */
+  pendingChange?: PendingChange | null;
   history: HistoryRow[];
   events: OutboxRow[];
 }
@@ -232,3 +236,21 @@ export function netDeltas(deltas: { r: string; d: string; h: number; s: number }
   }
   return [...byKey.values()].filter((x) => x.h !== 0 || x.s !== 0);
 }
+
+/** A net change of held and sold units of one (resource, date). */
+export type Delta = { r: string; d: string; h: number; s: number };
+
+/**
+ * The units `after` needs beyond `before`, per (resource, date), as held deltas: what a pending
+ * modification holds on top of the reservation's own units.
+ */
+export function extrasOf(before: Item[], after: Item[]): Delta[] {
+  return netDeltas([
+    ...deltasOf(needsOf(after), "held", 1),
+    ...deltasOf(needsOf(before), "held", -1),
+  ])
+    .filter((x) => x.h > 0);
+}
+
+/** Gives back held deltas (the extras of a pending modification). */
+export const giveBack = (held: Delta[]): Delta[] => held.map((x) => ({ ...x, h: -x.h }));

@@ -40,34 +40,74 @@ const paymentRef = {
   currency,
 };
 
+/** On a payment's answer to a modification's difference: which modification it answers. */
+const modificationId = z.uuid().optional();
+
 /** Domains, their stream and their events, each with its version and data schema. */
 export const catalogue = {
   reservation: {
     stream: "RESERVATIONS",
     events: {
+      /**
+       * Version 2 carries no payment token and no guest contact: the token stays in Postgres
+       * (`reservations.payment_token`, read by the payments service) and so do the guest's name
+       * and e-mail (read by notifications). Version 1 had `guest` and `paymentToken`; parsing
+       * drops them, so a v1 event still in a stream reads as v2.
+       */
       created: {
-        version: 1,
+        version: 2,
         data: z.object({
           ...reservationRef,
-          guest: z.object({ name: z.string(), email: z.string() }),
           items: z.array(bookedItem).min(1),
           total: money,
           currency,
           holdExpiresAt: z.iso.datetime({ offset: true }),
-          paymentToken: z.string(),
           rates: bookedRates,
         }),
       },
       confirmed: { version: 1, data: z.object({ ...reservationRef, paymentId: id }) },
+      /**
+       * The lines and total changed. With `modificationId` it ends a modification that raised
+       * the total, once the difference was authorized; without, the total did not rise.
+       */
       modified: {
         version: 1,
         data: z.object({
           ...reservationRef,
+          modificationId: z.uuid().optional(),
           items: z.array(bookedItem).min(1),
           total: money,
           previousTotal: money,
           currency,
           rates: bookedRates,
+        }),
+      },
+      /**
+       * A modification raised the total to `total`: it waits for the difference to be
+       * authorized (the reservation keeps its lines and total meanwhile, and holds the new ones).
+       */
+      modification_requested: {
+        version: 1,
+        data: z.object({
+          ...reservationRef,
+          modificationId: z.uuid(),
+          items: z.array(bookedItem).min(1),
+          total: money,
+          previousTotal: money,
+          currency,
+          rates: bookedRates,
+        }),
+      },
+      /** The difference was declined: the modification is dropped, `total` still stands. */
+      modification_declined: {
+        version: 1,
+        data: z.object({
+          ...reservationRef,
+          modificationId: z.uuid(),
+          reason: z.string(),
+          total: money,
+          requestedTotal: money,
+          currency,
         }),
       },
       cancelled: {
@@ -83,10 +123,11 @@ export const catalogue = {
   payment: {
     stream: "PAYMENTS",
     events: {
-      authorized: { version: 1, data: z.object(paymentRef) },
+      /** `amount` authorized: the booking's total, or with `modificationId` the difference. */
+      authorized: { version: 1, data: z.object({ ...paymentRef, modificationId }) },
       failed: {
         version: 1,
-        data: z.object({ reservationId: z.uuid(), reason: z.string(), currency }),
+        data: z.object({ reservationId: z.uuid(), reason: z.string(), currency, modificationId }),
       },
       captured: { version: 1, data: z.object(paymentRef) },
       refunded: {

@@ -9,6 +9,8 @@ export interface StreamDefinition {
   subjects: string[];
   description: string;
   duplicateWindowMs: number;
+  /** How long the stream keeps a message (JetStream `max_age`); older ones are removed. */
+  maxAgeMs: number;
   /** How stored subjects are rewritten: a domain stream appends the partition. */
   transform?: { src: string; dest: string };
 }
@@ -25,6 +27,20 @@ export const PARTITIONS = 4;
 /** Window in which JetStream drops a re-published event with the same Nats-Msg-Id. */
 export const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
+const DAY_MS = 86_400_000;
+
+/**
+ * How long a domain stream keeps an event: 7 days. Postgres is the source of truth and every
+ * service keeps what it needs in its own tables, so a stream is a transport with a week of
+ * slack: a consumer may be down for days and catch up, and a projection is rebuilt from its
+ * latest snapshot (taken daily by the workers) plus the events since, which the streams still
+ * hold (`./berth projections rebuild`, docs/services.md).
+ */
+export const STREAM_MAX_AGE_MS = 7 * DAY_MS;
+
+/** How long a dead letter waits to be inspected and replayed: 30 days. */
+export const DLQ_MAX_AGE_MS = 30 * DAY_MS;
+
 /** One stream per domain of the catalogue, plus the dead-letter stream. */
 export const streamDefinitions: StreamDefinition[] = [
   ...(Object.keys(catalogue) as Domain[]).map((domain) => ({
@@ -32,6 +48,7 @@ export const streamDefinitions: StreamDefinition[] = [
     subjects: [`${domain}.>`],
     description: `berth ${domain} events: ${Object.keys(catalogue[domain].events).join(", ")}`,
     duplicateWindowMs: DUPLICATE_WINDOW_MS,
+    maxAgeMs: STREAM_MAX_AGE_MS,
     transform: {
       src: `${domain}.*.*`,
       dest: `${domain}.{{wildcard(1)}}.{{wildcard(2)}}.{{partition(${PARTITIONS},1)}}`,
@@ -42,6 +59,7 @@ export const streamDefinitions: StreamDefinition[] = [
     subjects: [`${DLQ_PREFIX}.>`],
     description: "berth dead letters: messages that exhausted their deliveries or were malformed",
     duplicateWindowMs: DUPLICATE_WINDOW_MS,
+    maxAgeMs: DLQ_MAX_AGE_MS,
   },
 ];
 
@@ -69,6 +87,7 @@ function toConfig(
     storage: "file" as StreamConfig["storage"],
     retention: "limits" as StreamConfig["retention"],
     duplicate_window: nanos(def.duplicateWindowMs),
+    max_age: nanos(def.maxAgeMs),
     allow_direct: true,
     ...(def.transform ? { subject_transform: def.transform } : {}),
   };
@@ -84,6 +103,7 @@ function differs(current: StreamConfig, want: Partial<StreamConfig>): boolean {
     JSON.stringify(current.subjects) !== JSON.stringify(want.subjects) ||
     current.description !== want.description ||
     current.duplicate_window !== want.duplicate_window ||
+    current.max_age !== want.max_age ||
     current.allow_direct !== want.allow_direct ||
     JSON.stringify(current.subject_transform ?? null) !==
       JSON.stringify(want.subject_transform ?? null);

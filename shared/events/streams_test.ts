@@ -71,3 +71,23 @@ integration(
     }
   },
 );
+
+integration("streams: events age out after 7 days, dead letters after 30", async () => {
+  const server = await testNats();
+  const nc = await connectNats(server.url, "test");
+  try {
+    const jsm = await jetstreamManager(nc);
+    // A stream made before berth had a retention: provisioning gives it one.
+    const { transform, ...old } = streamDefinitions[0];
+    await jsm.streams.add({ name: old.name, subjects: old.subjects, subject_transform: transform });
+    assert.deepEqual((await provisionStreams(jsm)).updated, [old.name]);
+    const day = 86_400_000_000_000;
+    for (const def of streamDefinitions) {
+      const { config } = await jsm.streams.info(def.name);
+      assert.equal(config.max_age, def.name === "DLQ" ? 30 * day : 7 * day, def.name);
+    }
+  } finally {
+    await nc.close();
+    await server.stop();
+  }
+});

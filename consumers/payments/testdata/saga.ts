@@ -47,6 +47,7 @@ export async function sagaPlatform() {
   ]);
   return {
     sql,
+    nc,
     call,
     clock,
     simulator,
