@@ -291,13 +291,45 @@ function setAt(v: Json, path: Path, next: Json | undefined): Json | undefined {
   );
 }
 
-/** `valid` with one node replaced, dropped, wrapped in a list, grown or given an extra key. */
-export function mutatedJson(valid: Json): fc.Arbitrary<Json | undefined> {
+/**
+ * Valid pieces of every example (body keys, values, query values) and the world's ids: swapped
+ * into another request they make one that is valid in form and wrong in combination (a seat
+ * resource's id where a room's was, another property's, a `seats` key on a room line).
+ */
+export interface Vocabulary {
+  keys: string[];
+  values: Json[];
+}
+
+export function vocabularyOf(targets: Target[], ids: string[]): Vocabulary {
+  const keys = new Set<string>();
+  const values = new Map<string, Json>(ids.map((id) => [JSON.stringify(id), id]));
+  const walk = (v: Json) => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (v !== null && typeof v === "object") {
+      return Object.entries(v).forEach(([k, x]) => (keys.add(k), walk(x)));
+    }
+    values.set(JSON.stringify(v), v);
+  };
+  for (const t of targets) {
+    if (t.example.body !== undefined) walk(t.example.body as Json);
+    if (t.example.query) walk(t.example.query);
+  }
+  return { keys: [...keys], values: [...values.values()] };
+}
+
+/**
+ * `valid` with one node replaced (by a hostile value or a valid one from elsewhere), dropped,
+ * wrapped in a list, grown, or given an extra key.
+ */
+export function mutatedJson(valid: Json, words: Vocabulary): fc.Arbitrary<Json | undefined> {
+  const word = fc.constantFrom(...words.values);
   return fc.constantFrom(...pathsOf(valid)).chain((path) => {
     const old = getAt(valid, path);
     type Edit = { weight: number; arbitrary: fc.Arbitrary<Json | undefined> };
     const edits: Edit[] = [
       { weight: 4, arbitrary: hostileFor(old) },
+      { weight: 2, arbitrary: word },
       { weight: 1, arbitrary: fc.constant([old]) },
     ];
     if (path.length) edits.push({ weight: 1, arbitrary: fc.constant(undefined) });
@@ -305,9 +337,10 @@ export function mutatedJson(valid: Json): fc.Arbitrary<Json | undefined> {
       edits.push({ weight: 1, arbitrary: fc.constant([...old, old[0]]) });
     }
     if (old !== null && typeof old === "object" && !Array.isArray(old)) {
+      const key = fc.oneof(fc.constantFrom(...words.keys), hostileKey);
       edits.push({
-        weight: 1,
-        arbitrary: fc.tuple(hostileKey, hostileValue).map(([k, x]) =>
+        weight: 2,
+        arbitrary: fc.tuple(key, fc.oneof(word, hostileValue)).map(([k, x]) =>
           Object.fromEntries([...Object.entries(old), [k, x]])
         ),
       });
@@ -393,19 +426,22 @@ function renderQuery(q: Query, junk: string[]): string {
   return parts.length ? `?${parts.join("&")}` : "";
 }
 
-const hostileQueryValue = (ids: string[]) =>
+/** A query value: hostile, or valid text from `words` (ids, dates, names of the examples). */
+const hostileQueryValue = (words: string[]) =>
   fc.oneof(
     hostileText,
     hostileDate,
     hostileNumber.map(String),
-    fc.constantFrom(...ids),
+    fc.constantFrom(...words),
   );
 
 /** The query with one parameter replaced, dropped, repeated, or one added. */
-function mutatedQuery(q: Query, ids: string[]): fc.Arbitrary<string> {
-  const value = hostileQueryValue(ids);
+function mutatedQuery(q: Query, words: string[], keys: string[]): fc.Arbitrary<string> {
+  const value = hostileQueryValue(words);
   const edits: fc.Arbitrary<string>[] = [
-    fc.tuple(hostileKey, value).map(([k, v]) => renderQuery([...q, [k, v]], [])),
+    fc.tuple(fc.oneof(fc.constantFrom(...keys), hostileKey), value).map(([k, v]) =>
+      renderQuery([...q, [k, v]], [])
+    ),
     fc.constantFrom(...queryJunk).map((j) => renderQuery(q, [j])),
   ];
   if (q.length) {
@@ -592,6 +628,9 @@ export function hostileRequest(
   ids: string[],
   keys: Keys,
 ): fc.Arbitrary<HostileRequest> {
+  const words = vocabularyOf(targets, ids);
+  const texts = words.values.filter((v) => typeof v === "string" || typeof v === "number")
+    .map(String);
   return fc.oneof(...targets.map((t) => ({ weight: 1 + size(t), arbitrary: requestFor(t) })));
 
   /** Requests for one route. */
@@ -603,14 +642,14 @@ export function hostileRequest(
     type Weighted = { weight: number; arbitrary: fc.Arbitrary<Parts> };
     const mutations: Weighted[] = [{
       weight: 2,
-      arbitrary: mutatedQuery(query, ids).map((q) => ({ ...valid, query: q })),
+      arbitrary: mutatedQuery(query, texts, words.keys).map((q) => ({ ...valid, query: q })),
     }];
     const body = t.example.body as Json | undefined;
     if (body !== undefined) {
       const text = JSON.stringify(body);
       mutations.push({
         weight: 5,
-        arbitrary: mutatedJson(body).map((b) => ({
+        arbitrary: mutatedJson(body, words).map((b) => ({
           ...valid,
           body: b === undefined ? undefined : JSON.stringify(b),
         })),
@@ -631,7 +670,7 @@ export function hostileRequest(
     const wild: fc.Arbitrary<Parts> = fc.record({
       params: fc.record(Object.fromEntries(names.map((n) => [n, hostileSegment(ids)]))),
       query: fc.tuple(
-        fc.array(fc.tuple(hostileKey, hostileQueryValue(ids)), { maxLength: 4 }),
+        fc.array(fc.tuple(hostileKey, hostileQueryValue(texts)), { maxLength: 4 }),
         fc.subarray(queryJunk, { maxLength: 2 }),
       ).map(([q, junk]) => renderQuery(q, junk)),
       body: fc.option(

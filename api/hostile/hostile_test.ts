@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { integration, tableDigests, testDatabase } from "../../shared/testing/mod.ts";
 import type { Sql } from "../../shared/db/db.ts";
-import { ADMIN_KEY, testApp } from "../http/test_app.ts";
+import { ADMIN_KEY, rawHttp, testApp } from "../http/test_app.ts";
 import {
   exampleRequest,
   type HostileRequest,
@@ -28,6 +28,7 @@ const RUNS = Number(Deno.env.get("BERTH_HOSTILE_RUNS") ?? 400);
 
 /** A stable problem code: snake_case words, not the fallbacks for what nobody expected. */
 const stableCode = /^[a-z]+(_[a-z]+)*$/;
+const fallbackCodes = ["internal", "error"];
 
 /** What is wrong with an answer, or null. */
 function complaint(method: string, status: number, headers: Headers, text: string) {
@@ -43,7 +44,10 @@ function complaint(method: string, status: number, headers: Headers, text: strin
     return `a ${status} whose problem is not JSON`;
   }
   if (body.status !== status) return `a ${status} whose problem says status ${body.status}`;
-  if (typeof body.code !== "string" || !stableCode.test(body.code) || body.code === "internal") {
+  if (
+    typeof body.code !== "string" || !stableCode.test(body.code) ||
+    fallbackCodes.includes(body.code)
+  ) {
     return `a ${status} with code ${JSON.stringify(body.code)}`;
   }
   return null;
@@ -98,7 +102,8 @@ integration(
   "hostile input: no 5xx, always problem+json, nothing written on a refusal",
   async (t) => {
     const db = await testDatabase();
-    const { app, call, clock } = testApp(db.sql);
+    // A short body waits BERTH_BODY_TIMEOUT_MS for the rest; the socket step below sends one.
+    const { app, call, clock } = testApp(db.sql, { env: { BERTH_BODY_TIMEOUT_MS: "300" } });
     try {
       const world = await seedWorld(call, db.sql, clock.now);
       const examples = examplesOf(world);
@@ -143,6 +148,37 @@ integration(
         }
         assert.equal(failed.length, 0, failed.join("\n\n"));
       });
+
+      await t.step(
+        "over a socket: a short body is 408; Deno.serve refuses huge headers",
+        async () => {
+          const server = Deno.serve(
+            { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+            app.fetch,
+          );
+          const head = `Host: berth\r\nAuthorization: Bearer ${ADMIN_KEY}\r\n`;
+          try {
+            const before = await tableDigests(db.sql);
+            const short = await rawHttp(
+              server.addr.port,
+              `POST /v1/properties HTTP/1.1\r\n${head}Content-Type: application/json\r\n` +
+                'Content-Length: 100\r\n\r\n{"name":"Harbour',
+            );
+            assert.equal(short.status, 408, short.body);
+            assert.equal(complaint("POST", short.status, short.headers, short.body), null);
+            assert.equal(JSON.parse(short.body).code, "request_timeout");
+            // Outside the app's reach: past 64 KiB of headers Deno.serve answers a bare 400 itself.
+            const huge = await rawHttp(
+              server.addr.port,
+              `GET /v1/properties HTTP/1.1\r\n${head}X-Huge: ${"h".repeat(70_000)}\r\n\r\n`,
+            );
+            assert.equal(huge.status, 400);
+            assert.deepEqual(await tableDigests(db.sql), before, "nothing written");
+          } finally {
+            await server.shutdown();
+          }
+        },
+      );
 
       await t.step(`generated requests: seed ${SEED}, ${RUNS} runs`, async () => {
         const keys = { admin: ADMIN_KEY, client: world.clientKey };

@@ -30,6 +30,8 @@ export interface World {
   /** a client key the DELETE example revokes (never the one the suite calls with) */
   doomedKeyId: string;
   userId: string;
+  /** a second property with a room, for ids that exist but belong elsewhere */
+  elsewhere: { propertyId: string; roomId: string };
   /** every id above: what a path parameter is swapped for (a valid id of another route) */
   ids: string[];
 }
@@ -102,6 +104,7 @@ export async function seedWorld(call: Call, sql: Sql, now: () => Date): Promise<
     "rate rules",
   );
   const reservations = { pending, toCancel, confirmed, checkedIn, client: mine, spare };
+  const elsewhere = await seedCatalogue(call);
   return {
     propertyId,
     roomId,
@@ -112,6 +115,7 @@ export async function seedWorld(call: Call, sql: Sql, now: () => Date): Promise<
     clientKey: client.key,
     doomedKeyId: doomedKey.id,
     userId,
+    elsewhere: { propertyId: elsewhere.propertyId, roomId: elsewhere.roomId },
     ids: [
       propertyId,
       roomId,
@@ -127,6 +131,8 @@ export async function seedWorld(call: Call, sql: Sql, now: () => Date): Promise<
       client.id,
       doomedKey.id,
       userId,
+      elsewhere.propertyId,
+      elsewhere.roomId,
     ],
   };
 }
