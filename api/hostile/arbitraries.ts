@@ -237,20 +237,15 @@ export const hostileValue: fc.Arbitrary<Json> = fc.oneof(
 const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
 const isUrl = (v: string) => /^https?:/.test(v);
 
-/** Hostile values biased to the kind of `v`: a price gets numbers, a date dates. */
-function hostileFor(v: Json | undefined): fc.Arbitrary<Json> {
-  const kin: fc.Arbitrary<Json> = typeof v === "number"
-    ? hostileNumber
-    : typeof v === "string"
-    ? (isDate(v) ? hostileDate : isUrl(v) ? hostileUrl : hostileTextLike(v))
-    : Array.isArray(v)
-    ? fc.oneof(
-      fc.constant<Json>([]),
-      fc.integer({ min: 2, max: 1100 }).map((n) => Array<Json>(n).fill(v[0] ?? null)),
-    )
-    : hostileStructure;
-  return fc.oneof({ weight: 3, arbitrary: kin }, { weight: 1, arbitrary: hostileValue });
-}
+/**
+ * Numbers near `n` that a schema may well take (0, 1, n ± 1, up to twice n): they get past the
+ * validator to the rules behind it (a total below what is booked, a quantity past what is left).
+ */
+const plausibleNumber = (n: number) =>
+  fc.oneof(
+    fc.constantFrom(0, 1, n - 1, n + 1),
+    fc.integer({ min: 0, max: Math.max(10, Math.min(2 * Math.round(n), 2 ** 31)) }),
+  );
 
 const hostileKey = fc.oneof(
   fc.constantFrom("__proto__", "constructor", "toString", "", "\u0000", "id", "status", "total"),
@@ -318,35 +313,65 @@ export function vocabularyOf(targets: Target[], ids: string[]): Vocabulary {
   return { keys: [...keys], values: [...values.values()] };
 }
 
+type Edit = { weight: number; arbitrary: fc.Arbitrary<Json | undefined> };
+
 /**
- * `valid` with one node replaced (by a hostile value or a valid one from elsewhere), dropped,
- * wrapped in a list, grown, or given an extra key.
+ * What one node may become, biased to its kind: a number mostly another number a schema takes,
+ * a date other dates, text spoiled text or valid text from elsewhere, a list a shorter or longer
+ * one, an object one with an extra key; anything hostile now and then; `undefined` drops it.
  */
-export function mutatedJson(valid: Json, words: Vocabulary): fc.Arbitrary<Json | undefined> {
+function editsOf(v: Json, words: Vocabulary, dropable: boolean): Edit[] {
   const word = fc.constantFrom(...words.values);
-  return fc.constantFrom(...pathsOf(valid)).chain((path) => {
-    const old = getAt(valid, path);
-    type Edit = { weight: number; arbitrary: fc.Arbitrary<Json | undefined> };
-    const edits: Edit[] = [
-      { weight: 4, arbitrary: hostileFor(old) },
-      { weight: 2, arbitrary: word },
-      { weight: 1, arbitrary: fc.constant([old]) },
-    ];
-    if (path.length) edits.push({ weight: 1, arbitrary: fc.constant(undefined) });
-    if (Array.isArray(old) && old.length) {
-      edits.push({ weight: 1, arbitrary: fc.constant([...old, old[0]]) });
-    }
-    if (old !== null && typeof old === "object" && !Array.isArray(old)) {
-      const key = fc.oneof(fc.constantFrom(...words.keys), hostileKey);
-      edits.push({
-        weight: 2,
-        arbitrary: fc.tuple(key, fc.oneof(word, hostileValue)).map(([k, x]) =>
-          Object.fromEntries([...Object.entries(old), [k, x]])
-        ),
-      });
-    }
-    return fc.oneof(...edits).map((next) => setAt(valid, path, next));
-  });
+  const edits: Edit[] = [{ weight: 1, arbitrary: hostileValue }];
+  if (dropable) edits.push({ weight: 1, arbitrary: fc.constant(undefined) });
+  if (typeof v === "number") {
+    edits.push(
+      { weight: 3, arbitrary: plausibleNumber(v) },
+      { weight: 2, arbitrary: hostileNumber },
+      { weight: 1, arbitrary: word },
+    );
+  } else if (typeof v === "string") {
+    const like = isDate(v) ? hostileDate : isUrl(v) ? hostileUrl : hostileTextLike(v);
+    edits.push({ weight: 2, arbitrary: like }, { weight: 2, arbitrary: word });
+  } else if (Array.isArray(v)) {
+    edits.push(
+      { weight: 1, arbitrary: fc.constant([]) },
+      { weight: 2, arbitrary: fc.constant([...v, v[0] ?? null]) },
+      {
+        weight: 1,
+        arbitrary: fc.integer({ min: 2, max: 1100 }).map((n) => Array<Json>(n).fill(v[0] ?? null)),
+      },
+    );
+  } else if (v !== null && typeof v === "object") {
+    const key = fc.oneof(fc.constantFrom(...words.keys), hostileKey);
+    edits.push({
+      weight: 3,
+      arbitrary: fc.tuple(key, fc.oneof(word, hostileValue)).map(([k, x]) =>
+        Object.fromEntries([...Object.entries(v), [k, x]])
+      ),
+    });
+  }
+  edits.push({ weight: 1, arbitrary: fc.constant([v]) });
+  return edits;
+}
+
+/** `valid` with one node (a leaf more often than not) changed as `editsOf` says. */
+export function mutatedJson(valid: Json, words: Vocabulary): fc.Arbitrary<Json | undefined> {
+  const paths = pathsOf(valid);
+  const isLeaf = (p: Path) => {
+    const v = getAt(valid, p);
+    return v === null || typeof v !== "object";
+  };
+  const pick = (ps: Path[]) => ps.length ? [fc.constantFrom(...ps)] : [];
+  const leaves = pick(paths.filter(isLeaf));
+  const inner = pick(paths.filter((p) => !isLeaf(p)));
+  const path = fc.oneof(
+    ...leaves.map((arbitrary) => ({ weight: 3, arbitrary })),
+    ...inner.map((arbitrary) => ({ weight: 1, arbitrary })),
+  );
+  return path.chain((p) =>
+    fc.oneof(...editsOf(getAt(valid, p), words, p.length > 0)).map((next) => setAt(valid, p, next))
+  );
 }
 
 const rawBodies: fc.Arbitrary<string> = fc.oneof(
@@ -399,9 +424,9 @@ const rawSegments = [
 /** A path parameter: a valid id of some other route, hostile text, or a raw segment. */
 function hostileSegment(ids: string[]): fc.Arbitrary<string> {
   return fc.oneof(
-    fc.constantFrom(...ids).map(encode),
-    hostileText.map(encode),
-    fc.constantFrom(...rawSegments),
+    { weight: 2, arbitrary: fc.constantFrom(...ids).map(encode) },
+    { weight: 1, arbitrary: hostileText.map(encode) },
+    { weight: 1, arbitrary: fc.constantFrom(...rawSegments) },
   );
 }
 
@@ -488,7 +513,7 @@ export interface Keys {
 function authorization(keys: Keys): fc.Arbitrary<string | undefined> {
   return fc.oneof(
     { weight: 14, arbitrary: fc.constant(`Bearer ${keys.admin}`) },
-    { weight: 6, arbitrary: fc.constant(`Bearer ${keys.client}`) },
+    { weight: 4, arbitrary: fc.constant(`Bearer ${keys.client}`) },
     { weight: 1, arbitrary: fc.constant(undefined) },
     {
       weight: 1,
@@ -512,8 +537,8 @@ function authorization(keys: Keys): fc.Arbitrary<string | undefined> {
 }
 
 const idempotencyKey: fc.Arbitrary<string | undefined> = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom("hostile-1", "hostile-2") },
-  { weight: 3, arbitrary: fc.uuid() },
+  { weight: 6, arbitrary: fc.constantFrom("hostile-1", "hostile-2") },
+  { weight: 6, arbitrary: fc.uuid() },
   { weight: 1, arbitrary: fc.constant(undefined) },
   {
     weight: 1,
@@ -552,7 +577,7 @@ const extraHeaders: fc.Arbitrary<[string, string][]> = fc.array(
 function headersFor(keys: Keys, withBody: boolean): fc.Arbitrary<Record<string, string>> {
   const contentType = withBody
     ? fc.oneof(
-      { weight: 9, arbitrary: fc.constant("application/json") },
+      { weight: 19, arbitrary: fc.constant("application/json") },
       { weight: 1, arbitrary: fc.oneof(fc.constantFrom(...contentTypes), headerText) },
     )
     : fc.oneof(
@@ -641,7 +666,7 @@ export function hostileRequest(
     const params = valid.params;
     type Weighted = { weight: number; arbitrary: fc.Arbitrary<Parts> };
     const mutations: Weighted[] = [{
-      weight: 2,
+      weight: query.length ? 3 : 1,
       arbitrary: mutatedQuery(query, texts, words.keys).map((q) => ({ ...valid, query: q })),
     }];
     const body = t.example.body as Json | undefined;
