@@ -9,7 +9,7 @@
  */
 import fc from "fast-check";
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** A valid request of one route: path parameters, query parameters, a JSON body. */
 export interface Example {
@@ -89,7 +89,7 @@ const spoiled = (text: fc.Arbitrary<string>) =>
     return t.slice(0, i) + bad + t.slice(i);
   });
 
-export const hostileText: fc.Arbitrary<string> = fc.oneof(
+const hostileText: fc.Arbitrary<string> = fc.oneof(
   spoiled(fc.string({ maxLength: 10 })),
   fc.constantFrom(...lengths).map((n) => "x".repeat(n)),
   fc.constantFrom(...oddText),
@@ -108,7 +108,7 @@ const hostileTextLike = (valid: string) =>
     { weight: 1, arbitrary: hostileText },
   );
 
-export const hostileNumber: fc.Arbitrary<number> = fc.oneof(
+const hostileNumber: fc.Arbitrary<number> = fc.oneof(
   fc.constantFrom(
     0,
     -0,
@@ -144,7 +144,7 @@ const day = (epochDay: number) => new Date(epochDay * 86_400_000).toISOString().
 /** 2030-06-01, where the suite's catalogue has its inventory. */
 const seededDay = Date.UTC(2030, 5, 1) / 86_400_000;
 
-export const hostileDate: fc.Arbitrary<string> = fc.oneof(
+const hostileDate: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
     "0000-01-01",
     "0001-01-01",
@@ -177,7 +177,7 @@ export const hostileDate: fc.Arbitrary<string> = fc.oneof(
   fc.integer({ min: -400, max: 400 }).map((n) => day(seededDay + n)),
 );
 
-export const hostileUrl: fc.Arbitrary<string> = fc.oneof(
+const hostileUrl: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
     "http://169.254.169.254/latest/meta-data/",
     "http://[::1]/",
@@ -226,7 +226,7 @@ const hostileStructure: fc.Arbitrary<Json> = fc.oneof(
 );
 
 /** Anything hostile a JSON field may hold. */
-export const hostileValue: fc.Arbitrary<Json> = fc.oneof(
+const hostileValue: fc.Arbitrary<Json> = fc.oneof(
   hostileText,
   hostileNumber,
   hostileDate,
@@ -291,12 +291,12 @@ function setAt(v: Json, path: Path, next: Json | undefined): Json | undefined {
  * into another request they make one that is valid in form and wrong in combination (a seat
  * resource's id where a room's was, another property's, a `seats` key on a room line).
  */
-export interface Vocabulary {
+interface Vocabulary {
   keys: string[];
   values: Json[];
 }
 
-export function vocabularyOf(targets: Target[], ids: string[]): Vocabulary {
+function vocabularyOf(targets: Target[], ids: string[]): Vocabulary {
   const keys = new Set<string>();
   const values = new Map<string, Json>(ids.map((id) => [JSON.stringify(id), id]));
   const walk = (v: Json) => {
@@ -356,7 +356,7 @@ function editsOf(v: Json, words: Vocabulary, dropable: boolean): Edit[] {
 }
 
 /** `valid` with one node (a leaf more often than not) changed as `editsOf` says. */
-export function mutatedJson(valid: Json, words: Vocabulary): fc.Arbitrary<Json | undefined> {
+function mutatedJson(valid: Json, words: Vocabulary): fc.Arbitrary<Json | undefined> {
   const paths = pathsOf(valid);
   const isLeaf = (p: Path) => {
     const v = getAt(valid, p);
