@@ -12,30 +12,39 @@ export function fieldErrors(error: z.ZodError, prefix = ""): FieldError[] {
   }));
 }
 
-/**
- * Every string in `value` that holds a NUL (U+0000) as a field error: Postgres text and jsonb
- * cannot store it, so no request may pass one in, whatever its schema says.
- */
-export function nulErrors(value: unknown, path: string[] = []): FieldError[] {
-  if (typeof value === "string") {
-    return value.includes("\u0000")
-      ? [{ path: path.join("."), message: "must not contain NUL (U+0000) characters" }]
-      : [];
+/** Why `text` cannot be stored as it is, or null. */
+function textProblem(text: string): string | null {
+  if (text.includes("\u0000")) return "must not contain NUL (U+0000) characters";
+  if (!text.isWellFormed()) {
+    return "must be well-formed Unicode (no lone surrogate such as \\ud800)";
   }
-  if (Array.isArray(value)) return value.flatMap((v, i) => nulErrors(v, [...path, String(i)]));
+  return null;
+}
+
+/**
+ * Every string in `value` that Postgres cannot store as it is, as a field error: a NUL (U+0000)
+ * text and jsonb refuse; a lone surrogate (JSON may escape one, UTF-8 cannot carry it) jsonb
+ * refuses and text would keep as U+FFFD. No request may pass one in, whatever its schema says.
+ */
+export function textErrors(value: unknown, path: string[] = []): FieldError[] {
+  if (typeof value === "string") {
+    const message = textProblem(value);
+    return message ? [{ path: path.join("."), message }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => textErrors(v, [...path, String(i)]));
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([k, v]) => nulErrors(v, [...path, k]));
+    return Object.entries(value).flatMap(([k, v]) => textErrors(v, [...path, k]));
   }
   return [];
 }
 
-/** The field errors of a parse: zod's issues, or the NULs in what it accepted. */
+/** The field errors of a parse: zod's issues, or the text it accepted that cannot be stored. */
 function problemsOf(
   result: { success: true; data: unknown } | { success: false; error: unknown },
   prefix: string,
 ): FieldError[] {
   return result.success
-    ? nulErrors(result.data, prefix ? [prefix] : [])
+    ? textErrors(result.data, prefix ? [prefix] : [])
     : fieldErrors(result.error as z.ZodError, prefix);
 }
 

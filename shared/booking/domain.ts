@@ -131,7 +131,8 @@ export interface Item {
 /**
  * Checks each line against its resource's kind: seat resources take `seats` (the quantity is
  * their count, each seat once per date across the lines), rooms and units take `quantity`
- * (default 1). Throws 400 listing each problem.
+ * (default 1). Throws 400 listing each problem; a booking of more than `maxQuantity` units or
+ * seats in all is refused before any line is looked at.
  */
 export function resolveItems(
   requests: ItemRequest[],
@@ -139,6 +140,14 @@ export function resolveItems(
   propertyId: string,
   maxQuantity: number,
 ): Item[] {
+  // Counted from the request first: spreading the seats of a booking far too large over its
+  // dates (10 lines of 1000 seats for 366 nights) took seconds of CPU before its 400.
+  const requested = requests.reduce((n, r) => n + (r.seats?.length ?? r.quantity ?? 1), 0);
+  if (requested > maxQuantity) {
+    throw new ValidationFailed("the booking is not valid", [
+      { path: "items", message: `at most ${maxQuantity} units or seats per booking` },
+    ]);
+  }
   const errors: { path: string; message: string }[] = [];
   const items: Item[] = [];
   const seatsBooked = new Set<string>();
@@ -176,10 +185,6 @@ export function resolveItems(
       } else items.push({ ...r, kind: res.kind, quantity: r.quantity ?? 1, seats: undefined });
     }
   });
-  const total = items.reduce((n, it) => n + it.quantity, 0);
-  if (total > maxQuantity) {
-    errors.push({ path: "items", message: `at most ${maxQuantity} units or seats per booking` });
-  }
   if (errors.length) throw new ValidationFailed("the booking is not valid", errors);
   return items;
 }

@@ -101,3 +101,20 @@ export async function eventually<T>(
   }
   throw new Error(`${what} not reached in ${timeoutMs} ms${last ? `: ${last}` : ""}`);
 }
+
+/**
+ * Every table of the database (every schema) as `rows:md5 of its rows`, by schema-qualified
+ * name, in one round trip: two digests differ exactly when a row was written, changed or
+ * removed in between.
+ */
+export async function tableDigests(sql: Sql): Promise<Record<string, string>> {
+  const rows = await sql<{ name: string; digest: string }[]>`
+    select format('%I.%I', table_schema, table_name) as name,
+      (xpath('/row/d/text()', query_to_xml(format(
+        'select count(*) || '':'' || md5(coalesce(string_agg(t::text, E''\\n'' order by t::text), '''')) as d from %I.%I t',
+        table_schema, table_name), false, true, '')))[1]::text as digest
+    from information_schema.tables
+    where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')
+    order by 1`;
+  return Object.fromEntries(rows.map((r) => [r.name, r.digest]));
+}
