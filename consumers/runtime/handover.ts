@@ -1,6 +1,7 @@
 import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { log } from "../../shared/log/log.ts";
+import { sleep } from "../../shared/time/mod.ts";
 import type { Sql } from "../../shared/db/db.ts";
 import { parseSubject } from "../../shared/events/catalogue.ts";
 import { settledEvents } from "./inbox.ts";
@@ -51,10 +52,26 @@ export class HandoverBarrier {
    * instance (`held`) nor recorded in the service's inbox, holding back every message meanwhile;
    * then watches them (see {@link watch}).
    */
-  async rebuild(held: (seq: number) => boolean, changed: () => void): Promise<void> {
+  async rebuild(
+    held: (seq: number) => boolean,
+    changed: () => void,
+    signal: AbortSignal,
+  ): Promise<void> {
     this.#rebuilding = true;
     try {
-      await this.survey(held);
+      // Without the list the order cannot be kept: try again (a server may be changing leader).
+      while (!signal.aborted) {
+        try {
+          await this.survey(held);
+          break;
+        } catch (err) {
+          log.warn("hand-over: listing older messages failed; trying again", {
+            err,
+            consumer: this.def.name,
+          });
+          await sleep(500, signal);
+        }
+      }
     } finally {
       this.#rebuilding = false;
       changed();
@@ -88,14 +105,19 @@ export class HandoverBarrier {
           next_by_subj: subject,
         });
         let got = 0;
-        for await (const m of iter) {
-          got++;
-          seq = m.seq + 1;
-          if (m.seq > delivered) break;
-          const parsed = parseSubject(m.subject);
-          if (!parsed || !this.def.events.includes(parsed.type) || held(m.seq)) continue;
-          if (parsed.partition !== this.def.partition) continue;
-          found.set(m.seq, { key: parsed.propertyId, eventId: eventIdOf(m.data) });
+        try {
+          for await (const m of iter) {
+            got++;
+            seq = m.seq + 1;
+            if (m.seq > delivered) break;
+            const parsed = parseSubject(m.subject);
+            if (!parsed || !this.def.events.includes(parsed.type) || held(m.seq)) continue;
+            if (parsed.partition !== this.def.partition) continue;
+            found.set(m.seq, { key: parsed.propertyId, eventId: eventIdOf(m.data) });
+          }
+        } catch (err) {
+          // 404: no message of the subject from `seq` on.
+          if ((err as { code?: number }).code !== 404) throw err;
         }
         if (got === 0) break;
       }

@@ -163,7 +163,6 @@ export class Receiver {
           const property = parseSubject(msg.subject)?.propertyId ?? "";
           const held = { msg, seq: msg.seq, key: `${def.stream}:${property}`, property };
           const h: Held = { ...held, receiver: this };
-          this.#held.set(msg.seq, h);
           const pin = msg.headers?.get("Nats-Pin-Id") ?? "";
           if (pin !== pinId) {
             log.debug("pinned", { consumer: def.name, pin });
@@ -172,12 +171,14 @@ export class Receiver {
             if (surveyed !== null && msg.info.deliverySequence === surveyed + 1) {
               this.barrier.watch(wake);
             } else {
-              await this.barrier.rebuild((seq) => this.#held.has(seq), wake);
+              await this.barrier.rebuild((seq) => this.#held.has(seq), wake, signal);
             }
             surveyed = null;
           }
-          // Delivered to this receiver: whatever came before it of its property is ours or
-          // listed, so it no longer waits for anyone else.
+          // Held from here on, once nothing can throw before it is handed on: stop() waits for
+          // every held message to be settled. Delivered to this receiver, whatever came before
+          // it of its property is ours or listed, so it no longer waits for anyone else.
+          this.#held.set(msg.seq, h);
           this.barrier.settle(msg.seq);
           this.sink.push(h);
         }
@@ -185,6 +186,10 @@ export class Receiver {
         if (!signal.aborted) log.warn("consume interrupted; resuming", { err, consumer: def.name });
       } finally {
         signal.removeEventListener("abort", stop);
+        messages.stop(); // an error in the loop leaves it open
+        // What it received and did not hand on comes back only after its ack wait: the next
+        // message lists it again (a rebuild), so nothing newer of its property overtakes it.
+        pinId = null;
       }
       if (!signal.aborted) await sleep(500, signal);
     }

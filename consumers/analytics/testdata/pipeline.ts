@@ -34,12 +34,17 @@ export async function pipeline(
   const stop = new AbortController();
   const sql = db.sql;
   const services = typeof made === "function" ? made(sql) : made;
-  const running = [
-    runRelay({ sql, nc, signal: stop.signal }),
+  // Each loop by name, so a close that waits in vain can say which one did not stop.
+  const running = new Map<string, Promise<void>>([
+    ["relay", runRelay({ sql, nc, signal: stop.signal })],
     ...services.map((service) =>
-      runService({ sql, nc, service, signal: stop.signal, tuning: opts.tuning })
+      [
+        service.name,
+        runService({ sql, nc, service, signal: stop.signal, tuning: opts.tuning }),
+      ] as const
     ),
-  ];
+  ]);
+  for (const [name, p] of running) p.then(() => running.delete(name), () => running.delete(name));
   /** Appends an event to the outbox, as the api or a service would. */
   async function publish<T extends EventType>(
     type: T,
@@ -59,12 +64,17 @@ export async function pipeline(
     url: db.url,
     natsUrl,
     publish,
+    /** Stops everything; a loop that does not stop within 15 s is named and left behind. */
     async close() {
       stop.abort();
-      await Promise.allSettled(running);
+      const deadline = Date.now() + 15_000;
+      while (running.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const stuck = [...running.keys()];
       await nc.close();
       await server?.stop();
       await db.drop();
+      // Not thrown: that would hide the error of the test that failed before.
+      if (stuck.length) console.error(`did not stop within 15 s: ${stuck.join(", ")}`);
     },
   };
 }
