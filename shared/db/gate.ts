@@ -18,15 +18,17 @@ export class DatabaseUnreachable extends Error {
 }
 
 /**
- * The state of one pool. While it is `up` queries pass through untouched. A query that fails
- * because no connection could be made or the connection broke (`unreachable(err)`) turns it
- * `down`: then at most `trials` queries go to the pool at once (each makes it try to connect),
- * and the others wait for the next of them to settle (`waitMs` at most) and fail at once with
- * DatabaseUnreachable unless it got an answer. The first answer from Postgres, an error
- * included, turns it `up` again.
+ * The state of one pool. While it is `up` queries pass through untouched. A new pool, and one
+ * whose query failed because no connection could be made or the connection broke
+ * (`unreachable(err)`), is `down`: then at most `trials` queries go to the pool at once (each
+ * makes it connect), and the others wait for the next of them to settle (`waitMs` at most) and
+ * fail at once with DatabaseUnreachable unless it got an answer. The first answer from
+ * Postgres, an error included, turns it `up`.
  */
 export class Gate {
-  #down = false;
+  #down = true;
+  /** A connection broke (rather than: the pool is new). */
+  #broke = false;
   #trials = 0;
   #next = Promise.withResolvers<boolean>();
 
@@ -45,7 +47,7 @@ export class Gate {
         this.#trials++;
         // Not in the instant after a connection broke: postgres.js loses a query (it never
         // settles) that is written to a connection between its socket's `error` and `close`.
-        await sleep(TRIAL_DELAY_MS);
+        if (this.#broke) await sleep(TRIAL_DELAY_MS);
       } else {
         const waited = new AbortController();
         const answered = await Promise.race([
@@ -71,6 +73,7 @@ export class Gate {
   #settle(answered: boolean): void {
     if (answered && !this.#down) return; // the usual case: nothing to tell anyone
     this.#down = !answered;
+    this.#broke = !answered;
     this.#next.resolve(answered);
     this.#next = Promise.withResolvers<boolean>();
   }

@@ -24,8 +24,24 @@ function pending<T>() {
   };
 }
 
+Deno.test("gate: a new pool lets the queries beyond the trials go at the first answer", async () => {
+  const g = gate();
+  const trials = [pending<string>(), pending<string>()];
+  const running = trials.map((t) => g.run(t.query));
+  const third = pending<string>();
+  const waiting = g.run(third.query);
+  assert.equal(third.started, false, "it waits for a trial");
+  trials[1].resolve("connected");
+  assert.equal(await running[1], "connected");
+  third.resolve("third");
+  assert.equal(await waiting, "third");
+  trials[0].resolve("first");
+  assert.equal(await running[0], "first");
+});
+
 Deno.test("gate: while Postgres answers, every query goes through, errors too", async () => {
   const g = gate();
+  await g.run(answer("connected"));
   const syntax = Object.assign(new Error("syntax"), { code: "42601" });
   await assert.rejects(g.run(() => Promise.reject(syntax)), /syntax/);
   const all = await Promise.all(Array.from({ length: 10 }, (_, i) => g.run(answer(i))));
