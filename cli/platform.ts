@@ -7,7 +7,8 @@ import { LocalPostgres } from "./infra/postgres.ts";
 import { NatsServer } from "./infra/natsd.ts";
 import { ensureTool } from "./infra/tools.ts";
 import { DATA, LOGS, NATS_MONITOR_PORT, NATS_PORT } from "./infra/paths.ts";
-import { alive, waitForPort } from "./infra/exec.ts";
+import { alive, gone, waitForPort } from "./infra/exec.ts";
+import type { ChildSpec, Supervisor } from "./supervisor.ts";
 
 /** The infrastructure berth talks to, and what it started itself (to stop it again). */
 export interface Infra {
@@ -21,14 +22,20 @@ const NATS_PID = `${DATA}/nats/nats-server.pid`;
 
 /**
  * Uses DATABASE_URL / NATS_URL when given; otherwise starts the private Postgres cluster and
- * nats-server (unless already running). `stop()` stops only what this call started.
+ * nats-server (unless already running). With a supervisor, what this call starts is kept
+ * running by it (started again when it dies). `stop()` stops only what this call started.
  */
-export async function startInfra(say: (m: string) => void = console.error): Promise<Infra> {
+export async function startInfra(
+  opts: { supervisor?: Supervisor; say?: (m: string) => void } = {},
+): Promise<Infra> {
+  const say = opts.say ?? console.error;
   const stops: (() => Promise<void>)[] = [];
   let databaseUrl = Deno.env.get("DATABASE_URL");
   if (!databaseUrl) {
     const pg = await localPostgres.use(say);
+    // The last user of the cluster (an `up`, a test run, a bench) stops it.
     stops.push(() => pg.release());
+    if (pg.started) await opts.supervisor?.add(postgresChild(say));
     databaseUrl = localPostgres.url();
   }
   let natsUrl = Deno.env.get("NATS_URL");
@@ -43,12 +50,9 @@ export async function startInfra(say: (m: string) => void = console.error): Prom
     });
     if (!running) {
       await Deno.mkdir(LOGS, { recursive: true });
-      await server.start();
-      await Deno.writeTextFile(NATS_PID, String(server.pid));
-      stops.push(async () => {
-        await server.stop();
-        await Deno.remove(NATS_PID).catch(() => {});
-      });
+      const child = natsChild(server);
+      if (opts.supervisor) await opts.supervisor.add(child);
+      else stops.push((await child.start()).stop);
     } else {
       await waitForPort(NATS_PORT, 5000);
     }
@@ -59,6 +63,47 @@ export async function startInfra(say: (m: string) => void = console.error): Prom
     natsUrl,
     async stop() {
       for (const s of stops.reverse()) await s();
+    },
+  };
+}
+
+/**
+ * The private Postgres cluster as a supervised child. It runs as a daemon (pg_ctl), so its end
+ * is noticed by watching the postmaster's pid; starting it again recovers from the crash.
+ * Stopping it is left to the cluster's last user (see `LocalPostgres.use`).
+ */
+function postgresChild(say: (m: string) => void): ChildSpec {
+  return {
+    name: "postgres",
+    async start() {
+      await localPostgres.start(say);
+      const pid = await localPostgres.pid();
+      if (!pid) throw new Error("Postgres started but its postmaster.pid names no process");
+      const watching = new AbortController();
+      return {
+        pid,
+        exited: gone(pid, watching.signal).then(() => null),
+        stop: () => Promise.resolve(watching.abort()),
+      };
+    },
+  };
+}
+
+/** The private nats-server as a supervised child; its pid file lets `down` find it. */
+function natsChild(server: NatsServer): ChildSpec {
+  return {
+    name: "nats-server",
+    async start() {
+      await server.start();
+      await Deno.writeTextFile(NATS_PID, String(server.pid));
+      return {
+        pid: server.pid!,
+        exited: server.exited,
+        stop: async () => {
+          await server.stop();
+          await Deno.remove(NATS_PID).catch(() => {});
+        },
+      };
     },
   };
 }

@@ -85,3 +85,11 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * Resolves when the process `pid`, which need not be a child of this one (a daemon such as the
+ * postmaster), has gone: it looks every 250 ms. Resolves at once too when `signal` aborts.
+ */
+export async function gone(pid: number, signal?: AbortSignal): Promise<void> {
+  while (alive(pid) && !signal?.aborted) await new Promise((r) => setTimeout(r, 250));
+}

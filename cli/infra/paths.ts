@@ -2,7 +2,8 @@
 export const ROOT = Deno.env.get("BERTH_ROOT") ??
   new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 export const TOOLS_BIN = `${ROOT}/.tools/bin`;
-export const DATA = `${ROOT}/.data`;
+/** Data, logs and run files; BERTH_DATA moves them (a second platform, a fault test). */
+export const DATA = Deno.env.get("BERTH_DATA") ?? `${ROOT}/.data`;
 export const LOGS = `${DATA}/logs`;
 export const RUN = `${DATA}/run`;
 

@@ -226,14 +226,18 @@ export class LocalPostgres {
   /**
    * Starts the cluster if needed and registers this process as a user of it (a shared lock on
    * `.data/pg.users`). `release()` stops the cluster when no other user (an `up`, a test run,
-   * a bench) still holds the lock: the last one out stops it.
+   * a bench) still holds the lock: the last one out stops it. `started` says whether this call
+   * started it.
    */
-  async use(say: (m: string) => void = console.error): Promise<{ release(): Promise<void> }> {
-    await this.start(say);
+  async use(
+    say: (m: string) => void = console.error,
+  ): Promise<{ started: boolean; release(): Promise<void> }> {
+    const started = await this.start(say);
     const path = `${DATA}/pg.users`;
     const mine = await Deno.open(path, { create: true, write: true });
     await mine.lock(false);
     return {
+      started,
       release: async () => {
         await mine.unlock();
         mine.close();
