@@ -154,9 +154,7 @@ export class SessionLost extends Error {
 /** A Postgres session of its own that knows when it ends: for session locks. */
 export interface Session {
   sql: Sql;
-  /** True once its connection has closed: its session locks are gone. */
-  readonly lost: boolean;
-  /** Resolves when its connection closes. */
+  /** Resolves when its connection closes: its session locks are gone. */
   readonly closed: Promise<void>;
   /** Throws SessionLost once the session has ended. */
   check(): void;
@@ -168,7 +166,7 @@ export interface Session {
  * Opens a session with the settings of `pool` (made by connectDb) on a connection of its own,
  * which stays open while idle. Not `pool.reserve()`: a reserved connection says nothing when
  * its socket closes while it waits, and the next statement on it ends the process (see
- * inTransaction). Once it is lost, a statement would silently run on a new session.
+ * inTransaction). A statement sent after it ended would run on a new session: `check()` first.
  */
 export function openSession(pool: Sql, appName?: string): Session {
   const from = made.get(pool);
@@ -186,9 +184,6 @@ export function openSession(pool: Sql, appName?: string): Session {
   });
   return {
     sql,
-    get lost() {
-      return lost;
-    },
     closed: closed.promise,
     check() {
       if (lost) throw new SessionLost();
