@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { timeout } from "hono/timeout";
+import { HTTPException } from "hono/http-exception";
 import type { Deps, Env } from "./http/env.ts";
 import { onError, onNotFound } from "./http/problem.ts";
 import { requestContext } from "./gateway/context.ts";
@@ -21,6 +22,21 @@ import type { Principal } from "./keys/keys.ts";
 import { Gauge } from "../shared/metrics/metrics.ts";
 import { VERSION } from "./version.ts";
 import { docsRoutes } from "./docs/routes.ts";
+
+/**
+ * How long Postgres lets a statement of the api run: 80 % of the request deadline. A statement
+ * that runs longer is cancelled and rolled back (503 `unavailable`, nothing written), so a 504
+ * `timeout` is left for a request whose statements really ran past the deadline.
+ */
+export function statementTimeoutMs(requestTimeoutMs: number): number {
+  return Math.floor(requestTimeoutMs * 0.8);
+}
+
+/** The request ran past its deadline while its work went on, which may still commit. */
+const requestTimedOut = new HTTPException(504, {
+  message: "the request ran past its deadline and may still be applied: " +
+    "retry it with the same Idempotency-Key to get its answer",
+});
 
 /**
  * The whole HTTP surface: the gateway (ids, CORS, limits, timeouts, auth, rate limits) in
@@ -61,7 +77,7 @@ export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Princ
       ],
       exposeHeaders: ["X-Request-Id", "X-Correlation-Id", "Retry-After"],
     }))
-    .use(timeout(config.BERTH_REQUEST_TIMEOUT_MS))
+    .use(timeout(config.BERTH_REQUEST_TIMEOUT_MS, requestTimedOut))
     .use(readBody({
       maxBytes: config.BERTH_BODY_LIMIT_BYTES,
       timeoutMs: config.BERTH_BODY_TIMEOUT_MS,

@@ -12,7 +12,7 @@ import { Gauge, Registry } from "../shared/metrics/metrics.ts";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { registerLagMetrics } from "../shared/nats/lag.ts";
 import { outboxBacklog } from "../shared/outbox/mod.ts";
-import { createApp } from "./app.ts";
+import { createApp, statementTimeoutMs } from "./app.ts";
 import { SoldOutCache } from "../shared/booking/mod.ts";
 import { keyResolver } from "./gateway/auth.ts";
 import { findActiveKey } from "./keys/mod.ts";
@@ -20,7 +20,11 @@ import { findActiveKey } from "./keys/mod.ts";
 const config = loadConfigOrExit();
 configureLog({ level: config.LOG_LEVEL, service: "api" });
 
-const sql = connectDb(config.DATABASE_URL, { max: config.BERTH_PG_POOL, appName: "berth-api" });
+const sql = connectDb(config.DATABASE_URL, {
+  max: config.BERTH_PG_POOL,
+  appName: "berth-api",
+  statementTimeoutMs: statementTimeoutMs(config.BERTH_REQUEST_TIMEOUT_MS),
+});
 const nc = await connectNats(config.NATS_URL, "berth-api").catch((err) => {
   log.warn("NATS unreachable at start; bookings still work through the outbox", { err });
   return null;

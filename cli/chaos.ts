@@ -98,7 +98,8 @@ export async function runChaos(
   opts: ChaosOptions,
   say: (m: string) => void = console.error,
 ): Promise<ChaosReport> {
-  const p = await startChaosPlatform(say);
+  const p = await startChaosPlatform();
+  say(`berth chaos: platform up at ${p.url} (data ${p.data})`);
   try {
     const target: Target = { url: p.url, ...await seed(p.url, p.adminKey) };
     const load = startLoad(target, opts.rate);

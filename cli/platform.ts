@@ -14,7 +14,8 @@ import {
 } from "./infra/natsd.ts";
 import { ensureTool } from "./infra/tools.ts";
 import { DATA, LOGS, NATS_MONITOR_PORT, NATS_PORT } from "./infra/paths.ts";
-import { alive, waitForPort } from "./infra/exec.ts";
+import { alive, gone, waitForPort } from "./infra/exec.ts";
+import type { ChildSpec, Supervisor } from "./supervisor.ts";
 
 /** The infrastructure berth talks to, and what it started itself (to stop it again). */
 export interface Infra {
@@ -92,10 +93,14 @@ export async function stopLocalNats(): Promise<void> {
 
 /**
  * Uses DATABASE_URL / NATS_URL when given; otherwise starts the private Postgres cluster and
- * nats-server, or cluster of them (unless already running). `stop()` stops only what this call
+ * nats-server, or cluster of them (unless already running). With a supervisor, what this call
+ * starts is kept running by it (started again when it dies). `stop()` stops only what this call
  * started; a start that fails stops what it had started.
  */
-export async function startInfra(say: (m: string) => void = console.error): Promise<Infra> {
+export async function startInfra(
+  opts: { supervisor?: Supervisor; say?: (m: string) => void } = {},
+): Promise<Infra> {
+  const say = opts.say ?? console.error;
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     while (stops.length) await stops.pop()!();
@@ -104,10 +109,13 @@ export async function startInfra(say: (m: string) => void = console.error): Prom
     let databaseUrl = Deno.env.get("DATABASE_URL");
     if (!databaseUrl) {
       const pg = await localPostgres.use(say);
+      // The last user of the cluster (an `up`, a test run, a bench) stops it.
       stops.push(() => pg.release());
+      if (pg.started) await opts.supervisor?.add(postgresChild(say));
       databaseUrl = localPostgres.url();
     }
-    const natsUrl = Deno.env.get("NATS_URL") ?? await startLocalNats(stops, say);
+    const natsUrl = Deno.env.get("NATS_URL") ??
+      await startLocalNats(stops, say, opts.supervisor);
     return { databaseUrl, natsUrl, stop };
   } catch (err) {
     await stop();
@@ -119,27 +127,66 @@ export async function startInfra(say: (m: string) => void = console.error): Prom
 async function startLocalNats(
   stops: (() => Promise<void>)[],
   say: (m: string) => void,
+  supervisor?: Supervisor,
 ): Promise<string> {
   const nodes = localNatsNodes();
   const bin = await ensureTool("nats-server", say);
   await Deno.mkdir(LOGS, { recursive: true });
   // A cluster's nodes start together: JetStream waits for a quorum of them.
-  await Promise.all(nodes.map(async (node) => {
+  await Promise.all(nodes.map(async (node, k) => {
     const pidFile = pidFileOf(node.storeDir);
     if (await Deno.readTextFile(pidFile).then((t) => alive(Number(t)), () => false)) {
       return await waitForPort(node.port, 5000);
     }
-    const server = new NatsServer({ bin, ...node });
-    await server.start();
-    await Deno.writeTextFile(pidFile, String(server.pid));
-    stops.push(async () => {
-      await server.stop();
-      await Deno.remove(pidFile).catch(() => {});
-    });
+    const name = nodes.length === 1 ? "nats-server" : `nats-server-${k + 1}`;
+    const child = natsChild(name, new NatsServer({ bin, ...node }), pidFile);
+    if (supervisor) await supervisor.add(child);
+    else stops.push((await child.start()).stop);
   }));
   const url = natsUrlOf(nodes);
   if (nodes.length > 1) await clusterFormed(url, nodes.length);
   return url;
+}
+
+/**
+ * The private Postgres cluster as a supervised child. It runs as a daemon (pg_ctl), so its end
+ * is noticed by watching the postmaster's pid; starting it again recovers from the crash.
+ * Stopping it is left to the cluster's last user (see `LocalPostgres.use`).
+ */
+function postgresChild(say: (m: string) => void): ChildSpec {
+  return {
+    name: "postgres",
+    async start() {
+      await localPostgres.start(say);
+      const pid = await localPostgres.pid();
+      if (!pid) throw new Error("Postgres started but its postmaster.pid names no process");
+      const watching = new AbortController();
+      return {
+        pid,
+        exited: gone(pid, watching.signal).then(() => null),
+        stop: () => Promise.resolve(watching.abort()),
+      };
+    },
+  };
+}
+
+/** A private nats-server (or cluster node) as a supervised child; its pid file lets `down` find it. */
+function natsChild(name: string, server: NatsServer, pidFile: string): ChildSpec {
+  return {
+    name,
+    async start() {
+      await server.start();
+      await Deno.writeTextFile(pidFile, String(server.pid));
+      return {
+        pid: server.pid!,
+        exited: server.exited,
+        stop: async () => {
+          await server.stop();
+          await Deno.remove(pidFile).catch(() => {});
+        },
+      };
+    },
+  };
 }
 
 /**

@@ -1,12 +1,18 @@
-import { localNatsUrl, localPostgres, prepare, startInfra, stopLocalNats } from "./platform.ts";
+import {
+  type Infra,
+  localNatsUrl,
+  localPostgres,
+  prepare,
+  startInfra,
+  stopLocalNats,
+} from "./platform.ts";
+import { type ChildSpec, Supervisor } from "./supervisor.ts";
 import { DENO, LOGS, ROOT, RUN } from "./infra/paths.ts";
 import { alive, waitForPort } from "./infra/exec.ts";
 import { ConfigError, loadConfig } from "../shared/config/config.ts";
 import { MAIL_DIR, MAIL_PORT } from "./mailsink.ts";
 
 const STATE = `${RUN}/up.json`;
-/** A child that exits more often than this within a minute stops the platform. */
-const MAX_RESTARTS_A_MINUTE = 5;
 
 /**
  * V8's young generation grows to 3 × 16 MB semi-spaces under a high allocation rate; 4 MB ones
@@ -17,9 +23,10 @@ const API_V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
 /** The same for a workers process (under 300 MB). */
 const WORKERS_V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
 
-interface UpState {
+/** `.data/run/up.json`: the running `up`, every process it supervises, and the api's URL. */
+export interface UpState {
   pid: number;
-  children: number[];
+  children: { name: string; pid: number }[];
   url: string;
 }
 
@@ -29,8 +36,11 @@ export interface Platform {
   adminKey: string;
   databaseUrl: string;
   natsUrl: string;
-  /** The child processes by name (`api` once per api process, `mail`, `workers`). */
-  children: { name: string; pid: number }[];
+  /**
+   * The processes it supervises by name, as they are now (`api` once per api process, `mail`,
+   * `workers`; `postgres` and `nats-server` when it started them).
+   */
+  readonly children: { name: string; pid: number }[];
   /** Stops the children and whatever infrastructure this start brought up. */
   stop(): Promise<void>;
 }
@@ -59,38 +69,91 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
   if (existing && alive(existing.pid)) {
     throw new Error(`already up (pid ${existing.pid}) at ${existing.url}; ./berth down stops it`);
   }
-  const infra = await startInfra();
-  env.DATABASE_URL = infra.databaseUrl;
-  env.NATS_URL = infra.natsUrl;
-  const children: { name: string; child: Deno.ChildProcess }[] = [];
+  let infra: Infra | null = null;
   let stopping = false;
   const stopAll = async () => {
     if (stopping) return;
     stopping = true;
     console.error("berth: stopping");
-    for (const { child } of [...children].reverse()) {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* gone */ }
-    }
-    // A child that does not exit on SIGTERM within 10 s gets SIGKILL.
-    const kill = setTimeout(() => {
-      for (const { child } of children) {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* gone */ }
-      }
-    }, 10_000);
-    await Promise.allSettled(children.map((c) => c.child.status));
-    clearTimeout(kill);
-    await infra.stop();
+    // The api and workers first, while Postgres and NATS still take their last writes.
+    await supervisor.stop((name) => !isInfra(name));
+    await supervisor.stop();
+    await infra?.stop();
     await Deno.remove(STATE).catch(() => {});
   };
+  let url = "";
+  // Written once the platform is up, and again whenever a process was started again.
+  const writeState = async () => {
+    if (stopping || !url) return;
+    const state: UpState = { pid: Deno.pid, children: supervisor.children, url };
+    await Deno.writeTextFile(STATE, JSON.stringify(state)).catch(() => {});
+  };
+  const supervisor = new Supervisor({
+    onGiveUp: (name) => {
+      console.error(`berth: see ${LOGS}/${name}.log`);
+      stopAll().then(() => Deno.exit(1));
+    },
+    onStart: writeState,
+  });
   try {
+    infra = await startInfra({ supervisor });
+    env.DATABASE_URL = infra.databaseUrl;
+    env.NATS_URL = infra.natsUrl;
     await prepare(infra);
     await Deno.mkdir(LOGS, { recursive: true });
     await Deno.mkdir(RUN, { recursive: true });
-    const spawn = async (name: string, args: string[]) => {
+    const deno = (name: string, args: string[], ready?: () => Promise<void>) =>
+      supervisor.add(denoChild(name, args, env, ready));
+    // One api process per core on the same port (SO_REUSEPORT, hence --unstable-net): a V8 heap
+    // each, rather than one process holding every isolate as `deno serve --parallel` would.
+    for (let i = 0; i < apiCount; i++) {
+      await deno("api", ["run", "-A", "--unstable-net", API_V8_FLAGS, "api/main.ts"]);
+    }
+    if (!given.BERTH_SMTP_URL) {
+      // No mail server given: guest e-mail lands in .data/mail through a local sink.
+      await deno("mail", ["run", "-A", "cli/mailsink.ts"], () => waitForPort(MAIL_PORT, 30_000));
+      env.BERTH_SMTP_URL = `smtp://127.0.0.1:${MAIL_PORT}`;
+    }
+    // One workers process per core: they share the consumers' partitions among those alive.
+    for (let i = 0; i < workerCount; i++) {
+      await deno("workers", ["run", "-A", WORKERS_V8_FLAGS, "consumers/main.ts"]);
+    }
+    await waitForPort(config.BERTH_PORT, 60_000, config.BERTH_HOST);
+    url = `http://${config.BERTH_HOST}:${config.BERTH_PORT}`;
+    await writeState();
+    return {
+      url,
+      adminKey: env.BERTH_ADMIN_KEY,
+      databaseUrl: infra.databaseUrl,
+      natsUrl: infra.natsUrl,
+      get children() {
+        return supervisor.children;
+      },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** The processes of the infrastructure (Postgres, the nats-server or cluster nodes). */
+const isInfra = (name: string) => name === "postgres" || name.startsWith("nats-server");
+
+/**
+ * A Deno process of the platform (`deno <args>` in the repository, with `env`), its output
+ * appended to `.data/logs/<name>.log`; ready when `ready` resolves (at once by default).
+ * Stopping it is SIGTERM, then SIGKILL after 10 s.
+ */
+function denoChild(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  ready?: () => Promise<void>,
+): ChildSpec {
+  return {
+    name,
+    async start() {
       const open = () => Deno.open(`${LOGS}/${name}.log`, { create: true, append: true });
       const [out, err] = [await open(), await open()];
       const child = new Deno.Command(DENO, {
@@ -104,59 +167,28 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
       // Both streams go to the same log file, line by line as they are written.
       appendLines(child.stdout, out).catch(() => {});
       appendLines(child.stderr, err).catch(() => {});
-      const entry = { name, child };
-      children.push(entry);
-      child.status.then((s) => {
-        if (stopping) return;
-        // A supervisor: a child that dies is started again (its work is crash-safe: the outbox,
-        // the inbox and redelivery), unless it keeps dying, then everything stops.
-        const now = Date.now();
-        const recent = (restarts.get(name) ?? []).filter((t) => now - t < 60_000);
-        restarts.set(name, [...recent, now]);
-        children.splice(children.indexOf(entry), 1);
-        if (recent.length >= MAX_RESTARTS_A_MINUTE) {
-          console.error(`berth: ${name} keeps exiting (${s.code}); see ${LOGS}/${name}.log`);
-          stopAll().then(() => Deno.exit(1));
-          return;
-        }
-        console.error(`berth: ${name} exited with ${s.code}; starting it again`);
-        setTimeout(() => {
-          if (!stopping) spawn(name, args).catch(() => stopAll().then(() => Deno.exit(1)));
-        }, 1000);
+      await ready?.().catch((err) => {
+        child.kill("SIGKILL");
+        throw err;
       });
-    };
-    const restarts = new Map<string, number[]>();
-    // One api process per core on the same port (SO_REUSEPORT, hence --unstable-net): a V8 heap
-    // each, rather than one process holding every isolate as `deno serve --parallel` would.
-    for (let i = 0; i < apiCount; i++) {
-      await spawn("api", ["run", "-A", "--unstable-net", API_V8_FLAGS, "api/main.ts"]);
-    }
-    if (!given.BERTH_SMTP_URL) {
-      // No mail server given: guest e-mail lands in .data/mail through a local sink.
-      await spawn("mail", ["run", "-A", "cli/mailsink.ts"]);
-      await waitForPort(MAIL_PORT, 30_000);
-      env.BERTH_SMTP_URL = `smtp://127.0.0.1:${MAIL_PORT}`;
-    }
-    // One workers process per core: they share the consumers' partitions among those alive.
-    for (let i = 0; i < workerCount; i++) {
-      await spawn("workers", ["run", "-A", WORKERS_V8_FLAGS, "consumers/main.ts"]);
-    }
-    await waitForPort(config.BERTH_PORT, 60_000, config.BERTH_HOST);
-    const url = `http://${config.BERTH_HOST}:${config.BERTH_PORT}`;
-    const state: UpState = { pid: Deno.pid, children: children.map((c) => c.child.pid), url };
-    await Deno.writeTextFile(STATE, JSON.stringify(state));
-    return {
-      url,
-      adminKey: env.BERTH_ADMIN_KEY,
-      databaseUrl: infra.databaseUrl,
-      natsUrl: infra.natsUrl,
-      children: children.map((c) => ({ name: c.name, pid: c.child.pid })),
-      stop: stopAll,
-    };
-  } catch (err) {
-    await stopAll();
-    throw err;
-  }
+      return {
+        pid: child.pid,
+        exited: child.status.then((s) => s.code),
+        async stop() {
+          try {
+            child.kill("SIGTERM");
+          } catch { /* gone */ }
+          const kill = setTimeout(() => {
+            try {
+              child.kill("SIGKILL");
+            } catch { /* gone */ }
+          }, 10_000);
+          await child.status;
+          clearTimeout(kill);
+        },
+      };
+    },
+  };
 }
 
 /** `./berth up`: infrastructure, migrations, streams, then api, relay and consumers. */
@@ -244,9 +276,9 @@ export async function down(): Promise<number> {
       return 0;
     }
   }
-  // No live `up`: stop whatever it left behind.
-  for (const pid of state?.children ?? []) {
-    if (alive(pid)) Deno.kill(pid, "SIGKILL");
+  // No live `up`: stop whatever it left behind (the infrastructure gently, below).
+  for (const { name, pid } of state?.children ?? []) {
+    if (!isInfra(name) && alive(pid)) Deno.kill(pid, "SIGKILL");
   }
   await stopLeftovers();
   await Deno.remove(STATE).catch(() => {});

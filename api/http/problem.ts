@@ -82,12 +82,20 @@ export function onError(err: Error, c: Context): Response {
     return problem(c, 409, "sold_out", "not enough inventory left");
   }
   if (isPgError(err, "23505")) return problem(c, 409, "conflict", "that already exists");
-  if (isPgError(err, "40P01", "40001", "55P03")) {
+  // Deadlock, serialization failure, lock not available, statement timeout: rolled back.
+  if (isPgError(err, "40P01", "40001", "55P03", "57014")) {
+    c.header("Retry-After", "1");
     return problem(c, 503, "unavailable", "the database was busy; retry the request");
   }
   if (isPgUnavailable(err)) {
     log.warn("database unavailable", { err });
-    return problem(c, 503, "unavailable", "the database is unavailable; retry shortly");
+    c.header("Retry-After", "1");
+    return problem(
+      c,
+      503,
+      "unavailable",
+      "the database cannot be reached; retry shortly with the same Idempotency-Key",
+    );
   }
   log.error("unhandled error", { err, path: c.req.path });
   return problem(c, 500, "internal", "an unexpected error happened; it has been logged");

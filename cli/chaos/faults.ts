@@ -13,7 +13,7 @@ export interface Fault {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function one(p: ChaosPlatform, kind: Parameters<ChaosPlatform["pids"]>[0]) {
+async function one(p: ChaosPlatform, kind: "api" | "workers" | "nats-server" | "postgres") {
   const [pid] = await p.pids(kind);
   if (!pid) throw new Error(`no ${kind} process to inject a fault into`);
   return pid;

@@ -58,12 +58,38 @@ export function freePort(): number {
   return port;
 }
 
-/** True when a process with that pid exists. */
+const hasProc = (() => {
+  try {
+    return Deno.statSync("/proc/self").isDirectory;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * True when a process with that pid exists (and is not a zombie). On Linux it reads /proc and
+ * sends nothing: a SIGCONT would wake a process someone stopped on purpose (a fault test).
+ */
 export function alive(pid: number): boolean {
+  if (hasProc) {
+    try {
+      return !/^\d+ \(.*\) Z /s.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
+    } catch {
+      return false;
+    }
+  }
   try {
     Deno.kill(pid, "SIGCONT");
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * Resolves when the process `pid`, which need not be a child of this one (a daemon such as the
+ * postmaster), has gone: it looks every 250 ms. Resolves at once too when `signal` aborts.
+ */
+export async function gone(pid: number, signal?: AbortSignal): Promise<void> {
+  while (alive(pid) && !signal?.aborted) await new Promise((r) => setTimeout(r, 250));
 }

@@ -92,6 +92,11 @@ export class NatsServer {
     return this.#proc?.pid;
   }
 
+  /** Settles with its exit code when the server started last exits (by itself or by stop()). */
+  get exited(): Promise<number> {
+    return this.#proc?.status.then((s) => s.code) ?? Promise.resolve(0);
+  }
+
   /** Writes the config file and starts the server; resolves when it accepts connections. */
   async start(): Promise<void> {
     const o = this.opts;

@@ -2,7 +2,7 @@
 export const ROOT = Deno.env.get("BERTH_ROOT") ??
   new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 export const TOOLS_BIN = `${ROOT}/.tools/bin`;
-/** Data, logs and run files; BERTH_DATA gives a second platform (the fault suite's) its own. */
+/** Data, logs and run files; BERTH_DATA moves them (a second platform, a fault test). */
 export const DATA = Deno.env.get("BERTH_DATA") ?? `${ROOT}/.data`;
 export const LOGS = `${DATA}/logs`;
 export const RUN = `${DATA}/run`;

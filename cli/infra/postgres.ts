@@ -1,5 +1,5 @@
 import { DATA, PG_PORT } from "./paths.ts";
-import { mustRun, onPath, run } from "./exec.ts";
+import { alive, mustRun, onPath, run } from "./exec.ts";
 
 const isRoot = Deno.uid() === 0;
 
@@ -63,10 +63,39 @@ async function postgresCanReach(path: string): Promise<boolean> {
   return (await run(RUNUSER, ["-u", "postgres", "--", "test", "-x", path])).code === 0;
 }
 
+/** Where a cluster lives and how it differs from berth's own. */
+export interface ClusterOptions {
+  /** Default BERTH_PG_PORT (25432). */
+  port?: number;
+  /** Its folder (data, socket, log); default `.data/pg`, or one in /var/tmp (see below). */
+  home?: string;
+  /** postgresql.conf lines that replace the defaults of the same names (at initdb). */
+  settings?: Record<string, string>;
+}
+
+/** postgresql.conf of berth's private cluster: loopback only, sized for the bench. */
+const SETTINGS: Record<string, string> = {
+  max_connections: "300",
+  shared_buffers: "512MB",
+  work_mem: "8MB",
+  wal_buffers: "16MB",
+  max_wal_size: "4GB",
+  checkpoint_timeout: "15min",
+};
+
 /** A private Postgres cluster for berth, on its own port and data folder. */
 export class LocalPostgres {
-  readonly port = PG_PORT;
-  #home = `${DATA}/pg`;
+  readonly port: number;
+  #home: string;
+  readonly #homeGiven: boolean;
+  readonly #settings: Record<string, string>;
+
+  constructor(opts: ClusterOptions = {}) {
+    this.port = opts.port ?? PG_PORT;
+    this.#home = opts.home ?? `${DATA}/pg`;
+    this.#homeGiven = opts.home !== undefined;
+    this.#settings = { ...SETTINGS, ...opts.settings };
+  }
 
   /** The URL of a database on this cluster (superuser `berth`, trust auth on loopback). */
   url(database = "berth"): string {
@@ -74,6 +103,7 @@ export class LocalPostgres {
   }
 
   async #resolveHome(): Promise<string> {
+    if (this.#homeGiven) return this.#home;
     await Deno.mkdir(DATA, { recursive: true });
     if (await postgresCanReach(DATA)) return this.#home;
     // The checkout sits where the postgres user cannot go: keep the cluster in /var/tmp,
@@ -88,11 +118,9 @@ export class LocalPostgres {
     return await run(cmd, a);
   }
 
-  /** True when this cluster answers. */
+  /** True when the postmaster of this cluster runs. */
   async running(): Promise<boolean> {
-    const bin = await postgresBinDir();
-    const home = await this.#resolveHome();
-    return (await this.#pgCtl(bin, ["-D", `${home}/data`, "status"])).code === 0;
+    return (await this.pid()) !== null;
   }
 
   /** Creates the cluster if needed and starts it; returns false if it was already running. */
@@ -100,7 +128,8 @@ export class LocalPostgres {
     const bin = await postgresBinDir(say);
     const home = await this.#resolveHome();
     // One starter at a time: `up`, `test` and `bench` may race for the same cluster.
-    const lock = await Deno.open(`${DATA}/pg.lock`, { create: true, write: true });
+    const lockPath = this.#homeGiven ? `${home}.lock` : `${DATA}/pg.lock`;
+    const lock = await Deno.open(lockPath, { create: true, write: true });
     await lock.lock(true);
     try {
       return await this.#start(bin, home, say);
@@ -134,12 +163,7 @@ export class LocalPostgres {
         `port = ${this.port}`,
         "listen_addresses = '127.0.0.1'",
         `unix_socket_directories = '${home}'`,
-        "max_connections = 300",
-        "shared_buffers = 512MB",
-        "work_mem = 8MB",
-        "wal_buffers = 16MB",
-        "max_wal_size = 4GB",
-        "checkpoint_timeout = 15min",
+        ...Object.entries(this.#settings).map(([k, v]) => `${k} = ${v}`),
         "",
       ].join("\n");
       const [sh, shArgs] = asPostgres("sh", ["-c", `cat >> '${data}/postgresql.conf'`]);
@@ -149,24 +173,33 @@ export class LocalPostgres {
       await w.close();
       if (!(await p.status).success) throw new Error("could not write postgresql.conf");
     }
-    if ((await this.#pgCtl(bin, ["-D", data, "status"])).code === 0) return false;
-    const r = await this.#pgCtl(bin, [
-      "-D",
-      data,
-      "-l",
-      `${home}/postgres.log`,
-      // The port of this run wins over the one written at initdb (BERTH_PG_PORT may change).
-      "-o",
-      `-p ${this.port}`,
-      "-w",
-      "-t",
-      "60",
-      "start",
-    ]);
-    if (r.code !== 0) {
-      throw new Error(
-        `Postgres did not start (see ${home}/postgres.log):\n${r.stderr || r.stdout}`,
-      );
+    if (await this.pid()) return false;
+    // A postmaster that was killed leaves its postmaster.pid; where nobody reaps it (a container
+    // whose init does not) its pid stays a zombie, which Postgres and `pg_ctl status` take for a
+    // live postmaster. Postgres itself still refuses to start while backends of the old one
+    // hold its shared memory: they exit within moments, so a start after a crash is retried.
+    const crashed = await Deno.remove(`${data}/postmaster.pid`).then(() => true, () => false);
+    for (let attempt = 1;; attempt++) {
+      const r = await this.#pgCtl(bin, [
+        "-D",
+        data,
+        "-l",
+        `${home}/postgres.log`,
+        // The port of this run wins over the one written at initdb (BERTH_PG_PORT may change).
+        "-o",
+        `-p ${this.port}`,
+        "-w",
+        "-t",
+        "60",
+        "start",
+      ]);
+      if (r.code === 0) break;
+      if (!crashed || attempt === 20) {
+        throw new Error(
+          `Postgres did not start (see ${home}/postgres.log):\n${r.stderr || r.stdout}`,
+        );
+      }
+      await new Promise((res) => setTimeout(res, 500));
     }
     await this.#ensureDatabase("berth", bin);
     return true;
@@ -193,14 +226,18 @@ export class LocalPostgres {
   /**
    * Starts the cluster if needed and registers this process as a user of it (a shared lock on
    * `.data/pg.users`). `release()` stops the cluster when no other user (an `up`, a test run,
-   * a bench) still holds the lock: the last one out stops it.
+   * a bench) still holds the lock: the last one out stops it. `started` says whether this call
+   * started it.
    */
-  async use(say: (m: string) => void = console.error): Promise<{ release(): Promise<void> }> {
-    await this.start(say);
+  async use(
+    say: (m: string) => void = console.error,
+  ): Promise<{ started: boolean; release(): Promise<void> }> {
+    const started = await this.start(say);
     const path = `${DATA}/pg.users`;
     const mine = await Deno.open(path, { create: true, write: true });
     await mine.lock(false);
     return {
+      started,
       release: async () => {
         await mine.unlock();
         mine.close();
@@ -211,10 +248,23 @@ export class LocalPostgres {
     };
   }
 
-  /** Stops the cluster (fast shutdown). */
-  async stop(): Promise<void> {
+  /** Stops the cluster (`fast` shutdown by default; `immediate` is a crash, then recovery). */
+  async stop(mode: "fast" | "immediate" = "fast"): Promise<void> {
     const bin = await postgresBinDir();
     const home = await this.#resolveHome();
-    await this.#pgCtl(bin, ["-D", `${home}/data`, "-m", "fast", "-w", "stop"]);
+    await this.#pgCtl(bin, ["-D", `${home}/data`, "-m", mode, "-w", "stop"]);
+  }
+
+  /** The postmaster's pid while it runs (from `postmaster.pid`), else null. */
+  async pid(): Promise<number | null> {
+    const home = await this.#resolveHome();
+    const text = await Deno.readTextFile(`${home}/data/postmaster.pid`).catch(() => "");
+    const pid = Number(text.split("\n")[0]);
+    return pid > 0 && alive(pid) ? pid : null;
+  }
+
+  /** The folder the cluster lives in (data, socket, log). */
+  home(): Promise<string> {
+    return this.#resolveHome();
   }
 }

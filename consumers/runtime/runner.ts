@@ -2,6 +2,8 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Sql } from "../../shared/db/db.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
+import { log } from "../../shared/log/log.ts";
+import { sleep } from "../../shared/time/mod.ts";
 import { Applier, type Outcome } from "./applier.ts";
 import { Members } from "./members.ts";
 import {
@@ -46,8 +48,18 @@ export interface RunServiceOptions {
 export async function runService(opts: RunServiceOptions): Promise<void> {
   const { signal, nc } = opts;
   const tuning = { ...defaultTuning, ...opts.tuning };
-  const jsm = await jetstreamManager(nc);
-  await provisionConsumers(jsm, [opts.service], tuning);
+  // NATS may be away (restarting) while the process starts: try again until it answers, rather
+  // than end the process.
+  for (;;) {
+    try {
+      await provisionConsumers(await jetstreamManager(nc), [opts.service], tuning);
+      break;
+    } catch (err) {
+      if (signal.aborted) return;
+      log.warn("provisioning consumers failed; retrying", { err, service: opts.service.name });
+      await sleep(1000, signal);
+    }
+  }
   let members = opts.members;
   if (!members) {
     members = new Members({ id: uuidv7(), group: opts.service.name });

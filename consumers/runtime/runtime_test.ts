@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import type { Sql } from "../../shared/db/db.ts";
 import { eventually, integration } from "../../shared/testing/mod.ts";
-import { createEffectsTable, publishBurst } from "./testdata/fixtures.ts";
+import { countingService, createEffectsTable, publishBurst } from "./testdata/fixtures.ts";
 import { platform } from "./testdata/setup.ts";
+import { runService } from "./runner.ts";
 
 const workerPath = new URL("./testdata/worker.ts", import.meta.url).pathname;
 
@@ -175,3 +176,30 @@ integration(
     }
   },
 );
+
+integration("a service started while NATS is away waits for it instead of failing", async () => {
+  const p = await platform();
+  const stop = new AbortController();
+  let failed: unknown = null;
+  try {
+    await createEffectsTable(p.sql);
+    await p.server.stop();
+    const running = runService({
+      sql: p.sql,
+      nc: p.nc,
+      service: countingService("a", 0),
+      signal: stop.signal,
+    }).catch((err) => failed = err ?? "failed");
+    // Away for longer than a JetStream request waits for its answer (5 s).
+    await new Promise((r) => setTimeout(r, 6000));
+    await p.server.start();
+    const ids = await eventually(() => publishBurst(p.nc, ["p1", "p2"], 20), 20_000, "published");
+    await eventually(async () => failed || (await applied(p.sql)) === ids.length, 30_000);
+    assert.equal(failed, null);
+    stop.abort();
+    await running;
+  } finally {
+    stop.abort();
+    await p.close();
+  }
+});

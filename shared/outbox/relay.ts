@@ -1,6 +1,6 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
-import type { Sql } from "../db/db.ts";
+import { openSession, type Session, type Sql } from "../db/db.ts";
 import { log } from "../log/log.ts";
 import { sleep } from "../time/mod.ts";
 
@@ -54,30 +54,28 @@ interface OutboxRow {
 export async function runRelay(opts: RelayOptions): Promise<void> {
   const { sql, signal } = opts;
   while (!signal.aborted) {
-    let conn: Awaited<ReturnType<Sql["reserve"]>> | null = null;
-    let locked = false;
+    // The lock lives as long as a session of the relay's own: when Postgres restarts, the
+    // session ends and the relay starts over (and may find another relay holding the lock).
+    const session = openSession(sql, "berth-relay");
     try {
-      conn = await sql.reserve();
       // A standby waits on the lock itself (no polling); Postgres grants it the moment the
       // active relay's session ends.
-      const locking = conn`select pg_advisory_lock(${RELAY_LOCK})`;
+      const locking = session.sql`select pg_advisory_lock(${RELAY_LOCK})`;
       const cancel = () => locking.cancel();
       signal.addEventListener("abort", cancel, { once: true });
       if (signal.aborted) cancel();
       try {
         await locking;
-        locked = true;
       } finally {
         signal.removeEventListener("abort", cancel);
       }
       log.info("relay active");
-      await publishLoop(opts, conn);
+      await publishLoop(opts, session);
     } catch (err) {
       if (!signal.aborted) log.warn("relay interrupted; retrying", { err });
       await sleep(1000, signal);
     } finally {
-      if (locked) await conn!`select pg_advisory_unlock(${RELAY_LOCK})`.catch(() => {});
-      conn?.release();
+      await session.end(); // and with it the lock
     }
   }
 }
@@ -91,12 +89,15 @@ interface Page {
   acks: Promise<PromiseSettledResult<unknown>[]>;
 }
 
-async function publishLoop(opts: RelayOptions, conn: Sql): Promise<void> {
-  const { sql, nc, signal } = opts;
+async function publishLoop(opts: RelayOptions, session: Session): Promise<void> {
+  const { nc, signal } = opts;
+  const conn = session.sql;
   const batchSize = opts.batchSize ?? 500;
   const js = jetstream(nc);
   let wake = Promise.withResolvers<void>();
-  const listener = await sql.listen("berth_outbox", () => wake.resolve());
+  // On the session's client, so the LISTEN ends with the session (postgres.js keeps a channel
+  // whose LISTEN failed while Postgres restarted, and a pool's listen would fail from then on).
+  await conn.listen("berth_outbox", () => wake.resolve());
   let lastCleanup = 0;
   let lastEvent = Date.now();
   /** Pages in flight, oldest first, and the seqs they hold (not to be read again meanwhile). */
@@ -109,8 +110,11 @@ async function publishLoop(opts: RelayOptions, conn: Sql): Promise<void> {
   let idle = false;
   try {
     while (!signal.aborted) {
+      session.check();
       if (window.length < WINDOW_PAGES && Date.now() >= holdUntil) {
         const rows = await nextPage(conn, sending, batchSize);
+        // Read on a new session (the old one ended meanwhile): not this relay's to send.
+        session.check();
         if (rows.length) {
           if (idle) {
             await conn`update outbox_relay_state set idle = false where id = 1`;
@@ -144,7 +148,7 @@ async function publishLoop(opts: RelayOptions, conn: Sql): Promise<void> {
       }
       if (Date.now() - lastEvent < (opts.warmMs ?? WARM_MS)) {
         // Events came lately: look again soon, no NOTIFY needed.
-        await Promise.race([wake.promise, sleep(WARM_POLL_MS, signal)]);
+        await Promise.race([wake.promise, session.closed, sleep(WARM_POLL_MS, signal)]);
         wake = Promise.withResolvers<void>();
         continue;
       }
@@ -157,13 +161,13 @@ async function publishLoop(opts: RelayOptions, conn: Sql): Promise<void> {
         await writersEnded(conn, signal);
         continue;
       }
-      await Promise.race([wake.promise, sleep(opts.pollMs ?? POLL_MS, signal)]);
+      await Promise.race([wake.promise, session.closed, sleep(opts.pollMs ?? POLL_MS, signal)]);
       wake = Promise.withResolvers<void>();
     }
   } finally {
-    // Let what was sent be acknowledged and marked, so a restart re-sends as little as possible.
+    // Let what was sent be acknowledged and marked, so a restart re-sends as little as possible
+    // (a mark made on a new session is as good: JetStream has stored those events).
     for (const page of window) await settlePage(conn, page, opts).catch(() => {});
-    await listener.unlisten().catch(() => {});
   }
 }
 
