@@ -6,7 +6,7 @@
  * a delivery is settled, appends `notification.sent` or `notification.failed` to the outbox.
  */
 import type { Sql } from "../../shared/db/db.ts";
-import { inTransaction } from "../../shared/db/db.ts";
+import { inTransaction, isPgUnavailable } from "../../shared/db/db.ts";
 import { makeEvent } from "../../shared/events/envelope.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
@@ -148,49 +148,53 @@ export class Dispatcher {
         : { ok: false, error: (err as Error)?.message ?? String(err), unhealthy: true };
     }
     const durationMs = now().getTime() - startedAt.getTime();
-    await inTransaction(sql, async (tx) => {
-      await q.logAttempt(tx, { deliveryId: d.id, attempt, startedAt, durationMs, ...result });
-      let gone = 0;
-      if (d.endpoint_id && result.statusCode === 410) gone = await q.countGone(tx, d.endpoint_id);
-      else if (d.endpoint_id && result.statusCode !== undefined) {
-        await q.resetGone(tx, d.endpoint_id);
-      }
-      const decision = decide({
-        attempt,
-        result,
-        goneInARow: gone,
-        policy: this.#o.policy,
-        now: now(),
-      });
-      await q.settle(tx, d.id, attempt, decision);
-      if (decision.status === "failed" && decision.disableEndpoint && d.endpoint_id) {
-        await q.disableEndpoint(tx, d.endpoint_id, decision.error);
-        log.warn("webhook endpoint disabled", {
-          endpointId: d.endpoint_id,
-          reason: decision.error,
+    // Sent is sent: while Postgres is away (a restart), recording it is tried again within the
+    // claim, so the delivery is not sent a second time when the claim lapses.
+    const recordBy = Date.now() + this.#o.leaseMs / 2;
+    await untilRecorded(recordBy, () =>
+      inTransaction(sql, async (tx) => {
+        await q.logAttempt(tx, { deliveryId: d.id, attempt, startedAt, durationMs, ...result });
+        let gone = 0;
+        if (d.endpoint_id && result.statusCode === 410) gone = await q.countGone(tx, d.endpoint_id);
+        else if (d.endpoint_id && result.statusCode !== undefined) {
+          await q.resetGone(tx, d.endpoint_id);
+        }
+        const decision = decide({
+          attempt,
+          result,
+          goneInARow: gone,
+          policy: this.#o.policy,
+          now: now(),
         });
-      }
-      if (decision.status === "pending") return;
-      // The target is a reference, never the address: an e-mail is named by its delivery id.
-      const note = {
-        channel: d.channel,
-        target: d.channel === "email" ? d.id : d.endpoint_id!,
-        eventId: d.event_id,
-        eventType: d.event_type,
-        attempts: attempt,
-      };
-      const meta = { correlationId: d.correlation_id, causationId: d.event_id, now: now() };
-      await appendToOutbox(tx, [
-        decision.status === "sent"
-          ? makeEvent("notification.sent", d.property_id, note, meta)
-          : makeEvent(
-            "notification.failed",
-            d.property_id,
-            { ...note, error: decision.error },
-            meta,
-          ),
-      ]);
-    });
+        await q.settle(tx, d.id, attempt, decision);
+        if (decision.status === "failed" && decision.disableEndpoint && d.endpoint_id) {
+          await q.disableEndpoint(tx, d.endpoint_id, decision.error);
+          log.warn("webhook endpoint disabled", {
+            endpointId: d.endpoint_id,
+            reason: decision.error,
+          });
+        }
+        if (decision.status === "pending") return;
+        // The target is a reference, never the address: an e-mail is named by its delivery id.
+        const note = {
+          channel: d.channel,
+          target: d.channel === "email" ? d.id : d.endpoint_id!,
+          eventId: d.event_id,
+          eventType: d.event_type,
+          attempts: attempt,
+        };
+        const meta = { correlationId: d.correlation_id, causationId: d.event_id, now: now() };
+        await appendToOutbox(tx, [
+          decision.status === "sent"
+            ? makeEvent("notification.sent", d.property_id, note, meta)
+            : makeEvent(
+              "notification.failed",
+              d.property_id,
+              { ...note, error: decision.error },
+              meta,
+            ),
+        ]);
+      }));
     log[result.ok ? "debug" : "info"]("notification attempt", {
       channel: d.channel,
       eventType: d.event_type,
@@ -202,7 +206,10 @@ export class Dispatcher {
   }
 
   #send(d: q.DueDelivery, attempt: number, at: Date, signal: AbortSignal): Promise<SendResult> {
-    if (d.channel === "email") return this.#o.mailer.send(JSON.parse(d.body) as EmailMessage);
+    if (d.channel === "email") {
+      const message = JSON.parse(d.body) as EmailMessage;
+      return this.#o.mailer.send({ ...message, messageId: `<${d.id}@berth>` });
+    }
     return postWebhook({
       url: d.endpoint_url!,
       secret: d.endpoint_secret!,
@@ -212,5 +219,17 @@ export class Dispatcher {
       eventType: d.event_type,
       attempt,
     }, { now: at, signal, fetch: this.#o.fetch, allowPrivate: this.#o.allowPrivateTargets });
+  }
+}
+
+/** Runs `write` until it succeeds, trying again while Postgres cannot be reached until `by`. */
+async function untilRecorded<T>(by: number, write: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await write();
+    } catch (err) {
+      if (!isPgUnavailable(err) || Date.now() > by) throw err;
+      await sleep(250);
+    }
   }
 }

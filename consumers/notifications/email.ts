@@ -24,6 +24,8 @@ export interface EmailMessage {
   to: string;
   subject: string;
   text: string;
+  /** `<delivery id@berth>`: a resend of the same delivery is recognisably the same message. */
+  messageId?: string;
 }
 
 /** Renders the e-mail for `type`; `reason` comes from cancelled, failed and declined events. */
