@@ -66,7 +66,9 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
   const apiCount = processes(env, "BERTH_API_PROCESSES");
   const workerCount = processes(env, "BERTH_WORKER_PROCESSES");
   const existing = await readState();
-  if (existing && alive(existing.pid)) {
+  // A state file naming this very process was left by an `up` that was killed: in a container
+  // that starts again, the new `up` gets the pid the old one had.
+  if (existing && existing.pid !== Deno.pid && alive(existing.pid)) {
     throw new Error(`already up (pid ${existing.pid}) at ${existing.url}; ./berth down stops it`);
   }
   let infra: Infra | null = null;

@@ -6,6 +6,8 @@ export interface NatsServerOptions {
   bin: string;
   /** Its name (default `berth_<port>`); JetStream knows a cluster's peers by name: keep it. */
   name?: string;
+  /** The address it listens on for clients and monitoring (default `127.0.0.1`). */
+  host?: string;
   port: number;
   monitorPort?: number;
   storeDir: string;
@@ -79,6 +81,34 @@ export async function clusterFormed(url: string, size: number, timeoutMs = 60_00
   }
 }
 
+/**
+ * The nats-server config file of a node: JetStream that fsyncs every write before the ack (unless
+ * `syncInterval` says otherwise), 1 MB payloads. `compose.yaml`'s NATS runs `ops/nats/nats.conf`,
+ * which `cli/compose_test.ts` checks is this function's output, so the two cannot drift.
+ */
+export function natsConfig(o: NatsNodeSpec): string {
+  const host = o.host ?? "127.0.0.1";
+  return [
+    `server_name: ${o.name ?? `berth_${o.port}`}`,
+    `listen: ${host}:${o.port}`,
+    o.monitorPort ? `http: ${host}:${o.monitorPort}` : "",
+    "max_payload: 1MB",
+    "jetstream {",
+    `  store_dir: ${JSON.stringify(o.storeDir)}`,
+    `  sync_interval: ${o.syncInterval ?? "always"}`,
+    "}",
+    ...(o.cluster
+      ? [
+        "cluster {",
+        `  name: ${o.cluster.name}`,
+        `  listen: 127.0.0.1:${o.cluster.port}`,
+        `  routes: [${o.cluster.routes.map((r) => `nats://127.0.0.1:${r}`).join(", ")}]`,
+        "}",
+      ]
+      : []),
+  ].join("\n");
+}
+
 /** A nats-server child process with JetStream, started and stopped by berth. */
 export class NatsServer {
   #proc: Deno.ChildProcess | null = null;
@@ -101,27 +131,8 @@ export class NatsServer {
   async start(): Promise<void> {
     const o = this.opts;
     await Deno.mkdir(o.storeDir, { recursive: true });
-    const conf = [
-      `server_name: ${o.name ?? `berth_${o.port}`}`,
-      `listen: 127.0.0.1:${o.port}`,
-      o.monitorPort ? `http: 127.0.0.1:${o.monitorPort}` : "",
-      "max_payload: 1MB",
-      "jetstream {",
-      `  store_dir: ${JSON.stringify(o.storeDir)}`,
-      `  sync_interval: ${o.syncInterval ?? "always"}`,
-      "}",
-      ...(o.cluster
-        ? [
-          "cluster {",
-          `  name: ${o.cluster.name}`,
-          `  listen: 127.0.0.1:${o.cluster.port}`,
-          `  routes: [${o.cluster.routes.map((r) => `nats://127.0.0.1:${r}`).join(", ")}]`,
-          "}",
-        ]
-        : []),
-    ].join("\n");
     const confPath = `${o.storeDir}/nats.conf`;
-    await Deno.writeTextFile(confPath, conf);
+    await Deno.writeTextFile(confPath, natsConfig(o));
     const args = ["-c", confPath];
     if (o.logFile) args.push("-l", o.logFile);
     // Its ports sit in Linux's ephemeral range, so a client connection may hold one for a moment
