@@ -20,7 +20,13 @@ import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { log } from "../../shared/log/log.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
-import { type Applied, type BatchEvent, claimInbox, defineService } from "../runtime/mod.ts";
+import {
+  type Applied,
+  type BatchEvent,
+  claimInbox,
+  defineService,
+  withinEvent,
+} from "../runtime/mod.ts";
 import { CircuitOpenError, ProviderTimeoutError } from "./breaker.ts";
 import type { AuthorizeRequest, AuthorizeResult, GuardedProvider } from "./provider.ts";
 import {
@@ -123,7 +129,8 @@ export function paymentsService(deps: PaymentsDeps) {
       if (plan.kind === "authorize") {
         const answer = await call(
           `authorize:${plan.req.key}`,
-          () => authorizeWithTries(deps.provider, plan.req, tries, pauseMs),
+          () =>
+            withinEvent(event, () => authorizeWithTries(deps.provider, plan.req, tries, pauseMs)),
         );
         evolved = evolveAuthorized(event as never, plan, answer);
       } else if (plan.kind === "move" && state) {
@@ -133,7 +140,7 @@ export function paymentsService(deps: PaymentsDeps) {
             paymentId: state.providerPaymentId!,
             amount: step.amount,
           };
-          await call(req.key, () => deps.provider[step.op](req));
+          await call(req.key, () => withinEvent(event, () => deps.provider[step.op](req)));
         }
         evolved = evolveMoved(state, plan, at);
       }
@@ -218,10 +225,11 @@ export function paymentsService(deps: PaymentsDeps) {
 
 /** The envelope of an event the payments service publishes because of `cause`. */
 function envelope(cause: PaymentEvent, e: Emit, at: Date): Envelope {
-  return makeEvent(e.type, cause.propertyId, e.data as never, {
-    correlationId: cause.correlationId,
-    causationId: cause.id,
-    now: at,
-    id: uuidv7(at.getTime()),
-  }) as Envelope;
+  return withinEvent(cause, () =>
+    makeEvent(e.type, cause.propertyId, e.data as never, {
+      correlationId: cause.correlationId,
+      causationId: cause.id,
+      now: at,
+      id: uuidv7(at.getTime()),
+    })) as Envelope;
 }
