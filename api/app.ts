@@ -6,6 +6,7 @@ import type { Deps, Env } from "./http/env.ts";
 import { onError, onNotFound } from "./http/problem.ts";
 import { requestContext } from "./gateway/context.ts";
 import { observe } from "./gateway/observe.ts";
+import { traceRoute } from "./gateway/trace.ts";
 import { authenticate } from "./gateway/auth.ts";
 import { rateLimit } from "./gateway/ratelimit.ts";
 import { readBody } from "./gateway/body.ts";
@@ -65,6 +66,7 @@ export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Princ
       await next();
     })
     .use(requestContext())
+    .use(traceRoute())
     .use(observe(deps.registry))
     .use(cors({
       origin: config.BERTH_CORS_ORIGINS === "*" ? "*" : config.BERTH_CORS_ORIGINS.split(","),

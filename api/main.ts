@@ -8,6 +8,7 @@ import { loadConfigOrExit } from "../shared/config/config.ts";
 import { connectDb } from "../shared/db/db.ts";
 import { connectNats } from "../shared/nats/nats.ts";
 import { configureLog, log } from "../shared/log/log.ts";
+import { reportTracing } from "../shared/tracing/mod.ts";
 import { Gauge, Registry } from "../shared/metrics/metrics.ts";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { registerLagMetrics } from "../shared/nats/lag.ts";
@@ -19,6 +20,7 @@ import { findActiveKey } from "./keys/mod.ts";
 
 const config = loadConfigOrExit();
 configureLog({ level: config.LOG_LEVEL, service: "api" });
+reportTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT);
 
 const sql = connectDb(config.DATABASE_URL, {
   max: config.BERTH_PG_POOL,

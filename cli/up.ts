@@ -11,6 +11,7 @@ import { DENO, LOGS, ROOT, RUN } from "./infra/paths.ts";
 import { alive, waitForPort } from "./infra/exec.ts";
 import { ConfigError, loadConfig } from "../shared/config/config.ts";
 import { MAIL_DIR, MAIL_PORT } from "./mailsink.ts";
+import { tracingEnv } from "../shared/tracing/mod.ts";
 
 const STATE = `${RUN}/up.json`;
 
@@ -160,7 +161,8 @@ function denoChild(
       const [out, err] = [await open(), await open()];
       const child = new Deno.Command(DENO, {
         args,
-        env,
+        // With OTEL_EXPORTER_OTLP_ENDPOINT set, each runs Deno's OpenTelemetry (berth-<name>).
+        env: { ...env, ...tracingEnv(env, `berth-${name}`) },
         cwd: ROOT,
         stdin: "null",
         stdout: "piped",

@@ -1,13 +1,15 @@
 import type { MiddlewareHandler } from "hono";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { withLogContext } from "../../shared/log/log.ts";
+import { activeTraceId } from "../../shared/tracing/mod.ts";
 
 const safeId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Request and correlation ids: `X-Request-Id` when the caller sends a sane one, else a new
  * one; the correlation id is the W3C `traceparent` trace id, else `X-Correlation-Id`, else
- * the request id. Both are echoed back and attached to every log line of the request.
+ * (when tracing) the trace id of the request's span, else the request id. Both are echoed
+ * back and attached to every log line of the request.
  */
 export function requestContext(): MiddlewareHandler {
   return async (c, next) => {
@@ -17,7 +19,8 @@ export function requestContext(): MiddlewareHandler {
       c.req.header("traceparent") ?? "",
     );
     const corr = c.req.header("x-correlation-id");
-    const correlationId = trace?.[1] ?? (corr && safeId.test(corr) ? corr : requestId);
+    const correlationId = trace?.[1] ??
+      (corr && safeId.test(corr) ? corr : activeTraceId() ?? requestId);
     c.set("requestId", requestId);
     c.set("correlationId", correlationId);
     c.header("X-Request-Id", requestId);

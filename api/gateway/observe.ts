@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { Counter, Histogram, type Registry } from "../../shared/metrics/metrics.ts";
 import { log } from "../../shared/log/log.ts";
+import { routeOf } from "./route.ts";
 
 /** Counts requests by route and status and times them; logs one line per request. */
 export function observe(registry: Registry): MiddlewareHandler {
@@ -14,7 +15,7 @@ export function observe(registry: Registry): MiddlewareHandler {
     const start = performance.now();
     await next();
     const seconds = (performance.now() - start) / 1000;
-    const route = c.req.matchedRoutes.filter((r) => r.method !== "ALL").at(-1)?.path ?? "unmatched";
+    const route = routeOf(c);
     const labels = { method: c.req.method, route, status: String(c.res.status) };
     requests.inc(labels);
     duration.observe({ method: c.req.method, route }, seconds);

@@ -11,6 +11,7 @@ import { makeEvent } from "../../shared/events/envelope.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
 import { log, withLogContext } from "../../shared/log/log.ts";
+import { annotateSpan, inSpan, SpanKind, traceContextOf } from "../../shared/tracing/mod.ts";
 import { CircuitOpenError } from "../payments/mod.ts";
 import { Breakers, type BreakerTuning, UnhealthyAnswer } from "./breakers.ts";
 import type { EmailMessage } from "./email.ts";
@@ -81,7 +82,7 @@ export class Dispatcher {
     await Promise.all(due.map((d) =>
       withLogContext(
         { correlationId: d.correlation_id, deliveryId: d.id },
-        () => this.#deliver(d).catch((err) => log.error("delivery not recorded", { err })),
+        () => this.#traced(d).catch((err) => log.error("delivery not recorded", { err })),
       )
     ));
     return due.length;
@@ -120,6 +121,25 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Delivers in a span of its own (`notifications send email` or `... webhook`), child of the
+   * span that queued it, so the send ends the booking's trace and `notification.sent` continues
+   * it.
+   */
+  #traced(d: q.DueDelivery): Promise<void> {
+    const attributes = {
+      "berth.delivery.id": d.id,
+      "berth.delivery.attempt": d.attempts + 1,
+      "berth.event.type": d.event_type,
+      "berth.correlation_id": d.correlation_id,
+    };
+    return inSpan(
+      `notifications send ${d.channel}`,
+      { kind: SpanKind.CLIENT, parent: traceContextOf(d), attributes },
+      () => this.#deliver(d),
+    );
+  }
+
   async #deliver(d: q.DueDelivery): Promise<void> {
     const { sql, now } = this.#o;
     if (d.channel === "webhook" && d.endpoint_status !== "active") {
@@ -140,6 +160,7 @@ export class Dispatcher {
       });
     } catch (err) {
       if (err instanceof CircuitOpenError) {
+        annotateSpan({ "berth.delivery.postponed": true });
         await q.postpone(sql, d.id, new Date(err.retryAt));
         return;
       }
@@ -148,6 +169,11 @@ export class Dispatcher {
         : { ok: false, error: (err as Error)?.message ?? String(err), unhealthy: true };
     }
     const durationMs = now().getTime() - startedAt.getTime();
+    const code = result.statusCode === undefined
+      ? {}
+      : { "berth.delivery.code": result.statusCode };
+    const failed = result.ok ? undefined : result.error ?? "not sent";
+    annotateSpan({ "berth.delivery.ok": result.ok, ...code }, failed);
     // Sent is sent: while Postgres is away (a restart), recording it is tried again within the
     // claim, so the delivery is not sent a second time when the claim lapses.
     const recordBy = Date.now() + this.#o.leaseMs / 2;

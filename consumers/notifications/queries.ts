@@ -5,6 +5,7 @@
 import type { Sql } from "../../shared/db/db.ts";
 import type { Guest } from "./email.ts";
 import type { Decision } from "./policy.ts";
+import type { TraceContext } from "../../shared/tracing/mod.ts";
 
 /**
  * The guests of these reservations, by reservation id: name, e-mail and confirmation number as
@@ -31,8 +32,8 @@ export async function activeEndpoints(
     order by created_at, id`;
 }
 
-/** A message to send, as queued by the handler. */
-export interface NewDelivery {
+/** A message to send, as queued by the handler, with the trace its send continues. */
+export interface NewDelivery extends TraceContext {
   id: string;
   channel: "email" | "webhook";
   endpoint_id: string | null;
@@ -47,9 +48,10 @@ export interface NewDelivery {
 /** Queues deliveries; they are due at once. */
 export async function queueDeliveries(tx: Sql, rows: NewDelivery[]): Promise<void> {
   if (rows.length === 0) return;
+  const traced = rows.map((r) => ({ traceparent: null, tracestate: null, ...r }));
   await tx`insert into notifications.deliveries ${
     tx(
-      rows,
+      traced,
       "id",
       "channel",
       "endpoint_id",
@@ -59,6 +61,8 @@ export async function queueDeliveries(tx: Sql, rows: NewDelivery[]): Promise<voi
       "event_type",
       "correlation_id",
       "body",
+      "traceparent",
+      "tracestate",
     )
   }`;
 }
@@ -103,7 +107,7 @@ export async function claimDue(
       returning d.*
     )
     select c.id::text, c.channel, c.endpoint_id, c.target, c.property_id, c.event_id::text,
-      c.event_type, c.correlation_id, c.body, c.attempts,
+      c.event_type, c.correlation_id, c.body, c.traceparent, c.tracestate, c.attempts,
       e.url as endpoint_url, e.secret as endpoint_secret, e.status as endpoint_status
     from claimed c left join notifications.webhook_endpoints e on e.id = c.endpoint_id
     order by c.next_attempt_at`;

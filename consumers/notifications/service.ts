@@ -4,7 +4,7 @@
  * transaction. Events carry no guest contact: the guest's name and e-mail are read from the
  * reservation in Postgres. Sending happens in the dispatcher, outside any event's transaction.
  */
-import { defineService, type EventOf } from "../runtime/mod.ts";
+import { defineService, type EventOf, eventTraceContext } from "../runtime/mod.ts";
 import type { EventType } from "../../shared/events/catalogue.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { type EmailedEvent, emailedEvents, type Guest, renderEmail } from "./email.ts";
@@ -104,6 +104,12 @@ export const notificationsService = defineService({
       q.findGuests(tx, [...new Set(mailed)]),
       q.activeEndpoints(tx, [...new Set(events.map((e) => e.propertyId))]),
     ]);
-    await q.queueDeliveries(tx, deliveriesFor(events, guests, endpoints, () => uuidv7()));
+    // A delivery continues its event's trace: the dispatcher's send is a child of its span.
+    const byId = new Map(events.map((e) => [e.id, e]));
+    const queued = deliveriesFor(events, guests, endpoints, () => uuidv7());
+    await q.queueDeliveries(
+      tx,
+      queued.map((d) => ({ ...d, ...eventTraceContext(byId.get(d.event_id)!) })),
+    );
   },
 });

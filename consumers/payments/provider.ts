@@ -4,6 +4,7 @@
  * after a crash or a rolled-back transaction has the provider's first answer and no second effect.
  */
 import { type BreakerOptions, CircuitBreaker } from "./breaker.ts";
+import { annotateSpan, inSpan, SpanKind } from "../../shared/tracing/mod.ts";
 
 /**
  * Asks the provider to reserve `amount` on the card behind `token`; with `paymentId`, to reserve
@@ -50,7 +51,10 @@ export class ProviderRejection extends Error {
   override name = "ProviderRejection";
 }
 
-/** A provider whose every call times out and sits behind one circuit breaker. */
+/**
+ * A provider whose every call times out and sits behind one circuit breaker; when tracing, each
+ * call is a CLIENT span (`payment provider authorize`, ...), child of the event it is made for.
+ */
 export class GuardedProvider {
   readonly breaker: CircuitBreaker;
 
@@ -63,21 +67,38 @@ export class GuardedProvider {
 
   /** Authorizes; throws ProviderTimeoutError or CircuitOpenError when there is no answer. */
   authorize(req: AuthorizeRequest): Promise<AuthorizeResult> {
-    return this.breaker.call((s) => this.provider.authorize(req, s));
+    return this.#call("authorize", req, async (s) => {
+      const answer = await this.provider.authorize(req, s);
+      annotateSpan({ "berth.payment.answer": answer.ok ? "authorized" : answer.reason });
+      return answer;
+    });
   }
 
   /** Captures `amount`. */
   capture(req: MoneyRequest): Promise<void> {
-    return this.breaker.call((s) => this.provider.capture(req, s));
+    return this.#call("capture", req, (s) => this.provider.capture(req, s));
   }
 
   /** Refunds `amount` of captured money. */
   refund(req: MoneyRequest): Promise<void> {
-    return this.breaker.call((s) => this.provider.refund(req, s));
+    return this.#call("refund", req, (s) => this.provider.refund(req, s));
   }
 
   /** Voids `amount` of an uncaptured authorization. */
   void(req: MoneyRequest): Promise<void> {
-    return this.breaker.call((s) => this.provider.void(req, s));
+    return this.#call("void", req, (s) => this.provider.void(req, s));
+  }
+
+  #call<T>(
+    op: string,
+    req: { key: string; amount: number },
+    fn: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const attributes = { "berth.payment.key": req.key, "berth.payment.amount": req.amount };
+    return inSpan(
+      `payment provider ${op}`,
+      { kind: SpanKind.CLIENT, attributes },
+      () => this.breaker.call(fn),
+    );
   }
 }

@@ -21,7 +21,13 @@ import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { log } from "../../shared/log/log.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
-import { type Applied, type BatchEvent, claimInbox, defineService } from "../runtime/mod.ts";
+import {
+  type Applied,
+  type BatchEvent,
+  claimInbox,
+  defineService,
+  withinEvent,
+} from "../runtime/mod.ts";
 import { CircuitOpenError, ProviderTimeoutError } from "./breaker.ts";
 import type { AuthorizeRequest, AuthorizeResult, GuardedProvider } from "./provider.ts";
 import {
@@ -128,9 +134,14 @@ export function paymentsService(deps: PaymentsDeps) {
       const keys: string[] = [];
       let evolved: Evolved = { state, movements: [], emits: [] };
       if (plan.kind === "authorize") {
-        evolved = evolveAuthorized(event as never, plan, await answerTo(plan.ask, keys), at);
+        evolved = evolveAuthorized(
+          event as never,
+          plan,
+          await withinEvent(event, () => answerTo(plan.ask, keys)),
+          at,
+        );
       } else if (plan.kind === "increment") {
-        const answer = await answerTo(plan.ask, keys);
+        const answer = await withinEvent(event, () => answerTo(plan.ask, keys));
         evolved = evolveIncremented(event as never, state, plan, answer, at);
       } else if (plan.kind === "move" && state) {
         for (const step of plan.steps) {
@@ -140,7 +151,7 @@ export function paymentsService(deps: PaymentsDeps) {
             amount: step.amount,
           };
           keys.push(req.key);
-          await call(req.key, () => deps.provider[step.op](req));
+          await call(req.key, () => withinEvent(event, () => deps.provider[step.op](req)));
         }
         evolved = evolveMoved(state, plan, at);
       }
@@ -230,10 +241,11 @@ export function paymentsService(deps: PaymentsDeps) {
 
 /** The envelope of an event the payments service publishes because of `cause`. */
 function envelope(cause: PaymentEvent, e: Emit, at: Date): Envelope {
-  return makeEvent(e.type, cause.propertyId, e.data as never, {
-    correlationId: cause.correlationId,
-    causationId: cause.id,
-    now: at,
-    id: uuidv7(at.getTime()),
-  }) as Envelope;
+  return withinEvent(cause, () =>
+    makeEvent(e.type, cause.propertyId, e.data as never, {
+      correlationId: cause.correlationId,
+      causationId: cause.id,
+      now: at,
+      id: uuidv7(at.getTime()),
+    })) as Envelope;
 }

@@ -23,7 +23,7 @@ import { DomainError } from "../../shared/errors/errors.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { log } from "../../shared/log/log.ts";
 import type { Sql } from "../../shared/db/db.ts";
-import { type Applied, type BatchEvent, defineService } from "../runtime/mod.ts";
+import { type Applied, type BatchEvent, defineService, withinEvent } from "../runtime/mod.ts";
 
 /** What the reservations service needs. */
 export interface ReservationsDeps {
@@ -127,7 +127,8 @@ export function reservationsService(deps: ReservationsDeps = {}) {
       const commands = pending.map((i) => {
         const b = batch[i];
         const id = b.event.data.reservationId;
-        const d = decidePaymentOutcome(b, states.get(id), at);
+        // In the event's span: the events the decision makes continue its trace.
+        const d = withinEvent(b.event, () => decidePaymentOutcome(b, states.get(id), at));
         if (d.state) states.set(id, d.state);
         return d.command;
       });

@@ -7,6 +7,7 @@ import { withLogContext } from "../../shared/log/log.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { hash32 } from "../../shared/booking/domain.ts";
 import type { BatchEvent, EventOf, HandlerContext, Service } from "./service.ts";
+import { startEventSpans, withinEvent } from "./spans.ts";
 
 /** A message of a batch: parsed, with its ordering key (the property). */
 export interface BatchItem {
@@ -48,9 +49,17 @@ export async function applyItems(
       streamSeq: it.seq,
     },
   }));
-  const outcomes = service.applyBatch
-    ? await service.applyBatch(sql, batch, attempt)
-    : await applyInTransaction(sql, service, batch, attempt, now);
+  const spans = startEventSpans(service.name, items);
+  let outcomes: Applied[];
+  try {
+    outcomes = service.applyBatch
+      ? await service.applyBatch(sql, batch, attempt)
+      : await applyInTransaction(sql, service, batch, attempt, now);
+  } catch (err) {
+    spans?.fail(err);
+    throw err;
+  }
+  spans?.end(outcomes);
   if (outcomes.includes("applied")) service.afterCommit?.();
   return outcomes;
 }
@@ -153,7 +162,10 @@ function handlerContext(
   };
 }
 
-/** An event caused by `cause`: its correlation id, `cause` as causation, its property unless given. */
+/**
+ * An event caused by `cause`: its correlation id, `cause` as causation, its property unless
+ * given, and the trace context of the span `cause` is applied in.
+ */
 function caused<E extends EventType>(
   cause: Envelope,
   type: E,
@@ -161,10 +173,11 @@ function caused<E extends EventType>(
   propertyId: string | undefined,
   at: Date,
 ): Envelope<E> {
-  return makeEvent(type, propertyId ?? cause.propertyId, data, {
-    correlationId: cause.correlationId,
-    causationId: cause.id,
-    now: at,
-    id: uuidv7(at.getTime()),
-  });
+  return withinEvent(cause, () =>
+    makeEvent(type, propertyId ?? cause.propertyId, data, {
+      correlationId: cause.correlationId,
+      causationId: cause.id,
+      now: at,
+      id: uuidv7(at.getTime()),
+    }));
 }

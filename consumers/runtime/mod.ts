@@ -36,6 +36,10 @@
  * previous holder had received but not settled and holds back newer events of the same
  * properties until those are settled. Waiting messages are kept alive with `working()`.
  *
+ * Tracing: each event is applied in a span of its own, child of the span that made it (its
+ * message's `traceparent`); what a service emits or calls for an event continues that span
+ * ({@link withinEvent}), so a booking's chain of events is one trace.
+ *
  * Shutdown: aborting the signal stops fetching, lets the batch being applied commit, naks what
  * waits and unpins the consumer so a standby takes over at once.
  * @module
@@ -68,6 +72,7 @@ export {
 export { Members, MEMBERS_SUBJECT, ownerOf } from "./members.ts";
 export { Backlog } from "./backlog.ts";
 export { type Applied, applyItems, type BatchItem, claimInbox } from "./batch.ts";
+export { eventTraceContext, withinEvent } from "./spans.ts";
 export { HandoverBarrier } from "./handover.ts";
 export {
   type DeadLetter,

@@ -26,6 +26,14 @@ const natsUrl = z.string().refine(
   "must be one or more nats://host:port URLs, comma separated",
 );
 
+const httpUrl = z.string().refine((v) => {
+  try {
+    return ["http:", "https:"].includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}, "must be an http(s):// URL");
+
 /** Every environment variable berth reads, with its default. Documented in README.md. */
 export const configSchema = z.object({
   DATABASE_URL: pgUrl,
@@ -51,6 +59,8 @@ export const configSchema = z.object({
   BERTH_MAIL_FROM: z.string().default("berth <bookings@berth.local>"),
   BERTH_WEBHOOK_ALLOW_PRIVATE: z.stringbool().default(false),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Where traces go (OTLP/HTTP); unset, nothing is traced. Deno's OpenTelemetry reads it. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -72,6 +72,21 @@ Deno.test("config: BERTH_NATS_REPLICAS is left to the cluster unless given, 1 to
   }
 });
 
+Deno.test("config: OTEL_EXPORTER_OTLP_ENDPOINT is optional, an http(s) URL when given", () => {
+  assert.equal(loadConfig(good).OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
+  const endpoint = "http://127.0.0.1:4318";
+  assert.equal(
+    loadConfig({ ...good, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }).OTEL_EXPORTER_OTLP_ENDPOINT,
+    endpoint,
+  );
+  for (const bad of ["127.0.0.1:4318", "grpc://collector:4317"]) {
+    assert.throws(
+      () => loadConfig({ ...good, OTEL_EXPORTER_OTLP_ENDPOINT: bad }),
+      /config: OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\):\/\/ URL/,
+    );
+  }
+});
+
 Deno.test("config: the api process stops at start-up with the variable's name", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("../../api/main.ts", import.meta.url).pathname],

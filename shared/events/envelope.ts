@@ -7,9 +7,14 @@ import {
   versionOf,
 } from "./catalogue.ts";
 import { uuidv7 } from "../ids/uuid.ts";
+import { activeTraceContext, type TraceContext } from "../tracing/mod.ts";
 
-/** The JSON envelope every event travels in. */
-export interface Envelope<T extends EventType = EventType> {
+/**
+ * The JSON envelope every event travels in. When tracing, an event made in a span also carries
+ * that span's W3C `traceparent` (and `tracestate`): the outbox keeps it in the payload, and the
+ * relay copies it into the message's NATS headers, where consumers read it. Parsing drops it.
+ */
+export interface Envelope<T extends EventType = EventType> extends TraceContext {
   id: string;
   type: T;
   version: number;
@@ -48,7 +53,10 @@ export class MalformedEventError extends Error {
   }
 }
 
-/** Builds an envelope, validating `data` against the catalogue's schema. */
+/**
+ * Builds an envelope, validating `data` against the catalogue's schema; it carries the trace
+ * context of the active span, if any.
+ */
 export function makeEvent<T extends EventType>(
   type: T,
   propertyId: string,
@@ -65,6 +73,7 @@ export function makeEvent<T extends EventType>(
     correlationId: meta.correlationId,
     causationId: meta.causationId ?? null,
     data: parsed,
+    ...activeTraceContext(),
   };
 }
 

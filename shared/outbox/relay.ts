@@ -3,6 +3,7 @@ import { jetstream } from "@nats-io/jetstream";
 import { openSession, type Session, type Sql } from "../db/db.ts";
 import { log } from "../log/log.ts";
 import { sleep } from "../time/mod.ts";
+import { traceHeaders } from "../tracing/mod.ts";
 
 /** Session advisory lock held by the one active relay; a second relay waits as a standby. */
 const RELAY_LOCK = 7_201_002;
@@ -49,7 +50,7 @@ interface OutboxRow {
  * POLL_MS (30 s). So a booking pays for a NOTIFY only when the platform was quiet. Only the holder of
  * RELAY_LOCK publishes, so two relays never interleave; a crash after publish and before the
  * mark re-publishes rows that JetStream drops as duplicates within the stream's duplicate
- * window.
+ * window. When tracing, a message also carries its event's trace context as W3C headers.
  */
 export async function runRelay(opts: RelayOptions): Promise<void> {
   const { sql, signal } = opts;
@@ -124,7 +125,13 @@ async function publishLoop(opts: RelayOptions, session: Session): Promise<void> 
           for (const r of rows) sending.add(r.seq);
           // Pipelined on one connection, so the server stores them in this order.
           const acks = Promise.allSettled(
-            rows.map((r) => js.publish(r.subject, r.payload, { msgID: r.id, timeout: 5000 })),
+            rows.map((r) =>
+              js.publish(r.subject, r.payload, {
+                msgID: r.id,
+                timeout: 5000,
+                headers: traceHeaders(r.payload),
+              })
+            ),
           );
           window.push({ rows, acks });
           continue;
