@@ -73,7 +73,7 @@ async function carPark(call: ReturnType<typeof testApp>["call"]) {
  * consumer, placed on one server of the stream, may be placed on the dead one.
  */
 async function storedEvents(nc: NatsConnection, stream: string): Promise<Envelope[]> {
-  const jsm = await jetstreamManager(nc);
+  const jsm = await jetstreamManager(nc, { checkAPI: false });
   const last = (await jsm.streams.info(stream)).state.last_seq;
   const events: Envelope[] = [];
   for (let seq = 1; seq <= last;) {
@@ -174,8 +174,9 @@ integration(
         "the outbox sent again",
       );
 
-      // The consumers went on: every one has acknowledged all there is.
-      const jsm = await jetstreamManager(p.nc);
+      // The consumers went on: every one has acknowledged all there is. (No API check: that one
+      // request may time out while the cluster still elects leaders; readLag is retried.)
+      const jsm = await jetstreamManager(p.nc, { checkAPI: false });
       await eventually(
         async () => (await readLag(jsm)).consumers.every((c) => !c.pending && !c.ackPending),
         6 * ACK_WAIT_MS,
