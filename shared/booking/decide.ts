@@ -17,7 +17,6 @@ import {
   localDate,
   needsOf,
   priceItems,
-  type ResourceKind,
   type Status,
 } from "./domain.ts";
 import {
@@ -71,16 +70,8 @@ export interface ReservationState {
   pendingChange: PendingChange | null;
 }
 
-/** A booked line as clients and events see it. */
-export interface ItemView {
-  resourceId: string;
-  kind: ResourceKind;
-  from: string;
-  to: string;
-  quantity: number;
-  seats?: string[];
-  amount: number;
-}
+/** A booked line as clients and events see it: the line and what it costs. */
+export type ItemView = Item & { amount: number };
 
 /** A reservation as clients see it. */
 export interface ReservationView {
@@ -98,6 +89,21 @@ export interface ReservationView {
   updatedAt: string;
   /** Present while a modification that raised the total waits for its payment. */
   pendingModification?: { id: string; items: ItemView[]; total: number; requestedAt: string };
+}
+
+/**
+ * The head of a change command for `s` as read, moving it to `status`: `booking_apply` refuses
+ * it (`conflict`) when the reservation's status or version changed meanwhile.
+ */
+export function changeOf(s: ReservationState, status: Status, ctx: { now: Date }) {
+  return {
+    kind: "change" as const,
+    at: ctx.now.toISOString(),
+    reservationId: s.id,
+    expectStatus: s.status,
+    expectVersion: s.version,
+    status,
+  };
 }
 
 /** Lines priced at `amounts`, as clients and events see them. */
@@ -338,12 +344,7 @@ export function decideChange(
     id: ctx.newId(),
   });
   const command: ChangeCommand = {
-    kind: "change",
-    at: ctx.now.toISOString(),
-    reservationId: s.id,
-    expectStatus: s.status,
-    expectVersion: s.version,
-    status: next,
+    ...changeOf(s, next, ctx),
     ...(ctx.paymentId ? { paymentId: ctx.paymentId } : {}),
     deltas,
     releaseSeats: after === "none" && before !== "none",

@@ -8,6 +8,7 @@ import { makeEvent } from "../events/envelope.ts";
 import { assertModifiable, inventoryState, type Item, needsOf, priceItems } from "./domain.ts";
 import {
   type BookedRate,
+  changeOf,
   type DecideCtx,
   type Decided,
   itemViews,
@@ -82,16 +83,7 @@ export function decideModify(
     d: n.date,
     p: priceOf(n.resourceId, n.date),
   }));
-  const change = {
-    kind: "change" as const,
-    at: ctx.now.toISOString(),
-    reservationId: s.id,
-    expectStatus: s.status,
-    expectVersion: s.version,
-    status: s.status,
-    prices,
-    releaseSeats: true,
-  };
+  const change = { ...changeOf(s, s.status, ctx), prices, releaseSeats: true };
   if (total > s.total) {
     const pending: PendingChange = {
       id: ctx.newId(),
@@ -175,16 +167,7 @@ export function decideModificationOutcome(
   const as = inventoryState(s.status);
   if (!pending || pending.id !== modificationId || as === "none") return null;
   const extras = giveBack(extrasOf(s.items, pending.items));
-  const change = {
-    kind: "change" as const,
-    at: ctx.now.toISOString(),
-    reservationId: s.id,
-    expectStatus: s.status,
-    expectVersion: s.version,
-    status: s.status,
-    releaseSeats: true,
-    pendingChange: null,
-  };
+  const change = { ...changeOf(s, s.status, ctx), releaseSeats: true, pendingChange: null };
   if (payment.ok) {
     const state: ReservationState = {
       ...s,
