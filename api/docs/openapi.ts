@@ -8,6 +8,7 @@ import { kpiQuery } from "../analytics/mod.ts";
 import { auditQuery } from "../audit/mod.ts";
 import { historyQuery } from "../history/mod.ts";
 import * as rates from "../rates/schemas.ts";
+import type { RouteOf } from "../../shared/metrics/mod.ts";
 
 type Schema = z.ZodType;
 
@@ -22,6 +23,15 @@ interface Operation {
   success: number;
   headers?: { name: string; required: boolean; description: string }[];
   errors?: number[];
+}
+
+/** Every documented operation as Hono names its route, with its success status (for metrics). */
+export function documentedRoutes(): RouteOf[] {
+  return operations.map((op) => ({
+    method: op.method.toUpperCase(),
+    route: op.path.replace(/\{(\w+)\}/g, ":$1"),
+    status: op.success,
+  }));
 }
 
 /** The optional Idempotency-Key of a change to a reservation. */

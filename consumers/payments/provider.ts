@@ -3,7 +3,19 @@
  * timeout and a circuit breaker). Every call carries an idempotency key, so a call repeated
  * after a crash or a rolled-back transaction has the provider's first answer and no second effect.
  */
-import { type BreakerOptions, CircuitBreaker } from "./breaker.ts";
+import {
+  type BreakerOptions,
+  CircuitBreaker,
+  CircuitOpenError,
+  ProviderTimeoutError,
+} from "./breaker.ts";
+import {
+  type PaymentMetrics,
+  paymentMetrics,
+  type ProviderOperation,
+  type ProviderOutcome,
+  Registry,
+} from "../../shared/metrics/mod.ts";
 
 /** Asks the provider to reserve `amount` on the card behind `token`. */
 export interface AuthorizeRequest {
@@ -45,34 +57,79 @@ export class ProviderRejection extends Error {
   override name = "ProviderRejection";
 }
 
-/** A provider whose every call times out and sits behind one circuit breaker. */
+/** How a call through the guard ended, for the metrics. */
+function outcomeOf(err: unknown): ProviderOutcome {
+  if (err instanceof CircuitOpenError) return "circuit_open";
+  if (err instanceof ProviderTimeoutError) return "timeout";
+  if (err instanceof ProviderRejection) return "rejected";
+  return "error";
+}
+
+/**
+ * A provider whose every call times out and sits behind one circuit breaker; each call is
+ * counted by outcome and timed, and the breaker's state is kept as a gauge.
+ */
 export class GuardedProvider {
   readonly breaker: CircuitBreaker;
 
-  constructor(readonly provider: PaymentProvider, breaker: BreakerOptions) {
+  constructor(
+    readonly provider: PaymentProvider,
+    breaker: BreakerOptions,
+    readonly metrics: PaymentMetrics = paymentMetrics(new Registry()),
+  ) {
     this.breaker = new CircuitBreaker({
       isFailure: (err) => !(err instanceof ProviderRejection),
       ...breaker,
+      onStateChange: (state) => {
+        metrics.breakerState(state);
+        breaker.onStateChange?.(state);
+      },
     });
   }
 
   /** Authorizes; throws ProviderTimeoutError or CircuitOpenError when there is no answer. */
   authorize(req: AuthorizeRequest): Promise<AuthorizeResult> {
-    return this.breaker.call((s) => this.provider.authorize(req, s));
+    return this.#call(
+      "authorize",
+      (s) => this.provider.authorize(req, s),
+      (r) => r.ok ? "ok" : "declined",
+    );
   }
 
   /** Captures `amount`. */
   capture(req: MoneyRequest): Promise<void> {
-    return this.breaker.call((s) => this.provider.capture(req, s));
+    return this.#call("capture", (s) => this.provider.capture(req, s));
   }
 
   /** Refunds `amount` of captured money. */
   refund(req: MoneyRequest): Promise<void> {
-    return this.breaker.call((s) => this.provider.refund(req, s));
+    return this.#call("refund", (s) => this.provider.refund(req, s));
   }
 
   /** Voids `amount` of an uncaptured authorization. */
   void(req: MoneyRequest): Promise<void> {
-    return this.breaker.call((s) => this.provider.void(req, s));
+    return this.#call("void", (s) => this.provider.void(req, s));
+  }
+
+  async #call<T>(
+    operation: ProviderOperation,
+    fn: (signal: AbortSignal) => Promise<T>,
+    answered: (result: T) => ProviderOutcome = () => "ok",
+  ): Promise<T> {
+    const started = performance.now();
+    let outcome: ProviderOutcome = "error";
+    try {
+      const result = await this.breaker.call(fn);
+      outcome = answered(result);
+      return result;
+    } catch (err) {
+      outcome = outcomeOf(err);
+      throw err;
+    } finally {
+      this.metrics.calls.inc({ operation, outcome });
+      if (outcome !== "circuit_open") {
+        this.metrics.seconds.observe({ operation }, (performance.now() - started) / 1000);
+      }
+    }
   }
 }

@@ -51,6 +51,10 @@ export const configSchema = z.object({
   BERTH_MAIL_FROM: z.string().default("berth <bookings@berth.local>"),
   BERTH_WEBHOOK_ALLOW_PRIVATE: z.stringbool().default(false),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Set by `up` for each api and workers process: where it serves its metrics to the hub. */
+  BERTH_METRICS_SOCKET: z.string().optional(),
+  /** Set by `up` for each api process: the hub's socket, which /metrics relays. */
+  BERTH_METRICS_HUB: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
