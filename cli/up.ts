@@ -3,6 +3,7 @@ import { DENO, LOGS, ROOT, RUN } from "./infra/paths.ts";
 import { alive, waitForPort } from "./infra/exec.ts";
 import { ConfigError, loadConfig } from "../shared/config/config.ts";
 import { MAIL_DIR, MAIL_PORT } from "./mailsink.ts";
+import { MetricsHub } from "../shared/metrics/mod.ts";
 
 const STATE = `${RUN}/up.json`;
 /** A child that exits more often than this within a minute stops the platform. */
@@ -62,6 +63,13 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
   const infra = await startInfra();
   env.DATABASE_URL = infra.databaseUrl;
   env.NATS_URL = infra.natsUrl;
+  // The metrics hub: every api and workers process serves its metrics on a socket of its own,
+  // and each api process's /metrics relays the hub's sums (shared/metrics/hub.ts). A temporary
+  // folder, as a unix socket's path is short.
+  const metricsDir = await Deno.makeTempDir({ prefix: "berth-metrics-" });
+  const hub = new MetricsHub(metricsDir);
+  env.BERTH_METRICS_HUB = `${metricsDir}/hub.sock`;
+  const hubListener = hub.serve(env.BERTH_METRICS_HUB);
   const children: { name: string; child: Deno.ChildProcess }[] = [];
   let stopping = false;
   const stopAll = async () => {
@@ -83,6 +91,8 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
     }, 10_000);
     await Promise.allSettled(children.map((c) => c.child.status));
     clearTimeout(kill);
+    hubListener.close();
+    await Deno.remove(metricsDir, { recursive: true }).catch(() => {});
     await infra.stop();
     await Deno.remove(STATE).catch(() => {});
   };
@@ -93,9 +103,10 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
     const spawn = async (name: string, args: string[]) => {
       const open = () => Deno.open(`${LOGS}/${name}.log`, { create: true, append: true });
       const [out, err] = [await open(), await open()];
+      const socket = name === "api" || name === "workers" ? hub.socketFor(name) : null;
       const child = new Deno.Command(DENO, {
         args,
-        env,
+        env: socket ? { ...env, BERTH_METRICS_SOCKET: socket } : env,
         cwd: ROOT,
         stdin: "null",
         stdout: "piped",
@@ -107,6 +118,7 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
       const entry = { name, child };
       children.push(entry);
       child.status.then((s) => {
+        if (socket) hub.exited(socket);
         if (stopping) return;
         // A supervisor: a child that dies is started again (its work is crash-safe: the outbox,
         // the inbox and redelivery), unless it keeps dying, then everything stops.
@@ -171,7 +183,8 @@ export async function up(opts: { logLevel?: string } = {}): Promise<number> {
   }
   const { url } = platform;
   console.log(`berth is up
-  api       ${url}  (docs ${url}/docs, metrics ${url}/metrics)
+  api       ${url}  (docs ${url}/docs)
+  metrics   ${url}/metrics  (every api and workers process summed; see docs/metrics.md)
   postgres  ${platform.databaseUrl}
   nats      ${platform.natsUrl}
   logs      ${LOGS}/{api,workers,mail,nats-server*}.log
