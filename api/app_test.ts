@@ -261,6 +261,13 @@ integration(
       assert.equal(get("berth_database_up"), 1);
       assert.equal(get("berth_nats_up"), 0);
       assert.equal(get("berth_outbox_backlog"), waiting + 1);
+
+      // Under `up`, /metrics answers the hub's sums; without them, a 503 rather than the
+      // figures of one process.
+      const hubless = testApp(db.sql, { env: { BERTH_METRICS_HUB: `${Deno.cwd()}/.no-hub.sock` } });
+      const unavailable = await hubless.call("GET", "/metrics", undefined, {}, null);
+      assert.equal(unavailable.status, 503);
+      assert.equal(unavailable.body.code, "metrics_unavailable");
     } finally {
       await nc.close();
       await server.stop();

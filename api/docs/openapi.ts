@@ -64,10 +64,11 @@ export const operations: Operation[] = [
   {
     method: "get",
     path: "/metrics",
-    summary: "Prometheus metrics (text format)",
+    summary: "Prometheus metrics of the whole platform (text format; 503 without its hub)",
     tag: "ops",
     role: "public",
     success: 200,
+    errors: [503],
   },
   {
     method: "post",
