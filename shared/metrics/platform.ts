@@ -3,7 +3,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { Registry } from "prom-client";
 import type { Sql } from "../db/db.ts";
 import { inventoryOn } from "../booking/mod.ts";
-import { readLag } from "../nats/lag.ts";
+import { oldestUnacked, readLag } from "../nats/lag.ts";
 import { outboxBacklog } from "../outbox/mod.ts";
 import { withTimeout } from "../time/mod.ts";
 import { platformGauges } from "./catalogue.ts";
@@ -64,18 +64,26 @@ export class PlatformMetrics {
     const perConsumer = [g.pending, g.ackPending, g.redelivered, g.oldestUnacked, g.dlq];
     try {
       if (!this.nc || this.nc.isClosed()) throw new Error("no NATS connection");
-      this.#jsm ??= jetstreamManager(this.nc, { checkAPI: false });
-      const lag = await withTimeout(readLag(await this.#jsm), SOURCE_TIMEOUT_MS, "JetStream");
+      this.#jsm ??= jetstreamManager(this.nc, { checkAPI: false, timeout: SOURCE_TIMEOUT_MS });
+      const jsm = await this.#jsm;
+      const { lag, oldest } = await withTimeout(
+        readLag(jsm).then(async (lag) => ({
+          lag,
+          oldest: await Promise.all(lag.consumers.map((c) => oldestUnacked(jsm, c))),
+        })),
+        SOURCE_TIMEOUT_MS,
+        "JetStream",
+      );
       const now = this.now().getTime();
       for (const gauge of perConsumer) gauge.reset();
-      for (const c of lag.consumers) {
+      lag.consumers.forEach((c, i) => {
         const labels = { service: c.service, stream: c.stream, consumer: c.consumer };
         g.pending.set(labels, c.pending);
         g.ackPending.set(labels, c.ackPending);
         g.redelivered.set(labels, c.redelivered);
-        const age = c.oldestUnacked ? Math.max(0, (now - c.oldestUnacked.getTime()) / 1000) : 0;
-        g.oldestUnacked.set(labels, age);
-      }
+        const at = oldest[i]?.getTime() ?? now;
+        g.oldestUnacked.set(labels, Math.max(0, (now - at) / 1000));
+      });
       const services = new Set([
         ...lag.consumers.map((c) => c.service),
         ...Object.keys(lag.deadLetters),

@@ -1,4 +1,4 @@
-import type { ConsumerInfo, JetStreamManager } from "@nats-io/jetstream";
+import type { JetStreamManager } from "@nats-io/jetstream";
 import { DLQ_PREFIX, DLQ_STREAM } from "../events/catalogue.ts";
 
 /** How far one durable consumer is behind. */
@@ -17,8 +17,8 @@ export interface ConsumerLag {
   ackFloor: number;
   /** The instance (NATS client) pinned to receive, if any. */
   pinned: boolean;
-  /** When the oldest message the consumer has not acknowledged was stored; null when none. */
-  oldestUnacked: Date | null;
+  /** The subjects it receives (`>` for all). */
+  filters: string[];
 }
 
 /** Lag of every consumer on the berth streams, and dead letters per service. */
@@ -51,7 +51,9 @@ export async function readLag(jsm: JetStreamManager): Promise<LagReport> {
         redelivered: c.num_redelivered,
         ackFloor: c.ack_floor.stream_seq,
         pinned: Boolean(group?.pinned_client_id),
-        oldestUnacked: await oldestUnacked(jsm, c),
+        filters: c.config.filter_subjects?.length
+          ? c.config.filter_subjects
+          : [c.config.filter_subject || ">"],
       });
     }
   }
@@ -59,18 +61,15 @@ export async function readLag(jsm: JetStreamManager): Promise<LagReport> {
 }
 
 /**
- * The stored time of the first message after the consumer's ack floor that its filters match:
- * the oldest it has not acknowledged (everything up to the floor is). One direct get per filter
- * subject, only for a consumer with work.
+ * When the oldest message `c` has not acknowledged was stored (null when it has none): the first
+ * message after its ack floor that its filters match, as everything up to the floor is
+ * acknowledged. One direct get per filter subject.
  */
-async function oldestUnacked(jsm: JetStreamManager, c: ConsumerInfo): Promise<Date | null> {
-  if (c.num_pending + c.num_ack_pending === 0) return null;
-  const { filter_subjects, filter_subject } = c.config;
-  const filters = filter_subjects?.length ? filter_subjects : [filter_subject || ">"];
-  const seq = c.ack_floor.stream_seq + 1;
+export async function oldestUnacked(jsm: JetStreamManager, c: ConsumerLag): Promise<Date | null> {
+  if (c.pending + c.ackPending === 0) return null;
   const times = await Promise.all(
-    filters.map((subject) =>
-      jsm.direct.getMessage(c.stream_name, { seq, next_by_subj: subject })
+    c.filters.map((subject) =>
+      jsm.direct.getMessage(c.stream, { seq: c.ackFloor + 1, next_by_subj: subject })
         .then((m) => m?.time.getTime() ?? null, () => null)
     ),
   );
