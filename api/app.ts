@@ -20,9 +20,10 @@ import { historyRoutes } from "./history/mod.ts";
 import { analyticsRoutes } from "./analytics/mod.ts";
 import { rateRoutes } from "./rates/mod.ts";
 import type { Principal } from "./keys/keys.ts";
-import { Gauge } from "../shared/metrics/metrics.ts";
+import { buildInfo, PlatformMetrics } from "../shared/metrics/mod.ts";
 import { VERSION } from "./version.ts";
 import { docsRoutes } from "./docs/routes.ts";
+import { documentedRoutes } from "./docs/openapi.ts";
 
 /**
  * How long Postgres lets a statement of the api run: 80 % of the request deadline. A statement
@@ -45,8 +46,7 @@ const requestTimedOut = new HTTPException(504, {
  */
 export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Principal | null>) {
   const { config } = deps;
-  deps.registry.add(new Gauge("berth_build_info", "berth build information"))
-    .set({ version: VERSION, deno: Deno.version.deno }, 1);
+  buildInfo(deps.registry, VERSION);
 
   const v1 = new Hono<Env>()
     .use(authenticate(resolveKey))
@@ -67,7 +67,7 @@ export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Princ
     })
     .use(requestContext())
     .use(traceRoute())
-    .use(observe(deps.registry))
+    .use(observe(deps.registry, documentedRoutes()))
     .use(cors({
       origin: config.BERTH_CORS_ORIGINS === "*" ? "*" : config.BERTH_CORS_ORIGINS.split(","),
       allowHeaders: [
@@ -84,7 +84,7 @@ export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Princ
       maxBytes: config.BERTH_BODY_LIMIT_BYTES,
       timeoutMs: config.BERTH_BODY_TIMEOUT_MS,
     }))
-    .route("/", healthRoutes())
+    .route("/", healthRoutes(new PlatformMetrics(deps.sql, deps.nc, deps.now)))
     .route("/", docsRoutes())
     .route("/v1", v1);
   app.onError(onError);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { integration, testDatabase, testNats } from "../shared/testing/mod.ts";
+import { parseScrape, valuesOf } from "../shared/testing/prometheus.ts";
 import { connectNats } from "../shared/nats/nats.ts";
 import { connectDb } from "../shared/db/db.ts";
 import { booking, seedCatalogue, testApp } from "./http/test_app.ts";
@@ -244,19 +245,29 @@ integration(
       assert.equal(res.headers.get("x-request-id"), "req-1");
       const text = await res.text();
       assert.match(res.headers.get("content-type")!, /^text\/plain; version=0.0.4/);
-      assert.match(text, /^berth_build_info\{deno="[^"]+",version="[^"]+"\} 1$/m);
-      assert.match(
-        text,
-        /^berth_http_requests_total\{method="GET",route="\/ready",status="200"\} 2$/m,
-      );
-      assert.match(
-        text,
-        /^berth_http_request_duration_seconds_bucket\{method="GET",route="\/health",le="\+Inf"\} 2$/m,
-      );
-      // Every line is a comment or `name{labels} value`.
-      for (const line of text.trim().split("\n")) {
-        assert.match(line, /^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? -?[\d.e+]+)$/, line);
-      }
+      // Every line is a comment or `name{labels} value`, each series once.
+      const scrape = parseScrape(text);
+      assert.deepEqual(valuesOf(scrape, "berth_build_info"), [1]);
+      const get = (series: string) => scrape.samples.get(series);
+      assert.equal(get('berth_http_requests_total{method="GET",route="/ready",status="200"}'), 2);
+      const timed =
+        'berth_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/health"}';
+      assert.equal(get(timed), 2);
+      // Documented routes have their series from start-up, at 0.
+      const patch =
+        'berth_http_requests_total{method="PATCH",route="/v1/reservations/:id",status="200"}';
+      assert.equal(get(patch), 0);
+      // The platform's gauges: read from Postgres (the outbox still waits) and JetStream (down).
+      assert.equal(get("berth_database_up"), 1);
+      assert.equal(get("berth_nats_up"), 0);
+      assert.equal(get("berth_outbox_backlog"), waiting + 1);
+
+      // Under `up`, /metrics answers the hub's sums; without them, a 503 rather than the
+      // figures of one process.
+      const hubless = testApp(db.sql, { env: { BERTH_METRICS_HUB: `${Deno.cwd()}/.no-hub.sock` } });
+      const unavailable = await hubless.call("GET", "/metrics", undefined, {}, null);
+      assert.equal(unavailable.status, 503);
+      assert.equal(unavailable.body.code, "metrics_unavailable");
     } finally {
       await nc.close();
       await server.stop();

@@ -9,10 +9,7 @@ import { connectDb } from "../shared/db/db.ts";
 import { connectNats } from "../shared/nats/nats.ts";
 import { configureLog, log } from "../shared/log/log.ts";
 import { reportTracing } from "../shared/tracing/mod.ts";
-import { Gauge, Registry } from "../shared/metrics/metrics.ts";
-import { jetstreamManager } from "@nats-io/jetstream";
-import { registerLagMetrics } from "../shared/nats/lag.ts";
-import { outboxBacklog } from "../shared/outbox/mod.ts";
+import { Registry, serveRegistry } from "../shared/metrics/mod.ts";
 import { createApp, statementTimeoutMs } from "./app.ts";
 import { SoldOutCache } from "../shared/booking/mod.ts";
 import { keyResolver } from "./gateway/auth.ts";
@@ -31,17 +28,10 @@ const nc = await connectNats(config.NATS_URL, "berth-api").catch((err) => {
   log.warn("NATS unreachable at start; bookings still work through the outbox", { err });
   return null;
 });
+// This process's metrics; under `up` the hub reads them from the socket and sums them with every
+// other process's (shared/metrics/hub.ts).
 const registry = new Registry();
-if (nc) registerLagMetrics(registry, await jetstreamManager(nc));
-const backlog = registry.add(new Gauge("berth_outbox_backlog", "Outbox events not yet published"));
-const backlogAge = registry.add(
-  new Gauge("berth_outbox_oldest_seconds", "Age of the oldest unpublished outbox event"),
-);
-registry.onCollect(async () => {
-  const b = await outboxBacklog(sql);
-  backlog.set({}, b.events);
-  backlogAge.set({}, b.oldestSeconds);
-});
+if (config.BERTH_METRICS_SOCKET) serveRegistry(registry, config.BERTH_METRICS_SOCKET);
 const keys = keyResolver((h) => findActiveKey(sql, h), config.BERTH_ADMIN_KEY);
 const app = createApp(
   {

@@ -52,7 +52,7 @@ async function admin(url: string, key: string, method: string, path: string, bod
 }
 
 /** Properties with one room type of ample inventory, and a client key to book with. */
-async function seed(url: string, adminKey: string): Promise<Omit<Target, "url">> {
+export async function seed(url: string, adminKey: string): Promise<Omit<Target, "url">> {
   const first = new Date(Date.now() + 60 * 86_400_000);
   const dates = Array.from({ length: DAYS }, (_, i) => {
     const d = new Date(first.getTime() + i * 86_400_000);

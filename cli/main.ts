@@ -28,7 +28,7 @@ usage: ./berth <command>
   chaos               the fault suite: kill -9, a Postgres crash, a paused worker and NATS down
                       under bookings, then every invariant checked (a platform of its own)
   migrate             apply database migrations
-  tool <name> [args]  run a pinned tool (nats, k6, nats-server), installing it if needed
+  tool <name> [args]  run a pinned tool (nats, k6, nats-server, promtool), installing it if needed
   bench [step...]     start berth as in production, measure the ceilings, idle CPU, the k6
                       scenarios, the pause and the sustained rate; write docs/benchmarks.md
                       (steps: ${BENCH_NAMES.join(", ")})`;
@@ -80,8 +80,8 @@ async function main(args: string[]): Promise<number> {
     }
     case "tool": {
       const [name, ...toolArgs] = rest;
-      if (!["nats", "k6", "nats-server"].includes(name)) {
-        console.error("usage: ./berth tool nats|k6|nats-server [args]");
+      if (!["nats", "k6", "nats-server", "promtool"].includes(name)) {
+        console.error("usage: ./berth tool nats|k6|nats-server|promtool [args]");
         return 2;
       }
       const bin = await ensureTool(name as Tool);

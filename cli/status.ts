@@ -3,6 +3,7 @@ import { connectNats } from "../shared/nats/nats.ts";
 import { connectDb } from "../shared/db/db.ts";
 import { outboxBacklog } from "../shared/outbox/mod.ts";
 import { readLag } from "../shared/nats/lag.ts";
+import { withTimeout } from "../shared/time/mod.ts";
 
 /** Formats rows as a left-aligned text table. */
 export function table(head: string[], rows: (string | number)[][]): string {
@@ -19,18 +20,6 @@ function bytes(n: number): string {
     i++;
   }
   return `${i ? n.toFixed(1) : n} ${units[i]}`;
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const t = new Promise<never>((_, rej) => {
-    timer = setTimeout(() => rej(new Error(`${what} did not answer in ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, t]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** `./berth status`: streams, consumers and the outbox backlog, as readable tables. */

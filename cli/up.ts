@@ -12,6 +12,7 @@ import { alive, waitForPort } from "./infra/exec.ts";
 import { ConfigError, loadConfig } from "../shared/config/config.ts";
 import { MAIL_DIR, MAIL_PORT } from "./mailsink.ts";
 import { tracingEnv } from "../shared/tracing/mod.ts";
+import { MetricsHub } from "../shared/metrics/mod.ts";
 
 const STATE = `${RUN}/up.json`;
 
@@ -73,6 +74,13 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
     throw new Error(`already up (pid ${existing.pid}) at ${existing.url}; ./berth down stops it`);
   }
   let infra: Infra | null = null;
+  // The metrics hub: every api and workers process serves its metrics on a socket of its own,
+  // and each api process's /metrics relays the hub's sums (shared/metrics/hub.ts). A temporary
+  // folder, as a unix socket's path is short.
+  const metricsDir = await Deno.makeTempDir({ prefix: "berth-metrics-" });
+  const hub = new MetricsHub(metricsDir);
+  env.BERTH_METRICS_HUB = `${metricsDir}/hub.sock`;
+  const hubListener = hub.serve(env.BERTH_METRICS_HUB);
   let stopping = false;
   const stopAll = async () => {
     if (stopping) return;
@@ -82,6 +90,8 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
     await supervisor.stop((name) => !isInfra(name));
     await supervisor.stop();
     await infra?.stop();
+    hubListener.close();
+    await Deno.remove(metricsDir, { recursive: true }).catch(() => {});
     await Deno.remove(STATE).catch(() => {});
   };
   let url = "";
@@ -106,7 +116,7 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
     await Deno.mkdir(LOGS, { recursive: true });
     await Deno.mkdir(RUN, { recursive: true });
     const deno = (name: string, args: string[], ready?: () => Promise<void>) =>
-      supervisor.add(denoChild(name, args, env, ready));
+      supervisor.add(denoChild(name, args, env, hub, ready));
     // One api process per core on the same port (SO_REUSEPORT, hence --unstable-net): a V8 heap
     // each, rather than one process holding every isolate as `deno serve --parallel` would.
     for (let i = 0; i < apiCount; i++) {
@@ -152,6 +162,7 @@ function denoChild(
   name: string,
   args: string[],
   env: Record<string, string>,
+  hub: MetricsHub,
   ready?: () => Promise<void>,
 ): ChildSpec {
   return {
@@ -159,10 +170,17 @@ function denoChild(
     async start() {
       const open = () => Deno.open(`${LOGS}/${name}.log`, { create: true, append: true });
       const [out, err] = [await open(), await open()];
+      // Each start serves its metrics on a socket of its own; once it exits, the hub keeps its
+      // counters, so no sum goes backwards.
+      const socket = name === "api" || name === "workers" ? hub.socketFor(name) : null;
       const child = new Deno.Command(DENO, {
         args,
         // With OTEL_EXPORTER_OTLP_ENDPOINT set, each runs Deno's OpenTelemetry (berth-<name>).
-        env: { ...env, ...tracingEnv(env, `berth-${name}`) },
+        env: {
+          ...env,
+          ...tracingEnv(env, `berth-${name}`),
+          ...(socket ? { BERTH_METRICS_SOCKET: socket } : {}),
+        },
         cwd: ROOT,
         stdin: "null",
         stdout: "piped",
@@ -171,13 +189,17 @@ function denoChild(
       // Both streams go to the same log file, line by line as they are written.
       appendLines(child.stdout, out).catch(() => {});
       appendLines(child.stderr, err).catch(() => {});
+      const exited = child.status.then((s) => {
+        if (socket) hub.exited(socket);
+        return s.code;
+      });
       await ready?.().catch((err) => {
         child.kill("SIGKILL");
         throw err;
       });
       return {
         pid: child.pid,
-        exited: child.status.then((s) => s.code),
+        exited,
         async stop() {
           try {
             child.kill("SIGTERM");
@@ -207,7 +229,8 @@ export async function up(opts: { logLevel?: string } = {}): Promise<number> {
   }
   const { url } = platform;
   console.log(`berth is up
-  api       ${url}  (docs ${url}/docs, metrics ${url}/metrics)
+  api       ${url}  (docs ${url}/docs)
+  metrics   ${url}/metrics  (every api and workers process summed; see docs/metrics.md)
   postgres  ${platform.databaseUrl}
   nats      ${platform.natsUrl}
   logs      ${LOGS}/{api,workers,mail,nats-server*}.log

@@ -25,6 +25,15 @@ import {
 import { reservationsService } from "./reservations/mod.ts";
 import { notificationsService, runNotificationDispatcher } from "./notifications/mod.ts";
 import { projections, runSnapshots } from "./projections/mod.ts";
+import {
+  consumerMetrics,
+  paymentMetrics,
+  Registry,
+  relayMetrics,
+  reservationMetrics,
+  serveRegistry,
+  sweeperMetrics,
+} from "../shared/metrics/mod.ts";
 
 /** Every consuming service this process runs (payments, reservations, ... add them here). */
 const services: Service[] = [
@@ -39,6 +48,7 @@ const services: Service[] = [
 const config = loadConfigOrExit();
 configureLog({ level: config.LOG_LEVEL, service: "workers" });
 reportTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT);
+const registry = new Registry();
 const sql = connectDb(config.DATABASE_URL, { max: config.BERTH_PG_POOL, appName: "berth-workers" });
 // The payment saga: the simulator behind a timeout and a circuit breaker (docs/payments.md). It
 // stands for an outside party: its own small pool, so it never waits behind the workers' pool,
@@ -46,8 +56,19 @@ const sql = connectDb(config.DATABASE_URL, { max: config.BERTH_PG_POOL, appName:
 const simulatorSql = connectDb(config.DATABASE_URL, { max: 4, appName: "berth-payment-simulator" });
 const provider = new GuardedProvider(new PaymentSimulator(simulatorSql), {
   timeoutMs: config.BERTH_PAYMENT_TIMEOUT_MS,
-});
-services.push(paymentsService({ provider }), reservationsService());
+}, paymentMetrics(registry));
+services.push(
+  paymentsService({ provider }),
+  reservationsService({ metrics: reservationMetrics(registry) }),
+);
+// This process's metrics, every series from start-up; under `up` the hub reads them from the
+// socket and sums them with every other process's (shared/metrics/hub.ts).
+const metrics = {
+  consumers: consumerMetrics(registry, services.map((s) => s.name)),
+  relay: relayMetrics(registry),
+  sweeper: sweeperMetrics(registry),
+};
+if (config.BERTH_METRICS_SOCKET) serveRegistry(registry, config.BERTH_METRICS_SOCKET);
 
 const nc = await connectNats(config.NATS_URL, "berth-workers");
 const stop = new AbortController();
@@ -68,12 +89,24 @@ log.info("workers starting");
 const members = new Members({ id: `workers-${Deno.pid}-${uuidv7()}` });
 const joined = members.join(nc, stop.signal);
 await Promise.all([
-  runRelay({ sql, nc, signal: stop.signal }),
+  runRelay({ sql, nc, signal: stop.signal, metrics: metrics.relay }),
   ...services.map(async (service) => {
     await joined;
-    await runService({ sql, nc, service, members, signal: stop.signal });
+    await runService({
+      sql,
+      nc,
+      service,
+      members,
+      signal: stop.signal,
+      metrics: metrics.consumers,
+    });
   }),
-  runSweeper({ sql, signal: stop.signal, intervalMs: config.BERTH_SWEEP_INTERVAL_MS }),
+  runSweeper({
+    sql,
+    signal: stop.signal,
+    intervalMs: config.BERTH_SWEEP_INTERVAL_MS,
+    metrics: metrics.sweeper,
+  }),
   runSettlement({ sql, signal: stop.signal }),
   runNotificationDispatcher({ sql, config, signal: stop.signal }),
   // A rebuild starts from the latest snapshot once events age out of the streams (7 days).

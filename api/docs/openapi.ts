@@ -8,6 +8,7 @@ import { kpiQuery } from "../analytics/mod.ts";
 import { auditQuery } from "../audit/mod.ts";
 import { historyQuery } from "../history/mod.ts";
 import * as rates from "../rates/schemas.ts";
+import type { RouteOf } from "../../shared/metrics/mod.ts";
 
 type Schema = z.ZodType;
 
@@ -24,6 +25,15 @@ interface Operation {
   accepted?: string;
   headers?: { name: string; required: boolean; description: string }[];
   errors?: number[];
+}
+
+/** Every documented operation as Hono names its route, with its success status (for metrics). */
+export function documentedRoutes(): RouteOf[] {
+  return operations.map((op) => ({
+    method: op.method.toUpperCase(),
+    route: op.path.replace(/\{(\w+)\}/g, ":$1"),
+    status: op.success,
+  }));
 }
 
 /** The optional Idempotency-Key of a change to a reservation. */
@@ -56,10 +66,11 @@ export const operations: Operation[] = [
   {
     method: "get",
     path: "/metrics",
-    summary: "Prometheus metrics (text format)",
+    summary: "Prometheus metrics of the whole platform (text format; 503 without its hub)",
     tag: "ops",
     role: "public",
     success: 200,
+    errors: [503],
   },
   {
     method: "post",

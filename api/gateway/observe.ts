@@ -1,16 +1,14 @@
 import type { MiddlewareHandler } from "hono";
-import { Counter, Histogram, type Registry } from "../../shared/metrics/metrics.ts";
+import { httpMetrics, type Registry, type RouteOf } from "../../shared/metrics/mod.ts";
 import { log } from "../../shared/log/log.ts";
 import { routeOf } from "./route.ts";
 
-/** Counts requests by route and status and times them; logs one line per request. */
-export function observe(registry: Registry): MiddlewareHandler {
-  const requests = registry.add(
-    new Counter("berth_http_requests_total", "HTTP requests by method, route and status"),
-  );
-  const duration = registry.add(
-    new Histogram("berth_http_request_duration_seconds", "HTTP request duration by route"),
-  );
+/**
+ * Counts requests by route and status and times them; logs one line per request. `routes`
+ * (the documented operations) have their series from start-up, at 0.
+ */
+export function observe(registry: Registry, routes: readonly RouteOf[] = []): MiddlewareHandler {
+  const { requests, duration } = httpMetrics(registry, routes);
   return async (c, next) => {
     const start = performance.now();
     await next();

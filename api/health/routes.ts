@@ -1,5 +1,10 @@
 import { Hono } from "hono";
 import type { Env } from "../http/env.ts";
+import { type PlatformMetrics, readSocket, type Registry } from "../../shared/metrics/mod.ts";
+import { DomainError } from "../../shared/errors/errors.ts";
+
+/** How long /metrics waits for the hub, which waits up to a second for each process. */
+const HUB_TIMEOUT_MS = 3000;
 
 /** `what`'s result, or why it failed or did not answer within `ms`. */
 async function attempt<T>(what: () => Promise<T>, ms: number): Promise<T | string> {
@@ -23,11 +28,32 @@ const check = (what: () => Promise<unknown>, ms = 1500) =>
   attempt(async () => (await what(), "ok"), ms);
 
 /**
+ * Every process's metrics summed: the hub's answer when `up` runs one (BERTH_METRICS_HUB), else
+ * this process's own. A hub that does not answer is a 503: this process's figures alone would
+ * make the platform's counters jump.
+ */
+async function processMetrics(registry: Registry, hub: string | undefined): Promise<string> {
+  if (!hub) return await registry.metrics();
+  try {
+    return await readSocket(hub, HUB_TIMEOUT_MS);
+  } catch (err) {
+    throw new DomainError(
+      "metrics_unavailable",
+      503,
+      `the metrics hub did not answer: ${(err as Error).message}`,
+      undefined,
+      { cause: err },
+    );
+  }
+}
+
+/**
  * `/health` (the process is up: always 200, with NATS and the outbox backlog as details),
  * `/ready` (can take bookings: Postgres answers; NATS down only delays events, which wait in
- * the outbox), `/metrics` (Prometheus).
+ * the outbox), `/metrics` (Prometheus text: every api and workers process summed, and the
+ * platform's gauges read from Postgres and JetStream; see docs/metrics.md).
  */
-export function healthRoutes(): Hono<Env> {
+export function healthRoutes(platform: PlatformMetrics): Hono<Env> {
   return new Hono<Env>()
     .get("/health", async (c) => {
       const { sql, nc } = c.var.deps;
@@ -62,8 +88,12 @@ export function healthRoutes(): Hono<Env> {
         { "content-type": "application/problem+json" },
       );
     })
-    .get("/metrics", async (c) =>
-      c.body(await c.var.deps.registry.render(), 200, {
-        "content-type": "text/plain; version=0.0.4; charset=utf-8",
-      }));
+    .get("/metrics", async (c) => {
+      const { registry, config } = c.var.deps;
+      const [processes, shared] = await Promise.all([
+        processMetrics(registry, config.BERTH_METRICS_HUB),
+        platform.metrics(),
+      ]);
+      return c.body(`${processes}\n${shared}`, 200, { "content-type": registry.contentType });
+    });
 }

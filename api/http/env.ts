@@ -1,7 +1,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Sql } from "../../shared/db/db.ts";
 import type { Config } from "../../shared/config/config.ts";
-import type { Registry } from "../../shared/metrics/metrics.ts";
+import type { Registry } from "../../shared/metrics/mod.ts";
 import type { Principal } from "../keys/keys.ts";
 import type { SoldOutCache } from "../../shared/booking/mod.ts";
 
@@ -11,6 +11,7 @@ export interface Deps {
   /** null when the api runs without NATS (readiness then reports it). */
   nc: NatsConnection | null;
   config: Config;
+  /** This process's metrics; `/metrics` answers them summed with every other process's. */
   registry: Registry;
   /** The clock; tests pass a fixed or movable one. */
   now: () => Date;

@@ -2,7 +2,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { loadConfig } from "../../shared/config/config.ts";
 import type { Sql } from "../../shared/db/db.ts";
-import { Registry } from "../../shared/metrics/metrics.ts";
+import { Registry } from "../../shared/metrics/mod.ts";
 import { createApp } from "../app.ts";
 import { keyResolver } from "../gateway/auth.ts";
 import { findActiveKey } from "../keys/mod.ts";

@@ -14,6 +14,12 @@ export const TOOL_VERSIONS = {
     version: "v0.3.0",
   },
   k6: { module: "go.k6.io/k6", pkg: "go.k6.io/k6", version: "v1.8.1" },
+  /** Checks the alert rules in ops/prometheus (Prometheus 3.15). */
+  promtool: {
+    module: "github.com/prometheus/prometheus",
+    pkg: "github.com/prometheus/prometheus/cmd/promtool",
+    version: "v0.315.0",
+  },
 } as const;
 
 export type Tool = keyof typeof TOOL_VERSIONS;

@@ -3,7 +3,19 @@
  * timeout and a circuit breaker). Every call carries an idempotency key, so a call repeated
  * after a crash or a rolled-back transaction has the provider's first answer and no second effect.
  */
-import { type BreakerOptions, CircuitBreaker } from "./breaker.ts";
+import {
+  type BreakerOptions,
+  CircuitBreaker,
+  CircuitOpenError,
+  ProviderTimeoutError,
+} from "./breaker.ts";
+import {
+  type PaymentMetrics,
+  paymentMetrics,
+  type ProviderOperation,
+  type ProviderOutcome,
+  Registry,
+} from "../../shared/metrics/mod.ts";
 import { annotateSpan, inSpan, SpanKind } from "../../shared/tracing/mod.ts";
 
 /**
@@ -51,27 +63,49 @@ export class ProviderRejection extends Error {
   override name = "ProviderRejection";
 }
 
+/** How a call through the guard ended, for the metrics. */
+function outcomeOf(err: unknown): ProviderOutcome {
+  if (err instanceof CircuitOpenError) return "circuit_open";
+  if (err instanceof ProviderTimeoutError) return "timeout";
+  if (err instanceof ProviderRejection) return "rejected";
+  return "error";
+}
+
 /**
- * A provider whose every call times out and sits behind one circuit breaker; when tracing, each
+ * A provider whose every call times out and sits behind one circuit breaker; each call is
+ * counted by outcome and timed, and the breaker's state is kept as a gauge. When tracing, each
  * call is a CLIENT span (`payment provider authorize`, ...), child of the event it is made for.
  */
 export class GuardedProvider {
   readonly breaker: CircuitBreaker;
 
-  constructor(readonly provider: PaymentProvider, breaker: BreakerOptions) {
+  constructor(
+    readonly provider: PaymentProvider,
+    breaker: BreakerOptions,
+    readonly metrics: PaymentMetrics = paymentMetrics(new Registry()),
+  ) {
     this.breaker = new CircuitBreaker({
       isFailure: (err) => !(err instanceof ProviderRejection),
       ...breaker,
+      onStateChange: (state) => {
+        metrics.breakerState(state);
+        breaker.onStateChange?.(state);
+      },
     });
   }
 
   /** Authorizes; throws ProviderTimeoutError or CircuitOpenError when there is no answer. */
   authorize(req: AuthorizeRequest): Promise<AuthorizeResult> {
-    return this.#call("authorize", req, async (s) => {
-      const answer = await this.provider.authorize(req, s);
-      annotateSpan({ "berth.payment.answer": answer.ok ? "authorized" : answer.reason });
-      return answer;
-    });
+    return this.#call(
+      "authorize",
+      req,
+      async (s) => {
+        const answer = await this.provider.authorize(req, s);
+        annotateSpan({ "berth.payment.answer": answer.ok ? "authorized" : answer.reason });
+        return answer;
+      },
+      (r) => r.ok ? "ok" : "declined",
+    );
   }
 
   /** Captures `amount`. */
@@ -89,16 +123,31 @@ export class GuardedProvider {
     return this.#call("void", req, (s) => this.provider.void(req, s));
   }
 
-  #call<T>(
-    op: string,
+  async #call<T>(
+    operation: ProviderOperation,
     req: { key: string; amount: number },
     fn: (signal: AbortSignal) => Promise<T>,
+    answered: (result: T) => ProviderOutcome = () => "ok",
   ): Promise<T> {
     const attributes = { "berth.payment.key": req.key, "berth.payment.amount": req.amount };
-    return inSpan(
-      `payment provider ${op}`,
-      { kind: SpanKind.CLIENT, attributes },
-      () => this.breaker.call(fn),
-    );
+    const started = performance.now();
+    let outcome: ProviderOutcome = "error";
+    try {
+      const result = await inSpan(
+        `payment provider ${operation}`,
+        { kind: SpanKind.CLIENT, attributes },
+        () => this.breaker.call(fn),
+      );
+      outcome = answered(result);
+      return result;
+    } catch (err) {
+      outcome = outcomeOf(err);
+      throw err;
+    } finally {
+      this.metrics.calls.inc({ operation, outcome });
+      if (outcome !== "circuit_open") {
+        this.metrics.seconds.observe({ operation }, (performance.now() - started) / 1000);
+      }
+    }
   }
 }

@@ -3,6 +3,7 @@ import { eventually, integration } from "../../shared/testing/mod.ts";
 import { sweepOnce } from "../../shared/booking/mod.ts";
 import { booking } from "../../api/http/test_app.ts";
 import { fresh, sagaPlatform, TEST_TIMEOUT_MS } from "./testdata/saga.ts";
+import { parseScrape } from "../../shared/testing/prometheus.ts";
 
 type Platform = Awaited<ReturnType<typeof sagaPlatform>>;
 
@@ -42,7 +43,11 @@ function helpers(p: Platform) {
       select held, sold from inventory where resource_id = ${resourceId} and date = ${date}`;
     return row as { held: number; sold: number };
   }
-  return { book, reservation, until, payment, paymentEvents, held };
+  /** One series of the provider's and the reservations service's metrics. */
+  async function metric(series: string) {
+    return parseScrape(await p.registry.metrics()).samples.get(series);
+  }
+  return { book, reservation, until, payment, paymentEvents, held, metric };
 }
 
 integration("payment saga: authorize, confirm, fail, time out, capture", async (t) => {
@@ -62,6 +67,13 @@ integration("payment saga: authorize, confirm, fail, time out, capture", async (
         "confirmed",
       ]);
       assert.equal((await h.held(roomId, "2030-06-01")).sold, 1);
+      // Pending → confirmed is timed once the reservations service's write returns.
+      const confirms = () => h.metric("berth_reservation_confirm_seconds_count");
+      await eventually(async () => (await confirms()) === 1, 2000, "the confirmation timed");
+      assert.equal(
+        await h.metric('berth_payment_provider_calls_total{operation="authorize",outcome="ok"}'),
+        1,
+      );
       let pay = await h.payment(r.id);
       assert.equal(pay.status, "authorized");
       assert.equal(pay.capture_at, "check_out");
@@ -113,6 +125,9 @@ integration("payment saga: authorize, confirm, fail, time out, capture", async (
       const pay = await h.payment(r.id);
       assert.equal(pay.status, "failed");
       assert.equal(pay.failure_reason, "card_declined");
+      const declined =
+        'berth_payment_provider_calls_total{operation="authorize",outcome="declined"}';
+      assert.equal(await h.metric(declined), 1);
     });
 
     await t.step("tok_slow: three unanswered tries, then failed and released", async () => {
@@ -132,6 +147,10 @@ integration("payment saga: authorize, confirm, fail, time out, capture", async (
       const tries = p.simulator.calls.filter((c) => c === `authorize ${r.id}`);
       assert.equal(tries.length, 3);
       assert.equal(p.provider.breaker.state, "closed"); // fewer than five failures in a row
+      const timeouts =
+        'berth_payment_provider_calls_total{operation="authorize",outcome="timeout"}';
+      assert.equal(await h.metric(timeouts), 3);
+      assert.equal(await h.metric('berth_payment_breaker{state="closed"}'), 1);
       assert.deepEqual((await h.paymentEvents(r.id)).map((e) => e.type), ["payment.failed"]);
     });
 

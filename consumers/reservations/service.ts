@@ -24,11 +24,14 @@ import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { log } from "../../shared/log/log.ts";
 import type { Sql } from "../../shared/db/db.ts";
 import { type Applied, type BatchEvent, defineService, withinEvent } from "../runtime/mod.ts";
+import { Registry, type ReservationMetrics, reservationMetrics } from "../../shared/metrics/mod.ts";
 
 /** What the reservations service needs. */
 export interface ReservationsDeps {
   /** The clock the hold is checked against (default: real time). */
   now?: () => Date;
+  /** Where pending → confirmed is timed (default: a registry of its own). */
+  metrics?: ReservationMetrics;
 }
 
 type PaymentOutcome = BatchEvent<"payment.authorized" | "payment.failed">;
@@ -99,6 +102,7 @@ export function decidePaymentOutcome(
 /** The reservations service, ready for `runService`. */
 export function reservationsService(deps: ReservationsDeps = {}) {
   const now = deps.now ?? (() => new Date());
+  const { confirmSeconds } = deps.metrics ?? reservationMetrics(new Registry());
   const service = defineService({
     name: "reservations",
     events: ["payment.authorized", "payment.failed"],
@@ -124,19 +128,24 @@ export function reservationsService(deps: ReservationsDeps = {}) {
       const at = now();
       const ids = pending.map((i) => batch[i].event.data.reservationId);
       const states = await readReservations(sql, [...new Set(ids)]);
-      const commands = pending.map((i) => {
+      const decided = pending.map((i) => {
         const b = batch[i];
         const id = b.event.data.reservationId;
         // In the event's span: the events the decision makes continue its trace.
         const d = withinEvent(b.event, () => decidePaymentOutcome(b, states.get(id), at));
         if (d.state) states.set(id, d.state);
-        return d.command;
+        return d;
       });
+      const commands = decided.map((d) => d.command);
       const results = await applyCommands(sql, { now: at, service: "reservations", commands });
       const again: number[] = [];
       results.forEach((r, k) => {
         if (r === "applied" || r === "duplicate") outcomes[pending[k]] = r;
         else again.push(pending[k]);
+        const held = decided[k].state;
+        if (r === "applied" && held?.status === "confirmed") {
+          confirmSeconds.observe(Math.max(0, at.getTime() - held.createdAt.getTime()) / 1000);
+        }
       });
       pending = again;
     }

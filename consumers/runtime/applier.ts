@@ -11,6 +11,12 @@ import { deadLetter } from "./dlq.ts";
 import type { ConsumerTuning } from "./provision.ts";
 import type { Held, Sink } from "./receiver.ts";
 import type { Service } from "./service.ts";
+import {
+  type ConsumerMetrics,
+  consumerMetrics,
+  type ConsumerOutcome,
+  Registry,
+} from "../../shared/metrics/mod.ts";
 
 /** Waits between the tries of a failing event: five retries after the first try. */
 export const RETRY_DELAYS_MS: readonly number[] = [100, 200, 400, 800, 1600];
@@ -18,8 +24,8 @@ export const RETRY_DELAYS_MS: readonly number[] = [100, 200, 400, 800, 1600];
 /** Most events applied in one batch (one transaction). */
 export const MAX_BATCH = 500;
 
-/** What happened to one message; reported through `onSettled`. */
-export type Outcome = "applied" | "duplicate" | "dead_lettered" | "handed_back";
+/** What happened to one message; reported through `onSettled` and counted. */
+export type Outcome = ConsumerOutcome;
 
 /** What an applier needs. */
 export interface ApplierOptions {
@@ -32,6 +38,8 @@ export interface ApplierOptions {
   batch?: number;
   retryDelaysMs?: readonly number[];
   onSettled?: (info: { consumer: string; seq: number; outcome: Outcome }) => void;
+  /** Where outcomes, batches and retries are counted (default: a registry of its own). */
+  metrics?: ConsumerMetrics;
 }
 
 function errorText(err: unknown): string {
@@ -53,9 +61,12 @@ type Item = BatchItem & { receiver: Held["receiver"]; property: string };
 export class Applier implements Sink {
   readonly #backlog = new Backlog<Held>();
   readonly #retries = new Set<Promise<void>>();
+  readonly #metrics: ConsumerMetrics;
   #open = true;
 
-  constructor(readonly opts: ApplierOptions) {}
+  constructor(readonly opts: ApplierOptions) {
+    this.#metrics = opts.metrics ?? consumerMetrics(new Registry(), [opts.service.name]);
+  }
 
   push(h: Held): void {
     this.#backlog.push(h);
@@ -172,8 +183,15 @@ export class Applier implements Sink {
     }
   }
 
-  #apply(items: Item[], attempt: number) {
-    return applyItems(this.opts.sql, this.opts.service, items, attempt);
+  async #apply(items: Item[], attempt: number) {
+    const service = this.opts.service.name;
+    this.#metrics.batchSize.observe({ service }, items.length);
+    const done = this.#metrics.batchSeconds.startTimer({ service });
+    try {
+      return await applyItems(this.opts.sql, this.opts.service, items, attempt);
+    } finally {
+      done();
+    }
   }
 
   /** Retries an event that failed alone: five times with backoff, then the DLQ. */
@@ -185,6 +203,7 @@ export class Applier implements Sink {
       log.warn("event failed; retrying", { error: lastError, attempt, subject: it.msg.subject });
       await sleep(delays[attempt - 1], signal);
       if (signal.aborted) return this.#handBack(it);
+      this.#metrics.retries.inc({ service: this.opts.service.name });
       try {
         return this.#settleAll([it], await this.#apply([it], attempt + 1));
       } catch (err) {
@@ -248,6 +267,7 @@ export class Applier implements Sink {
 
   #settled(h: Held, outcome: Outcome): void {
     h.receiver.settled(h.seq);
+    this.#metrics.events.inc({ service: this.opts.service.name, outcome });
     this.opts.onSettled?.({ consumer: h.receiver.def.name, seq: h.seq, outcome });
   }
 }

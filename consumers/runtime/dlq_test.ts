@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { eventually, integration } from "../../shared/testing/mod.ts";
-import { Registry } from "../../shared/metrics/metrics.ts";
+import { parseScrape, valuesOf } from "../../shared/testing/prometheus.ts";
+import { consumerMetrics, PlatformMetrics, Registry } from "../../shared/metrics/mod.ts";
 import { makeEvent, PARTITIONS, subjectOf } from "../../shared/events/mod.ts";
 import {
   consumerDefinitions,
@@ -11,7 +12,6 @@ import {
   partitionsOf,
   provisionConsumers,
   readLag,
-  registerLagMetrics,
   replayDeadLetter,
   runService,
 } from "./mod.ts";
@@ -74,10 +74,40 @@ integration(
           await tx`insert into test_applied (n, property_id) values (${n}, ${event.propertyId})`;
         },
       });
-      const running = runService({ sql: p.sql, nc: p.nc, service: svc, signal: stop.signal });
+      const registry = new Registry();
+      const metrics = consumerMetrics(registry, [svc.name]);
+      const running = runService({
+        sql: p.sql,
+        nc: p.nc,
+        service: svc,
+        signal: stop.signal,
+        metrics,
+      });
+      // The DLQ gauge has the service's sample at 0 before its first dead letter.
+      const platformMetrics = new PlatformMetrics(p.sql, p.nc);
+      await eventually(
+        async () => {
+          const scrape = parseScrape(await platformMetrics.metrics());
+          return scrape.samples.get('berth_dlq_messages{service="fragile"}') === 0;
+        },
+        5000,
+        "the DLQ gauge at 0",
+      );
       const started = Date.now();
       // Odd numbers on p1 (1, 3, 5, 7), even on p2 (2, 4, 6, 8).
       await publishBurst(p.nc, ["p1", "p2"], 8);
+      // While the poison event is retried, its consumer has it unacknowledged.
+      await eventually(
+        async () => {
+          const scrape = parseScrape(await platformMetrics.metrics());
+          const ages = valuesOf(scrape, "berth_consumer_oldest_unacked_seconds", {
+            service: "fragile",
+          });
+          return ages.some((age) => age > 0);
+        },
+        5000,
+        "an unacknowledged event's age",
+      );
       await eventually(async () => (await listDeadLetters(p.jsm)).length === 1, 10_000, "dlq");
       const elapsed = Date.now() - started;
       // Tried in its batch (which is then settled in halves around it), then five retries alone.
@@ -108,14 +138,18 @@ integration(
       const mine = lag.consumers.filter((x) => x.consumer.startsWith("fragile-reservations-"));
       assert.equal(mine.length, PARTITIONS);
       assert.ok(mine.every((c) => c.pending === 0 && c.ackPending === 0));
-      const registry = new Registry();
-      registerLagMetrics(registry, p.jsm);
-      const text = await registry.render();
-      assert.match(text, /berth_dlq_messages\{service="fragile"\} 1/);
+      const text = await platformMetrics.metrics();
+      assert.match(text, /^berth_dlq_messages\{service="fragile"\} 1$/m);
       assert.match(
         text,
-        /berth_consumer_pending\{consumer="fragile-reservations-\d",stream="RESERVATIONS"\} 0/,
+        /^berth_consumer_pending\{service="fragile",stream="RESERVATIONS",consumer="fragile-reservations-\d"\} 0$/m,
       );
+      const counted = await registry.metrics();
+      assert.match(counted, /^berth_consumer_retries_total\{service="fragile"\} 5$/m);
+      for (const [outcome, n] of [["applied", 7], ["dead_lettered", 1]]) {
+        const series = `berth_consumer_events_total{service="fragile",outcome="${outcome}"} ${n}`;
+        assert.ok(counted.split("\n").includes(series), series);
+      }
 
       // The cause is fixed; the replay applies the event once, and a second replay finds nothing.
       await p.sql`update test_switch set broken = false`;

@@ -83,9 +83,4 @@ export {
   listDeadLetters,
   replayDeadLetter,
 } from "./dlq.ts";
-export {
-  type ConsumerLag,
-  type LagReport,
-  readLag,
-  registerLagMetrics,
-} from "../../shared/nats/lag.ts";
+export { type ConsumerLag, type LagReport, readLag } from "../../shared/nats/lag.ts";

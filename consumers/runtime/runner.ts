@@ -15,6 +15,7 @@ import {
 } from "./provision.ts";
 import { Receiver } from "./receiver.ts";
 import type { Service } from "./service.ts";
+import type { ConsumerMetrics } from "../../shared/metrics/mod.ts";
 
 export { MAX_BATCH, type Outcome, RETRY_DELAYS_MS } from "./applier.ts";
 
@@ -35,8 +36,10 @@ export interface RunServiceOptions {
   batch?: number;
   retryDelaysMs?: readonly number[];
   tuning?: Partial<ConsumerTuning>;
-  /** Called after each message is settled: for metrics and tests. */
+  /** Called after each message is settled: for tests. */
   onSettled?: (info: { consumer: string; seq: number; outcome: Outcome }) => void;
+  /** Where the service's outcomes, batches and retries are counted (the process's registry). */
+  metrics?: ConsumerMetrics;
 }
 
 /**

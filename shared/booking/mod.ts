@@ -31,3 +31,4 @@ export { applyCommands, batchLocks, type Command, type Outcome } from "./write.t
 export { GroupCommit, groupCommitOf } from "./group.ts";
 export { runSweeper, sweepOnce } from "./sweeper.ts";
 export { SoldOutCache } from "./soldout.ts";
+export { inventoryOn } from "./queries.ts";

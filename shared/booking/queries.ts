@@ -112,6 +112,18 @@ export async function nextHoldDue(sql: Sql): Promise<Date | null> {
   return row.next;
 }
 
+/** Units and seats of one date over every resource: capacity, held and sold. */
+export async function inventoryOn(
+  sql: Sql,
+  date: string,
+): Promise<{ total: number; held: number; sold: number }> {
+  const [row] = await sql<{ total: number; held: number; sold: number }[]>`
+    select coalesce(sum(total), 0)::float8 as total, coalesce(sum(held), 0)::float8 as held,
+      coalesce(sum(sold), 0)::float8 as sold
+    from inventory where date = ${date}::date`;
+  return row;
+}
+
 /** Reservations with their lines, as `decide` takes them. */
 export async function reservationStates(sql: Sql, ids: string[]): Promise<ReservationState[]> {
   if (ids.length === 0) return [];

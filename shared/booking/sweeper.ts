@@ -7,6 +7,7 @@ import { expiredHolds, nextHoldDue } from "./queries.ts";
 import { readReservations } from "./reservations.ts";
 import { decideChange, type Decided } from "./decide.ts";
 import { applyCommands } from "./write.ts";
+import { Registry, type SweeperMetrics, sweeperMetrics } from "../metrics/mod.ts";
 
 export interface SweeperOptions {
   sql: Sql;
@@ -19,6 +20,8 @@ export interface SweeperOptions {
   onExpired?: (id: string) => void;
   /** Called after each pass with how many holds it expired. */
   onPass?: (expired: number) => void;
+  /** Where expiries, passes and failures are counted (default: a registry of its own). */
+  metrics?: SweeperMetrics;
 }
 
 /**
@@ -41,11 +44,15 @@ export const IDLE_WAIT_MS = 30_000;
 export async function runSweeper(opts: SweeperOptions): Promise<void> {
   const now = opts.now ?? (() => new Date());
   const idleWait = opts.idleWaitMs ?? IDLE_WAIT_MS;
+  const metrics = opts.metrics ?? sweeperMetrics(new Registry());
   let lastHousekeeping = 0;
   while (!opts.signal.aborted) {
     let wait = opts.intervalMs;
     try {
+      const pass = metrics.passSeconds.startTimer();
       const expired = await sweepOnce(opts.sql, now(), opts.onExpired);
+      pass();
+      metrics.expired.inc(expired);
       opts.onPass?.(expired);
       if (Date.now() - lastHousekeeping > 60_000) {
         lastHousekeeping = Date.now();
@@ -55,6 +62,7 @@ export async function runSweeper(opts: SweeperOptions): Promise<void> {
       const until = next ? next.getTime() - now().getTime() : idleWait;
       wait = Math.max(opts.intervalMs, Math.min(idleWait, until));
     } catch (err) {
+      metrics.failures.inc();
       log.warn("sweep failed; retrying", { err });
     }
     await sleep(wait, opts.signal);

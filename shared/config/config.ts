@@ -61,6 +61,10 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Where traces go (OTLP/HTTP); unset, nothing is traced. Deno's OpenTelemetry reads it. */
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  /** Set by `up` for each api and workers process: where it serves its metrics to the hub. */
+  BERTH_METRICS_SOCKET: z.string().optional(),
+  /** Set by `up` for each api process: the hub's socket, which /metrics relays. */
+  BERTH_METRICS_HUB: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

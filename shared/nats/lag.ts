@@ -1,9 +1,10 @@
 import type { JetStreamManager } from "@nats-io/jetstream";
 import { DLQ_PREFIX, DLQ_STREAM } from "../events/catalogue.ts";
-import { Gauge, type Registry } from "../metrics/metrics.ts";
 
 /** How far one durable consumer is behind. */
 export interface ConsumerLag {
+  /** The berth service reading through it (from its description); else the consumer's name. */
+  service: string;
   stream: string;
   consumer: string;
   /** Messages matching the consumer not yet delivered. */
@@ -16,6 +17,8 @@ export interface ConsumerLag {
   ackFloor: number;
   /** The instance (NATS client) pinned to receive, if any. */
   pinned: boolean;
+  /** The subjects it receives (`>` for all). */
+  filters: string[];
 }
 
 /** Lag of every consumer on the berth streams, and dead letters per service. */
@@ -40,6 +43,7 @@ export async function readLag(jsm: JetStreamManager): Promise<LagReport> {
       const group = (c as { priority_groups?: { group: string; pinned_client_id?: string }[] })
         .priority_groups?.find((g) => g.pinned_client_id);
       consumers.push({
+        service: /^berth ([^:]+):/.exec(c.config.description ?? "")?.[1] ?? c.name,
         stream: s.config.name,
         consumer: c.name,
         pending: c.num_pending,
@@ -47,6 +51,9 @@ export async function readLag(jsm: JetStreamManager): Promise<LagReport> {
         redelivered: c.num_redelivered,
         ackFloor: c.ack_floor.stream_seq,
         pinned: Boolean(group?.pinned_client_id),
+        filters: c.config.filter_subjects?.length
+          ? c.config.filter_subjects
+          : [c.config.filter_subject || ">"],
       });
     }
   }
@@ -54,30 +61,18 @@ export async function readLag(jsm: JetStreamManager): Promise<LagReport> {
 }
 
 /**
- * Registers gauges on `registry` refreshed from JetStream before every scrape:
- * `berth_consumer_pending`, `berth_consumer_ack_pending`, `berth_consumer_redelivered`
- * (labels `stream`, `consumer`) and `berth_dlq_messages` (label `service`).
+ * When the oldest message `c` has not acknowledged was stored (null when it has none): the first
+ * message after its ack floor that its filters match, as everything up to the floor is
+ * acknowledged. One direct get per filter subject.
  */
-export function registerLagMetrics(registry: Registry, jsm: JetStreamManager): void {
-  const pending = registry.add(
-    new Gauge("berth_consumer_pending", "Messages not yet delivered to the consumer"),
+export async function oldestUnacked(jsm: JetStreamManager, c: ConsumerLag): Promise<Date | null> {
+  if (c.pending + c.ackPending === 0) return null;
+  const times = await Promise.all(
+    c.filters.map((subject) =>
+      jsm.direct.getMessage(c.stream, { seq: c.ackFloor + 1, next_by_subj: subject })
+        .then((m) => m?.time.getTime() ?? null, () => null)
+    ),
   );
-  const ackPending = registry.add(
-    new Gauge("berth_consumer_ack_pending", "Messages delivered and not yet acknowledged"),
-  );
-  const redelivered = registry.add(
-    new Gauge("berth_consumer_redelivered", "Unacknowledged messages delivered more than once"),
-  );
-  const dlq = registry.add(new Gauge("berth_dlq_messages", "Dead letters in the DLQ per service"));
-  registry.onCollect(async () => {
-    const lag = await readLag(jsm);
-    for (const g of [pending, ackPending, redelivered, dlq]) g.reset();
-    for (const c of lag.consumers) {
-      const labels = { stream: c.stream, consumer: c.consumer };
-      pending.set(labels, c.pending);
-      ackPending.set(labels, c.ackPending);
-      redelivered.set(labels, c.redelivered);
-    }
-    for (const [service, n] of Object.entries(lag.deadLetters)) dlq.set({ service }, n);
-  });
+  const found = times.filter((t) => t !== null);
+  return found.length ? new Date(Math.min(...found)) : null;
 }

@@ -4,6 +4,7 @@ import { openSession, type Session, type Sql } from "../db/db.ts";
 import { log } from "../log/log.ts";
 import { sleep } from "../time/mod.ts";
 import { traceHeaders } from "../tracing/mod.ts";
+import { Registry, type RelayMetrics, relayMetrics } from "../metrics/mod.ts";
 
 /** Session advisory lock held by the one active relay; a second relay waits as a standby. */
 const RELAY_LOCK = 7_201_002;
@@ -31,6 +32,8 @@ export interface RelayOptions {
   pollMs?: number;
   /** How long the relay stays awake after its last event (default WARM_MS). */
   warmMs?: number;
+  /** Where publishes, failures and page times are counted (default: a registry of its own). */
+  metrics?: RelayMetrics;
 }
 
 interface OutboxRow {
@@ -54,6 +57,7 @@ interface OutboxRow {
  */
 export async function runRelay(opts: RelayOptions): Promise<void> {
   const { sql, signal } = opts;
+  const metrics = opts.metrics ?? relayMetrics(new Registry());
   while (!signal.aborted) {
     // The lock lives as long as a session of the relay's own: when Postgres restarts, the
     // session ends and the relay starts over (and may find another relay holding the lock).
@@ -71,11 +75,13 @@ export async function runRelay(opts: RelayOptions): Promise<void> {
         signal.removeEventListener("abort", cancel);
       }
       log.info("relay active");
-      await publishLoop(opts, session);
+      metrics.active.set(1);
+      await publishLoop({ ...opts, metrics }, session);
     } catch (err) {
       if (!signal.aborted) log.warn("relay interrupted; retrying", { err });
       await sleep(1000, signal);
     } finally {
+      metrics.active.set(0);
       await session.end(); // and with it the lock
     }
   }
@@ -88,9 +94,14 @@ const WINDOW_PAGES = 4;
 interface Page {
   rows: OutboxRow[];
   acks: Promise<PromiseSettledResult<unknown>[]>;
+  /** Observes the time from sending the page to marking it. */
+  timer: () => void;
 }
 
-async function publishLoop(opts: RelayOptions, session: Session): Promise<void> {
+async function publishLoop(
+  opts: RelayOptions & { metrics: RelayMetrics },
+  session: Session,
+): Promise<void> {
   const { nc, signal } = opts;
   const conn = session.sql;
   const batchSize = opts.batchSize ?? 500;
@@ -133,7 +144,7 @@ async function publishLoop(opts: RelayOptions, session: Session): Promise<void> 
               })
             ),
           );
-          window.push({ rows, acks });
+          window.push({ rows, acks, timer: opts.metrics.pageSeconds.startTimer() });
           continue;
         }
       }
@@ -222,16 +233,23 @@ async function nextPage(conn: Sql, sending: Set<string>, limit: number): Promise
  * publish failed: that row stays unpublished and is sent again (JetStream drops a copy of an
  * event it already has, by `Nats-Msg-Id`, within the stream's duplicate window).
  */
-async function settlePage(conn: Sql, page: Page, opts: RelayOptions): Promise<boolean> {
+async function settlePage(
+  conn: Sql,
+  page: Page,
+  opts: RelayOptions & { metrics: RelayMetrics },
+): Promise<boolean> {
   const results = await page.acks;
   const done = page.rows.filter((_, i) => results[i].status === "fulfilled");
   if (done.length) {
     await conn`update outbox set published_at = now()
       where seq = any(${done.map((r) => r.seq)}::bigint[])`;
+    opts.metrics.published.inc(done.length);
     opts.onPublished?.(done.length);
   }
+  page.timer();
   const failedAt = results.findIndex((r) => r.status === "rejected");
   if (failedAt === -1) return false;
+  opts.metrics.failures.inc(page.rows.length - done.length);
   log.warn("publish failed; will send the failed events again", {
     err: (results[failedAt] as PromiseRejectedResult).reason,
     eventId: page.rows[failedAt].id,

@@ -1,2 +1,3 @@
-/** Abortable waiting: {@link sleep} and {@link every}. */
+/** Abortable waiting ({@link sleep} and {@link every}) and {@link withTimeout}. */
 export { every, sleep } from "./every.ts";
+export { withTimeout } from "./timeout.ts";

@@ -14,6 +14,7 @@ import { reservationsService } from "../../reservations/mod.ts";
 import { GuardedProvider } from "../provider.ts";
 import { PaymentSimulator } from "../simulator.ts";
 import { paymentsService } from "../service.ts";
+import { paymentMetrics, Registry, reservationMetrics } from "../../../shared/metrics/mod.ts";
 
 /** Provider timeout in these tests: short, so `tok_slow` ends quickly. */
 export const TEST_TIMEOUT_MS = 300;
@@ -27,11 +28,12 @@ export async function sagaPlatform() {
   const clock = new TestClock();
   const { call } = testApp(db.sql, { clock });
   const simulator = new PaymentSimulator(db.sql);
+  const registry = new Registry();
   const provider = new GuardedProvider(simulator, {
     timeoutMs: TEST_TIMEOUT_MS,
     failureThreshold: 5,
     openMs: 1000,
-  });
+  }, paymentMetrics(registry));
   const stop = new AbortController();
   const signal = stop.signal;
   const sql = db.sql;
@@ -43,7 +45,12 @@ export async function sagaPlatform() {
       signal,
       service: paymentsService({ provider, retryPauseMs: 50, deferAfterMs: 100 }),
     }),
-    runService({ sql, nc, signal, service: reservationsService() }),
+    runService({
+      sql,
+      nc,
+      signal,
+      service: reservationsService({ metrics: reservationMetrics(registry) }),
+    }),
   ]);
   return {
     sql,
@@ -52,6 +59,8 @@ export async function sagaPlatform() {
     clock,
     simulator,
     provider,
+    /** The provider's and the reservations service's metrics. */
+    registry,
     seed: () => seedCatalogue(call),
     async close() {
       stop.abort();
