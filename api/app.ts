@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { $, OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { timeout } from "hono/timeout";
 import { HTTPException } from "hono/http-exception";
@@ -23,7 +23,7 @@ import type { Principal } from "./keys/keys.ts";
 import { buildInfo, PlatformMetrics } from "../shared/metrics/mod.ts";
 import { VERSION } from "./version.ts";
 import { docsRoutes } from "./docs/routes.ts";
-import { documentedRoutes } from "./docs/openapi.ts";
+import { documentedRoutes, type OpenApiDocument, openApiDocument } from "./docs/openapi.ts";
 
 /**
  * How long Postgres lets a statement of the api run: 80 % of the request deadline. A statement
@@ -41,6 +41,33 @@ const requestTimedOut = new HTTPException(504, {
 });
 
 /**
+ * Every operation of the api, each module's declared once (`api/http/openapi.ts`) with its full
+ * path; `/v1` needs an API key (then rate limits apply). `document` is the OpenAPI document of
+ * the result, which `/openapi.json` and `/docs` serve.
+ */
+function operations(
+  deps: Deps,
+  resolveKey: (key: string) => Promise<Principal | null>,
+  document: () => OpenApiDocument,
+) {
+  return $(
+    new OpenAPIHono<Env>()
+      .route("/", healthRoutes(new PlatformMetrics(deps.sql, deps.nc, deps.now)))
+      .route("/", docsRoutes(document))
+      .use("/v1/*", authenticate(resolveKey))
+      .use("/v1/*", rateLimit(deps.config.BERTH_RATE_LIMIT_PER_SECOND)),
+  )
+    .route("/", keyRoutes())
+    .route("/", reservationRoutes())
+    .route("/", auditRoutes())
+    .route("/", historyRoutes())
+    .route("/", analyticsRoutes())
+    .route("/", rateRoutes())
+    .route("/", catalogueRoutes())
+    .route("/", webhookRoutes());
+}
+
+/**
  * The whole HTTP surface: the gateway (ids, CORS, limits, timeouts, auth, rate limits) in
  * front of one sub-app per domain module. Everything it needs comes in through `deps`.
  */
@@ -48,26 +75,18 @@ export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Princ
   const { config } = deps;
   buildInfo(deps.registry, VERSION);
 
-  const v1 = new Hono<Env>()
-    .use(authenticate(resolveKey))
-    .use(rateLimit(config.BERTH_RATE_LIMIT_PER_SECOND))
-    .route("/api-keys", keyRoutes())
-    .route("/reservations", reservationRoutes())
-    .route("/audit", auditRoutes())
-    .route("/users", historyRoutes())
-    .route("/", analyticsRoutes())
-    .route("/", rateRoutes())
-    .route("/", catalogueRoutes())
-    .route("/", webhookRoutes());
+  // The thunk runs on a request, once `document` is set.
+  const api = operations(deps, resolveKey, () => document);
+  const document = openApiDocument(api);
 
-  const app = new Hono<Env>()
+  const app = new OpenAPIHono<Env>()
     .use(async (c, next) => {
       c.set("deps", deps);
       await next();
     })
     .use(requestContext())
     .use(traceRoute())
-    .use(observe(deps.registry, documentedRoutes()))
+    .use(observe(deps.registry, documentedRoutes(document)))
     .use(cors({
       origin: config.BERTH_CORS_ORIGINS === "*" ? "*" : config.BERTH_CORS_ORIGINS.split(","),
       allowHeaders: [
@@ -84,9 +103,7 @@ export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Princ
       maxBytes: config.BERTH_BODY_LIMIT_BYTES,
       timeoutMs: config.BERTH_BODY_TIMEOUT_MS,
     }))
-    .route("/", healthRoutes(new PlatformMetrics(deps.sql, deps.nc, deps.now)))
-    .route("/", docsRoutes())
-    .route("/v1", v1);
+    .route("/", api);
   app.onError(onError);
   app.notFound(onNotFound(app.routes));
   return app;

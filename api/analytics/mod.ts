@@ -1,2 +1,2 @@
 /** KPIs over HTTP: `GET /v1/properties/:propertyId/kpis` (admin). */
-export { analyticsRoutes, kpiQuery } from "./routes.ts";
+export { analyticsRoutes } from "./routes.ts";

@@ -1,21 +1,16 @@
-import { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../http/env.ts";
-import { validate } from "../http/validate.ts";
-import { requireRole } from "../gateway/auth.ts";
-import { catalogueSchemas } from "../catalogue/mod.ts";
+import { apiModule } from "../http/openapi.ts";
 import { NotFound } from "../../shared/errors/errors.ts";
 import { kpis, propertyCurrency } from "./queries.ts";
+import * as op from "./contract.ts";
 
-export const kpiQuery = catalogueSchemas.dateRange({}, 366).strict();
 const num = (s: string | null) => (s === null ? null : Number(s));
 
-/** `GET /properties/:propertyId/kpis?from=&to=` (admin): KPIs per day, from the projection. */
-export function analyticsRoutes(): Hono<Env> {
-  return new Hono<Env>().get(
-    "/properties/:propertyId/kpis",
-    requireRole("admin"),
-    validate("param", catalogueSchemas.propertyParam),
-    validate("query", kpiQuery),
+/** `GET /v1/properties/:propertyId/kpis?from=&to=` (admin): KPIs per day, from the projection. */
+export function analyticsRoutes(): OpenAPIHono<Env> {
+  return apiModule().openapi(
+    op.propertyKpis,
     async (c) => {
       const { propertyId } = c.req.valid("param");
       const { from, to } = c.req.valid("query");
@@ -41,7 +36,7 @@ export function analyticsRoutes(): Hono<Env> {
           paymentSuccessRatePercent: num(r.payment_success),
           averageLeadTimeDays: num(r.lead_time),
         })),
-      });
+      }, 200);
     },
   );
 }

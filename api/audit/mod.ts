@@ -1,2 +1,2 @@
 /** The audit log over HTTP: `GET /v1/audit` (admin). */
-export { auditQuery, auditRoutes } from "./routes.ts";
+export { auditRoutes } from "./routes.ts";

@@ -1,23 +1,13 @@
-import { Hono } from "hono";
-import { z } from "zod";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../http/env.ts";
-import { validate } from "../http/validate.ts";
-import { requireRole } from "../gateway/auth.ts";
-import { propertyIdPattern } from "../../shared/events/catalogue.ts";
+import { apiModule } from "../http/openapi.ts";
 import { auditEntries } from "./queries.ts";
+import * as op from "./contract.ts";
 
-export const auditQuery = z.object({
-  reservationId: z.uuid().optional(),
-  propertyId: z.string().regex(propertyIdPattern).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-}).strict();
-
-/** `GET /audit?reservationId=&propertyId=` (admin): the hash-chained audit entries. */
-export function auditRoutes(): Hono<Env> {
-  return new Hono<Env>().get(
-    "/",
-    requireRole("admin"),
-    validate("query", auditQuery),
+/** `GET /v1/audit?reservationId=&propertyId=` (admin): the hash-chained audit entries. */
+export function auditRoutes(): OpenAPIHono<Env> {
+  return apiModule().openapi(
+    op.auditLog,
     async (c) => {
       const rows = await auditEntries(c.var.deps.sql, c.req.valid("query"));
       return c.json({
@@ -35,7 +25,7 @@ export function auditRoutes(): Hono<Env> {
           prevHash: r.prev_hash,
           hash: r.hash,
         })),
-      });
+      }, 200);
     },
   );
 }

@@ -1,7 +1,7 @@
-import { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { z } from "zod";
 import type { Env } from "../http/env.ts";
-import { validate } from "../http/validate.ts";
-import { requireRole } from "../gateway/auth.ts";
+import { apiModule } from "../http/openapi.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../shared/errors/errors.ts";
 import { inTransaction, isPgError } from "../../shared/db/db.ts";
 import { assertNotPast, datesIn, localDate, sortForLocks } from "../../shared/booking/mod.ts";
@@ -10,6 +10,7 @@ import { makeEvent } from "../../shared/events/envelope.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import * as s from "./schemas.ts";
 import * as q from "./queries.ts";
+import * as op from "./contract.ts";
 
 /** A short random id with a prefix: subject-token safe. */
 export function newId(prefix: string): string {
@@ -61,10 +62,9 @@ async function mustFindProperty(c: { var: Env["Variables"] }, id: string) {
  * The catalogue: properties, their resources (rooms, units, seat maps), inventory and price per
  * date (admin), and availability (any key).
  */
-export function catalogueRoutes(): Hono<Env> {
-  const admin = requireRole("admin");
-  return new Hono<Env>()
-    .post("/properties", admin, validate("json", s.createProperty), async (c) => {
+export function catalogueRoutes(): OpenAPIHono<Env> {
+  return apiModule()
+    .openapi(op.createProperty, async (c) => {
       const b = c.req.valid("json");
       try {
         const row = await q.insertProperty(c.var.deps.sql, {
@@ -81,20 +81,18 @@ export function catalogueRoutes(): Hono<Env> {
         throw err;
       }
     })
-    .get(
-      "/properties",
-      async (c) => c.json({ items: (await q.listProperties(c.var.deps.sql)).map(propertyJson) }),
+    .openapi(
+      op.listProperties,
+      async (c) =>
+        c.json({ items: (await q.listProperties(c.var.deps.sql)).map(propertyJson) }, 200),
     )
-    .get(
-      "/properties/:propertyId",
-      validate("param", s.propertyParam),
-      async (c) => c.json(propertyJson(await mustFindProperty(c, c.req.valid("param").propertyId))),
+    .openapi(
+      op.getProperty,
+      async (c) =>
+        c.json(propertyJson(await mustFindProperty(c, c.req.valid("param").propertyId)), 200),
     )
-    .post(
-      "/properties/:propertyId/resources",
-      admin,
-      validate("param", s.propertyParam),
-      validate("json", s.createResource),
+    .openapi(
+      op.createResource,
       async (c) => {
         const { propertyId } = c.req.valid("param");
         const b = c.req.valid("json");
@@ -114,18 +112,15 @@ export function catalogueRoutes(): Hono<Env> {
         return c.json(resourceJson(row), 201);
       },
     )
-    .get("/properties/:propertyId/resources", validate("param", s.propertyParam), async (c) => {
+    .openapi(op.listResources, async (c) => {
       const { propertyId } = c.req.valid("param");
       await mustFindProperty(c, propertyId);
       return c.json({
         items: (await q.listResources(c.var.deps.sql, propertyId)).map(resourceJson),
-      });
+      }, 200);
     })
-    .put(
-      "/properties/:propertyId/resources/:resourceId/inventory",
-      admin,
-      validate("param", s.resourceParam),
-      validate("json", s.setInventory),
+    .openapi(
+      op.setInventory,
       async (c) => {
         const { propertyId, resourceId } = c.req.valid("param");
         const b = c.req.valid("json");
@@ -180,17 +175,14 @@ export function catalogueRoutes(): Hono<Env> {
           return rows;
         });
         rows.sort((a, b) => (a.date < b.date ? -1 : 1));
-        return c.json({ propertyId, resourceId, dates: rows.map(inventoryJson) });
+        return c.json({ propertyId, resourceId, dates: rows.map(inventoryJson) }, 200);
       },
     )
-    .get("/availability", validate("query", s.availabilityQuery), async (c) => {
+    .openapi(op.getAvailability, async (c) => {
       const { propertyId, resourceId, from, to } = c.req.valid("query");
       const property = await mustFindProperty(c, propertyId);
       const rows = await q.availability(c.var.deps.sql, propertyId, from, to, resourceId);
-      const resources = new Map<
-        string,
-        { resourceId: string; name: string; kind: string; dates: unknown[] }
-      >();
+      const resources = new Map<string, z.infer<typeof s.availability>["resources"][number]>();
       if (resourceId && rows.length === 0) {
         const [res] = await q.listResources(c.var.deps.sql, propertyId, resourceId);
         if (!res) throw new NotFound(`no resource ${resourceId} at property ${propertyId}`);
@@ -200,7 +192,12 @@ export function catalogueRoutes(): Hono<Env> {
         if (!entry) {
           resources.set(
             r.resource_id,
-            entry = { resourceId: r.resource_id, name: r.name, kind: r.kind, dates: [] },
+            entry = {
+              resourceId: r.resource_id,
+              name: r.name,
+              kind: r.kind,
+              dates: [],
+            },
           );
         }
         entry.dates.push({
@@ -214,6 +211,6 @@ export function catalogueRoutes(): Hono<Env> {
         from,
         to,
         resources: [...resources.values()],
-      });
+      }, 200);
     });
 }

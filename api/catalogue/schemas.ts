@@ -38,7 +38,8 @@ export function dateRange<T extends z.ZodRawShape>(shape: T, maxDays = MAX_NIGHT
 /** An amount in minor units, from 0 to MAX_PRICE (a price per unit and night, a rate bound). */
 export const price = z.number().int().min(0).max(MAX_PRICE, `at most ${MAX_PRICE} minor units`);
 
-export const id = z.string().regex(propertyIdPattern, "letters, digits, _ and - only (1-64)");
+export const id = z.string().regex(propertyIdPattern, "letters, digits, _ and - only (1-64)")
+  .meta({ example: "p_harbour" });
 
 export const createProperty = z.object({
   id: id.optional(),
@@ -100,4 +101,77 @@ export const availabilityQuery = dateRange({
 }, 93);
 
 export const propertyParam = z.object({ propertyId: id });
-export const resourceParam = z.object({ propertyId: id, resourceId: id });
+export const resourceParam = z.object({
+  propertyId: id,
+  resourceId: id.meta({ example: "r_double" }),
+});
+
+/** A moment as the api writes it: ISO 8601 in UTC. */
+export const instant = z.iso.datetime().meta({ example: "2027-05-14T09:30:00.000Z" });
+
+/** A date as the api writes it. */
+export const day = z.iso.date().meta({ example: "2027-06-01" });
+
+export const cancellationPolicy = z.object({
+  freeCancelHours: z.number().int().meta({
+    description: "free cancellation up to this many hours before arrival",
+  }),
+  lateRefundPercent: z.number().int().meta({ description: "refunded of the total after that" }),
+});
+
+/** A property as the api shows it. */
+export const property = z.object({
+  id,
+  name: z.string().meta({ example: "Harbour Hotel" }),
+  timezone: z.string().meta({ example: "Europe/Amsterdam" }),
+  currency: z.string().meta({ example: "EUR" }),
+  cancellationPolicy,
+  createdAt: instant,
+}).meta({ id: "Property" });
+
+export const propertyList = z.object({ items: z.array(property) });
+
+const resourceKind = z.enum(["room", "unit", "seat"]);
+
+/** A resource (room type, unit pool, seat map) as the api shows it. */
+export const resource = z.object({
+  id: id.meta({ example: "r_double" }),
+  propertyId: id,
+  name: z.string().meta({ example: "Double room" }),
+  kind: resourceKind,
+  seats: z.array(z.string()).optional().meta({ description: "a seat map's seats" }),
+  createdAt: instant,
+}).meta({ id: "Resource" });
+
+export const resourceList = z.object({ items: z.array(resource) });
+
+/** Inventory of one date: units in all, held by pending bookings, sold; the base price. */
+export const inventoryDay = z.object({
+  date: day,
+  total: z.number().int(),
+  held: z.number().int(),
+  sold: z.number().int(),
+  available: z.number().int(),
+  price: z.number().int().meta({ description: "minor units of the currency", example: 12000 }),
+});
+
+export const inventory = z.object({
+  propertyId: id,
+  resourceId: id,
+  dates: z.array(inventoryDay),
+});
+
+export const availability = z.object({
+  propertyId: id,
+  currency: z.string().meta({ example: "EUR" }),
+  from: day,
+  to: day,
+  resources: z.array(z.object({
+    resourceId: id,
+    name: z.string(),
+    kind: resourceKind,
+    dates: z.array(inventoryDay.extend({
+      freeSeats: z.array(z.string()).optional().meta({ description: "a seat map's free seats" }),
+    })),
+  })),
+}).meta({ id: "Availability" });

@@ -1,467 +1,68 @@
-import { z } from "zod";
-import { catalogueSchemas as cat } from "../catalogue/mod.ts";
-import { reservationSchemas as res } from "../reservations/mod.ts";
-import { createKeyBody } from "../keys/routes.ts";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Env } from "../http/env.ts";
 import { VERSION } from "../version.ts";
-import { webhookSchemas as hooks } from "../webhooks/mod.ts";
-import { kpiQuery } from "../analytics/mod.ts";
-import { auditQuery } from "../audit/mod.ts";
-import { historyQuery } from "../history/mod.ts";
-import * as rates from "../rates/schemas.ts";
+import { problem } from "../http/openapi.ts";
 import type { RouteOf } from "../../shared/metrics/mod.ts";
 
-type Schema = z.ZodType;
+/** An OpenAPI 3.1 document as `/openapi.json` serves it. */
+export type OpenApiDocument = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
 
-interface Operation {
-  method: "get" | "post" | "put" | "patch" | "delete";
-  path: string;
-  summary: string;
-  tag: string;
-  role?: "admin" | "client" | "public";
-  body?: Schema;
-  query?: Schema;
-  success: number;
-  /** Another success: accepted and not yet done (202), with what it waits for. */
-  accepted?: string;
-  headers?: { name: string; required: boolean; description: string }[];
-  errors?: number[];
-}
+const description = `Book seats, room-nights and units.
 
-/** Every documented operation as Hono names its route, with its success status (for metrics). */
-export function documentedRoutes(): RouteOf[] {
-  return operations.map((op) => ({
-    method: op.method.toUpperCase(),
-    route: op.path.replace(/\{(\w+)\}/g, ":$1"),
-    status: op.success,
-  }));
-}
+Money is an integer in minor units of the property's currency (\`12000\` is 120.00 EUR). Dates are
+\`YYYY-MM-DD\`; \`[from, to)\` is nights for rooms and days for units, and a show is one date.
 
-/** The optional Idempotency-Key of a change to a reservation. */
-const changeKey = [{
-  name: "Idempotency-Key",
-  required: false,
-  description:
-    "Same key, route and body replays the first answer (Idempotent-Replayed: true); another request is 409 idempotency_conflict",
-}];
+Every error is \`application/problem+json\` (RFC 9457) with a stable \`code\` to branch on; each
+operation lists the statuses and codes it can answer. Besides those, a path that exists answers a
+method it does not take with 405 \`method_not_allowed\` and an \`Allow\` header, and any other path
+is 404 \`not_found\`.
 
-/** Every public operation of the api, with the zod schemas its handlers validate against. */
-export const operations: Operation[] = [
-  {
-    method: "get",
-    path: "/health",
-    summary: "Liveness: the process is up",
-    tag: "ops",
-    role: "public",
-    success: 200,
-  },
-  {
-    method: "get",
-    path: "/ready",
-    summary: "Readiness: Postgres and NATS reachable (503 with the reason)",
-    tag: "ops",
-    role: "public",
-    success: 200,
-    errors: [503],
-  },
-  {
-    method: "get",
-    path: "/metrics",
-    summary: "Prometheus metrics of the whole platform (text format; 503 without its hub)",
-    tag: "ops",
-    role: "public",
-    success: 200,
-    errors: [503],
-  },
-  {
-    method: "post",
-    path: "/v1/properties",
-    summary: "Create a property",
-    tag: "catalogue",
-    role: "admin",
-    body: cat.createProperty,
-    success: 201,
-    errors: [400, 409],
-  },
-  {
-    method: "get",
-    path: "/v1/properties",
-    summary: "List properties",
-    tag: "catalogue",
-    success: 200,
-  },
-  {
-    method: "get",
-    path: "/v1/properties/{propertyId}",
-    summary: "A property",
-    tag: "catalogue",
-    success: 200,
-    errors: [404],
-  },
-  {
-    method: "post",
-    path: "/v1/properties/{propertyId}/resources",
-    summary: "Add a room type, unit pool or seat map",
-    tag: "catalogue",
-    role: "admin",
-    body: cat.createResource,
-    success: 201,
-    errors: [400, 404, 409],
-  },
-  {
-    method: "get",
-    path: "/v1/properties/{propertyId}/resources",
-    summary: "List a property's resources",
-    tag: "catalogue",
-    success: 200,
-    errors: [404],
-  },
-  {
-    method: "put",
-    path: "/v1/properties/{propertyId}/resources/{resourceId}/inventory",
-    summary: "Set capacity (rooms, units) and base price per date in [from, to)",
-    tag: "catalogue",
-    role: "admin",
-    body: cat.setInventory,
-    success: 200,
-    errors: [400, 404, 409],
-  },
-  {
-    method: "get",
-    path: "/v1/availability",
-    summary: "Per date: capacity, available units or free seats, current price",
-    tag: "catalogue",
-    query: cat.availabilityQuery,
-    success: 200,
-    errors: [400, 404],
-  },
-  {
-    method: "post",
-    path: "/v1/reservations",
-    summary: "Book: hold inventory until holdExpiresAt; payment confirms it",
-    tag: "reservations",
-    body: res.createReservation,
-    success: 201,
-    headers: [{
-      name: "Idempotency-Key",
-      required: true,
-      description:
-        "Same key and body replays the first answer (Idempotent-Replayed: true); another request is 409 idempotency_conflict",
-    }],
-    errors: [400, 404, 409],
-  },
-  {
-    method: "get",
-    path: "/v1/reservations/{id}",
-    summary: "A reservation with its status history",
-    tag: "reservations",
-    success: 200,
-    errors: [404],
-  },
-  {
-    method: "patch",
-    path: "/v1/reservations/{id}",
-    summary: "Change dates, quantities or seats atomically",
-    tag: "reservations",
-    body: res.modifyReservation,
-    success: 200,
-    headers: changeKey,
-    accepted: "A higher total: the booking stands as it was (`pendingModification` shows the " +
-      "change) until the difference is authorized; then reservation.modified, or on a decline " +
-      "reservation.modification_declined. 409 modification_pending while one waits.",
-    errors: [400, 404, 409],
-  },
-  {
-    method: "post",
-    path: "/v1/reservations/{id}/cancel",
-    summary: "Cancel; releases inventory, refund per the property's policy",
-    tag: "reservations",
-    body: res.changeBody,
-    success: 200,
-    headers: changeKey,
-    errors: [400, 404, 409],
-  },
-  {
-    method: "post",
-    path: "/v1/reservations/{id}/check-in",
-    summary: "Check in a confirmed reservation, from its arrival date at the property",
-    tag: "reservations",
-    body: res.changeBody,
-    success: 200,
-    headers: changeKey,
-    errors: [400, 404, 409],
-  },
-  {
-    method: "post",
-    path: "/v1/reservations/{id}/check-out",
-    summary: "Check out a checked-in reservation",
-    tag: "reservations",
-    body: res.changeBody,
-    success: 200,
-    headers: changeKey,
-    errors: [400, 404, 409],
-  },
-  {
-    method: "get",
-    path: "/v1/users/{userId}/reservations",
-    summary: "Booking history of a user (a projection of the reservation events)",
-    tag: "reservations",
-    query: historyQuery,
-    success: 200,
-    errors: [400],
-  },
-  {
-    method: "get",
-    path: "/v1/properties/{propertyId}/kpis",
-    summary:
-      "KPIs per day: bookings, cancellations, revenue, occupancy, ADR, RevPAR, payment success, lead time",
-    tag: "analytics",
-    role: "admin",
-    query: kpiQuery,
-    success: 200,
-    errors: [400, 404],
-  },
-  {
-    method: "get",
-    path: "/v1/audit",
-    summary: "The hash-chained audit log, by reservation or property",
-    tag: "audit",
-    role: "admin",
-    query: auditQuery,
-    success: 200,
-    errors: [400],
-  },
-  {
-    method: "put",
-    path: "/v1/properties/{propertyId}/resources/{resourceId}/rate-rules",
-    summary: "Dynamic pricing: occupancy thresholds to multipliers, floor and ceiling",
-    tag: "rates",
-    role: "admin",
-    body: rates.rateRules,
-    success: 200,
-    errors: [400, 404],
-  },
-  {
-    method: "get",
-    path: "/v1/properties/{propertyId}/resources/{resourceId}/rate-rules",
-    summary: "The resource's rate rules",
-    tag: "rates",
-    success: 200,
-    errors: [404],
-  },
-  {
-    method: "get",
-    path: "/v1/properties/{propertyId}/resources/{resourceId}/rates",
-    summary: "Current price per date and the history of rate changes",
-    tag: "rates",
-    query: rates.rateQuery,
-    success: 200,
-    errors: [400, 404],
-  },
-  {
-    method: "get",
-    path: "/v1/rates/applied",
-    summary: "The rates a reservation was booked at",
-    tag: "rates",
-    role: "admin",
-    query: rates.appliedQuery,
-    success: 200,
-    errors: [400],
-  },
-  {
-    method: "post",
-    path: "/v1/properties/{propertyId}/webhooks",
-    summary: "Register a webhook endpoint (the signing secret is shown once)",
-    tag: "webhooks",
-    role: "admin",
-    body: hooks.createWebhook,
-    success: 201,
-    errors: [400, 404],
-  },
-  {
-    method: "get",
-    path: "/v1/properties/{propertyId}/webhooks",
-    summary: "A property's webhook endpoints",
-    tag: "webhooks",
-    role: "admin",
-    success: 200,
-    errors: [404],
-  },
-  {
-    method: "get",
-    path: "/v1/webhooks/{webhookId}",
-    summary: "One webhook endpoint",
-    tag: "webhooks",
-    role: "admin",
-    success: 200,
-    errors: [404],
-  },
-  {
-    method: "delete",
-    path: "/v1/webhooks/{webhookId}",
-    summary: "Remove an endpoint; its queued deliveries are cancelled",
-    tag: "webhooks",
-    role: "admin",
-    success: 204,
-    errors: [404],
-  },
-  {
-    method: "post",
-    path: "/v1/webhooks/{webhookId}/enable",
-    summary: "Re-enable an endpoint disabled after repeated 410s",
-    tag: "webhooks",
-    role: "admin",
-    success: 200,
-    errors: [404],
-  },
-  {
-    method: "get",
-    path: "/v1/webhooks/{webhookId}/deliveries",
-    summary: "Deliveries to an endpoint with every attempt",
-    tag: "webhooks",
-    role: "admin",
-    query: hooks.deliveriesQuery,
-    success: 200,
-    errors: [404],
-  },
-  {
-    method: "post",
-    path: "/v1/api-keys",
-    summary: "Create an API key (the secret is shown once)",
-    tag: "keys",
-    role: "admin",
-    body: createKeyBody,
-    success: 201,
-    errors: [400],
-  },
-  {
-    method: "get",
-    path: "/v1/api-keys",
-    summary: "List API keys",
-    tag: "keys",
-    role: "admin",
-    success: 200,
-  },
-  {
-    method: "delete",
-    path: "/v1/api-keys/{id}",
-    summary: "Revoke an API key",
-    tag: "keys",
-    role: "admin",
-    success: 200,
-    errors: [404],
-  },
-];
+Send \`Authorization: Bearer <api key>\`. An \`admin\` key manages properties, resources, inventory,
+rates, webhooks and keys and sees every reservation; a \`client\` key books and sees or changes only
+the reservations made with it.`;
 
-const problem = {
-  type: "object",
-  required: ["type", "title", "status", "detail", "code"],
-  properties: {
-    type: { type: "string" },
-    title: { type: "string" },
-    status: { type: "integer" },
-    detail: { type: "string" },
-    code: {
-      type: "string",
-      description: "stable: validation_failed, sold_out, not_found, conflict, unauthorized, ...",
-    },
-    errors: {
-      type: "array",
-      items: {
-        type: "object",
-        properties: { path: { type: "string" }, message: { type: "string" } },
-      },
-    },
-  },
-};
-
-function jsonSchema(s: Schema): Record<string, unknown> {
-  const { $schema: _, ...rest } = z.toJSONSchema(s, {
-    io: "input",
-    unrepresentable: "any",
-  }) as Record<string, unknown>;
-  return rest;
-}
-
-/** The OpenAPI 3.1 document, built from the same zod schemas the handlers validate with. */
-export function openApiDocument(): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of operations) {
-    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      name: m[1],
-      in: "path",
-      required: true,
-      schema: { type: "string" },
-    }));
-    if (op.query) {
-      const qs = jsonSchema(op.query) as {
-        properties: Record<string, unknown>;
-        required?: string[];
-      };
-      for (const [name, schema] of Object.entries(qs.properties)) {
-        params.push(
-          { name, in: "query", required: qs.required?.includes(name) ?? false, schema } as never,
-        );
-      }
-    }
-    for (const h of op.headers ?? []) {
-      params.push(
-        {
-          name: h.name,
-          in: "header",
-          required: h.required,
-          schema: { type: "string" },
-          description: h.description,
-        } as never,
-      );
-    }
-    const responses: Record<string, unknown> = {
-      [op.success]: { description: "success", content: { "application/json": {} } },
-      ...(op.accepted
-        ? { 202: { description: op.accepted, content: { "application/json": {} } } }
-        : {}),
-    };
-    const errs = op.role === "public" ? (op.errors ?? []) : [401, 403, ...(op.errors ?? [])];
-    for (const e of errs) {
-      responses[e] = {
-        description: "problem",
-        content: {
-          "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
-        },
-      };
-    }
-    (paths[op.path] ??= {})[op.method] = {
-      summary: op.summary,
-      tags: [op.tag],
-      ...(op.role === "public" ? { security: [] } : {}),
-      ...(op.role === "admin" ? { description: "Needs an admin key." } : {}),
-      parameters: params,
-      ...(op.body
-        ? {
-          requestBody: {
-            required: op.method === "post" && op.body !== res.changeBody,
-            content: { "application/json": { schema: jsonSchema(op.body) } },
-          },
-        }
-        : {}),
-      responses,
-    };
-  }
-  return {
+/**
+ * The OpenAPI 3.1 document of `app`: every operation declared on it (`api/http/openapi.ts`),
+ * with the API key scheme and what every operation shares.
+ */
+export function openApiDocument(app: OpenAPIHono<Env>): OpenApiDocument {
+  app.openAPIRegistry.register("Problem", problem);
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "`Authorization: Bearer <api key>`",
+  });
+  return app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
       title: "berth",
       version: VERSION,
-      description:
-        "Book seats, room-nights and units. Money is integer minor units; dates are YYYY-MM-DD; [from, to) is nights for rooms and days for units.",
+      description,
     },
     servers: [{ url: "/" }],
     security: [{ apiKey: [] }],
-    components: {
-      securitySchemes: {
-        apiKey: { type: "http", scheme: "bearer", description: "Authorization: Bearer <api key>" },
-      },
-      schemas: { Problem: problem },
-    },
-    paths,
-  };
+    tags: [
+      { name: "catalogue", description: "Properties, resources, inventory and availability" },
+      { name: "reservations", description: "Booking, reading, changing; a user's history" },
+      { name: "rates", description: "Dynamic pricing" },
+      { name: "webhooks", description: "Signed event deliveries to your endpoints" },
+      { name: "keys", description: "API keys and their roles" },
+      { name: "analytics", description: "KPIs per day" },
+      { name: "audit", description: "The hash-chained log of every event" },
+      { name: "ops", description: "Health, readiness, metrics and this reference" },
+    ],
+  });
+}
+
+const methods = ["get", "post", "put", "patch", "delete"] as const;
+
+/** Every operation of `doc` as Hono names its route, with its first success status (metrics). */
+export function documentedRoutes(doc: OpenApiDocument): RouteOf[] {
+  return Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
+    methods.filter((m) => item[m]).map((m) => ({
+      method: m.toUpperCase(),
+      route: path.replace(/\{(\w+)\}/g, ":$1"),
+      status: Number(Object.keys(item[m]!.responses ?? {}).find((s) => s.startsWith("2"))),
+    }))
+  );
 }

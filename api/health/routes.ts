@@ -1,5 +1,7 @@
-import { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../http/env.ts";
+import { apiModule } from "../http/openapi.ts";
+import * as op from "./contract.ts";
 import { type PlatformMetrics, readSocket, type Registry } from "../../shared/metrics/mod.ts";
 import { DomainError } from "../../shared/errors/errors.ts";
 
@@ -53,9 +55,9 @@ async function processMetrics(registry: Registry, hub: string | undefined): Prom
  * the outbox), `/metrics` (Prometheus text: every api and workers process summed, and the
  * platform's gauges read from Postgres and JetStream; see docs/metrics.md).
  */
-export function healthRoutes(platform: PlatformMetrics): Hono<Env> {
-  return new Hono<Env>()
-    .get("/health", async (c) => {
+export function healthRoutes(platform: PlatformMetrics): OpenAPIHono<Env> {
+  return apiModule()
+    .openapi(op.health, async (c) => {
       const { sql, nc } = c.var.deps;
       const [nats, outbox] = await Promise.all([
         nc
@@ -69,31 +71,31 @@ export function healthRoutes(platform: PlatformMetrics): Hono<Env> {
           return row;
         }, 500),
       ]);
-      return c.json({ status: "ok", nats, outbox });
+      return c.json({ status: "ok" as const, nats, outbox }, 200);
     })
-    .get("/ready", async (c) => {
+    .openapi(op.ready, async (c) => {
       const postgres = await check(() => c.var.deps.sql`select 1`);
       const checks = { postgres };
-      if (postgres === "ok") return c.json({ status: "ready", checks });
-      return c.body(
-        JSON.stringify({
+      if (postgres === "ok") return c.json({ status: "ready" as const, checks }, 200);
+      return c.json(
+        {
           type: "https://berth.dev/problems/not_ready",
           title: "Service Unavailable",
           status: 503,
           detail: `postgres: ${postgres}`,
-          code: "not_ready",
+          code: "not_ready" as const,
           checks,
-        }),
+        },
         503,
         { "content-type": "application/problem+json" },
       );
     })
-    .get("/metrics", async (c) => {
+    .openapi(op.metrics, async (c) => {
       const { registry, config } = c.var.deps;
       const [processes, shared] = await Promise.all([
         processMetrics(registry, config.BERTH_METRICS_HUB),
         platform.metrics(),
       ]);
-      return c.body(`${processes}\n${shared}`, 200, { "content-type": registry.contentType });
+      return c.text(`${processes}\n${shared}`, 200, { "content-type": registry.contentType });
     });
 }

@@ -1,2 +1,2 @@
 /** Booking history: `GET /v1/users/:userId/reservations`, read from the history projection. */
-export { historyQuery, historyRoutes } from "./routes.ts";
+export { historyRoutes } from "./routes.ts";

@@ -1,12 +1,14 @@
 /** Reads the history service's projection (history.user_reservations). */
 import type { Sql } from "../../shared/db/db.ts";
+import type { ItemView, Status } from "../../shared/booking/mod.ts";
 
 export interface HistoryRow {
   reservation_id: string;
   property_id: string;
   confirmation_number: string;
-  status: string;
-  items: unknown;
+  status: Status;
+  /** jsonb: the lines as the reservation's events carried them */
+  items: ItemView[];
   date_from: string;
   date_to: string;
   total: string;

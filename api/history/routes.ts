@@ -1,33 +1,16 @@
-import { Hono } from "hono";
-import { z } from "zod";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../http/env.ts";
-import { validate } from "../http/validate.ts";
+import { apiModule } from "../http/openapi.ts";
 import { userReservations } from "./queries.ts";
-import { reservationSchemas } from "../reservations/mod.ts";
-
-const userParam = z.object({ userId: reservationSchemas.userId });
-export const historyQuery = z.object({
-  status: z.enum([
-    "pending",
-    "confirmed",
-    "checked_in",
-    "checked_out",
-    "cancelled",
-    "expired",
-    "failed",
-  ]).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-}).strict();
+import * as op from "./contract.ts";
 
 /**
- * `GET /users/:userId/reservations`: the booking history projection. Admin keys see every
+ * `GET /v1/users/:userId/reservations`: the booking history projection. Admin keys see every
  * reservation of the user; client keys only those they made.
  */
-export function historyRoutes(): Hono<Env> {
-  return new Hono<Env>().get(
-    "/:userId/reservations",
-    validate("param", userParam),
-    validate("query", historyQuery),
+export function historyRoutes(): OpenAPIHono<Env> {
+  return apiModule().openapi(
+    op.userReservations,
     async (c) => {
       const { userId } = c.req.valid("param");
       const { status, limit } = c.req.valid("query");
@@ -52,7 +35,7 @@ export function historyRoutes(): Hono<Env> {
           bookedAt: new Date(r.booked_at).toISOString(),
           updatedAt: new Date(r.updated_at).toISOString(),
         })),
-      });
+      }, 200);
     },
   );
 }

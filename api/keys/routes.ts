@@ -1,23 +1,16 @@
-import { Hono } from "hono";
-import { z } from "zod";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../http/env.ts";
-import { validate } from "../http/validate.ts";
+import { apiModule } from "../http/openapi.ts";
 import { NotFound } from "../../shared/errors/errors.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { hashKey, newKey } from "./keys.ts";
-import { insertKey, listKeys, revokeKey } from "./queries.ts";
-import { requireRole } from "../gateway/auth.ts";
-
-export const createKeyBody = z.object({
-  name: z.string().trim().min(1).max(200),
-  role: z.enum(["admin", "client"]),
-}).strict();
+import { type ApiKeyRow, insertKey, listKeys, revokeKey } from "./queries.ts";
+import * as op from "./contract.ts";
 
 /** `/v1/api-keys`: admins create, list and revoke keys. The secret is shown once, at creation. */
-export function keyRoutes(): Hono<Env> {
-  return new Hono<Env>()
-    .use(requireRole("admin"))
-    .post("/", validate("json", createKeyBody), async (c) => {
+export function keyRoutes(): OpenAPIHono<Env> {
+  return apiModule()
+    .openapi(op.createKey, async (c) => {
       const body = c.req.valid("json");
       const key = newKey();
       const row = await insertKey(c.var.deps.sql, {
@@ -28,18 +21,19 @@ export function keyRoutes(): Hono<Env> {
       });
       return c.json({ ...toJson(row), key }, 201);
     })
-    .get("/", async (c) => c.json({ items: (await listKeys(c.var.deps.sql)).map(toJson) }))
-    .delete("/:id", validate("param", z.object({ id: z.string().min(1).max(64) })), async (c) => {
+    .openapi(
+      op.listKeys,
+      async (c) => c.json({ items: (await listKeys(c.var.deps.sql)).map(toJson) }, 200),
+    )
+    .openapi(op.revokeKey, async (c) => {
       const row = await revokeKey(c.var.deps.sql, c.req.valid("param").id);
       if (!row) throw new NotFound("no such API key");
       c.var.deps.forgetKeys();
-      return c.json(toJson(row));
+      return c.json(toJson(row), 200);
     });
 }
 
-function toJson(
-  r: { id: string; name: string; role: string; created_at: string; revoked_at: string | null },
-) {
+function toJson(r: ApiKeyRow) {
   return {
     id: r.id,
     name: r.name,

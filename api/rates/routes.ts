@@ -1,10 +1,9 @@
-import { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../http/env.ts";
-import { validate } from "../http/validate.ts";
-import { requireRole } from "../gateway/auth.ts";
+import { apiModule } from "../http/openapi.ts";
 import { NotFound } from "../../shared/errors/errors.ts";
-import * as s from "./schemas.ts";
 import * as q from "./queries.ts";
+import * as op from "./contract.ts";
 
 const bps = (x: number) => Math.round(x * 10_000);
 
@@ -23,15 +22,10 @@ function rulesJson(r: q.StoredRules) {
  * Dynamic rates: rules per resource (admin), the current price and rate history per date, and
  * the rates a reservation was booked at.
  */
-export function rateRoutes(): Hono<Env> {
-  const admin = requireRole("admin");
-  const base = "/properties/:propertyId/resources/:resourceId";
-  return new Hono<Env>()
-    .put(
-      `${base}/rate-rules`,
-      admin,
-      validate("param", s.resourceParam),
-      validate("json", s.rateRules),
+export function rateRoutes(): OpenAPIHono<Env> {
+  return apiModule()
+    .openapi(
+      op.putRateRules,
       async (c) => {
         const { propertyId, resourceId } = c.req.valid("param");
         const b = c.req.valid("json");
@@ -48,21 +42,19 @@ export function rateRoutes(): Hono<Env> {
           ceiling: b.ceiling,
         };
         await q.putRules(sql, propertyId, resourceId, stored);
-        return c.json({ propertyId, resourceId, ...rulesJson(stored) });
+        return c.json({ propertyId, resourceId, ...rulesJson(stored) }, 200);
       },
     )
-    .get(`${base}/rate-rules`, validate("param", s.resourceParam), async (c) => {
+    .openapi(op.getRateRules, async (c) => {
       const { propertyId, resourceId } = c.req.valid("param");
       const rules = await q.getRules(c.var.deps.sql, resourceId);
       if (!rules || !(await q.resourceExists(c.var.deps.sql, propertyId, resourceId))) {
         throw new NotFound(`no rate rules for ${resourceId}`);
       }
-      return c.json({ propertyId, resourceId, ...rulesJson(rules) });
+      return c.json({ propertyId, resourceId, ...rulesJson(rules) }, 200);
     })
-    .get(
-      `${base}/rates`,
-      validate("param", s.resourceParam),
-      validate("query", s.rateQuery),
+    .openapi(
+      op.getRates,
       async (c) => {
         const { propertyId, resourceId } = c.req.valid("param");
         const { from, to } = c.req.valid("query");
@@ -94,10 +86,10 @@ export function rateRoutes(): Hono<Env> {
             eventId: h.event_id,
             changedAt: new Date(h.changed_at).toISOString(),
           })),
-        });
+        }, 200);
       },
     )
-    .get("/rates/applied", admin, validate("query", s.appliedQuery), async (c) => {
+    .openapi(op.appliedRates, async (c) => {
       const { reservationId } = c.req.valid("query");
       const rows = await q.appliedRates(c.var.deps.sql, reservationId);
       return c.json({
@@ -108,6 +100,6 @@ export function rateRoutes(): Hono<Env> {
           price: Number(r.price),
           appliedAt: new Date(r.applied_at).toISOString(),
         })),
-      });
+      }, 200);
     });
 }

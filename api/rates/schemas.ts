@@ -39,3 +39,47 @@ export const rateRules = z.object({
 export const rateQuery = catalogueSchemas.dateRange({}, 366).strict();
 export const appliedQuery = z.object({ reservationId: z.uuid() }).strict();
 export const resourceParam = catalogueSchemas.resourceParam;
+
+/** Rules as the api shows them: tiers sorted by occupancy. */
+export const rules = z.object({
+  propertyId: catalogueSchemas.id,
+  resourceId: catalogueSchemas.id,
+  tiers: z.array(z.object({
+    occupancy: z.number().meta({ description: "from this share of capacity taken (0..1)" }),
+    multiplier: z.number().meta({ description: "the base price is multiplied by this" }),
+  })),
+  floor: z.number().int(),
+  ceiling: z.number().int(),
+}).meta({ id: "RateRules" });
+
+export const rates = z.object({
+  propertyId: catalogueSchemas.id,
+  resourceId: catalogueSchemas.id,
+  from: catalogueSchemas.day,
+  to: catalogueSchemas.day,
+  dates: z.array(z.object({
+    date: catalogueSchemas.day,
+    price: z.number().int().nullable().meta({ description: "the price now (minor units)" }),
+    basePrice: z.number().int().nullable(),
+    total: z.number().int().nullable(),
+    taken: z.number().int().meta({ description: "held and sold" }),
+  })),
+  changes: z.array(z.object({
+    date: catalogueSchemas.day,
+    price: z.number().int(),
+    previousPrice: z.number().int(),
+    occupancy: z.number(),
+    eventId: z.uuid(),
+    changedAt: catalogueSchemas.instant,
+  })).meta({ description: "the dynamic price changes, oldest first" }),
+});
+
+export const applied = z.object({
+  reservationId: z.uuid(),
+  rates: z.array(z.object({
+    resourceId: catalogueSchemas.id,
+    date: catalogueSchemas.day,
+    price: z.number().int(),
+    appliedAt: catalogueSchemas.instant,
+  })),
+});

@@ -1,8 +1,7 @@
-import { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Env } from "../http/env.ts";
-import { parseBody, requireJson, validate } from "../http/validate.ts";
+import { apiModule } from "../http/openapi.ts";
 import { Conflict, DomainError, ValidationFailed } from "../../shared/errors/errors.ts";
 import {
   type Action,
@@ -17,6 +16,10 @@ import {
 } from "../../shared/booking/mod.ts";
 import * as s from "./schemas.ts";
 import { requestHash, type StoredAnswer, storedAnswer } from "./idempotency.ts";
+import * as op from "./contract.ts";
+
+/** A status a reservation write answers with. */
+type Written = 200 | 201 | 202;
 
 /** Admins see every reservation; a client key only its own. */
 const ownerOf = (c: Context<Env>) =>
@@ -55,7 +58,8 @@ async function earlierAnswer(c: Context<Env>, key: IdempotencyKey | null, now: D
   return key && await storedAnswer(c.var.deps.sql, key.apiKeyId, key.key, now);
 }
 
-function replay(c: Context<Env>, answer: StoredAnswer, key: IdempotencyKey): Response {
+/** The stored answer of an earlier request with the key: a view, with the status it had. */
+function replay<S extends Written>(c: Context<Env>, answer: StoredAnswer, key: IdempotencyKey) {
   if (answer.requestHash !== key.requestHash) {
     throw new Conflict(
       "this Idempotency-Key was used with a different request (method, path or body)",
@@ -63,7 +67,7 @@ function replay(c: Context<Env>, answer: StoredAnswer, key: IdempotencyKey): Res
     );
   }
   c.header("Idempotent-Replayed", "true");
-  return c.json(answer.body as object, answer.status as ContentfulStatusCode);
+  return c.json(answer.body as ReservationView, answer.status as S);
 }
 
 /**
@@ -72,47 +76,44 @@ function replay(c: Context<Env>, answer: StoredAnswer, key: IdempotencyKey): Res
  * earlier request with the key committed gives way too. Either way that request's answer is
  * replayed (409 `idempotency_conflict` when it was another request).
  */
-async function answerOnce(
+async function answerOnce<S extends Written>(
   c: Context<Env>,
   key: IdempotencyKey | null,
   now: Date,
-  status: (view: ReservationView) => 200 | 201 | 202,
+  status: (view: ReservationView) => S,
   write: () => Promise<ReservationView | null>,
-): Promise<Response> {
+) {
   let view: ReservationView | null;
   try {
     view = await write();
   } catch (err) {
     const first = err instanceof DomainError && await earlierAnswer(c, key, now);
-    if (first) return replay(c, first, key!);
+    if (first) return replay<S>(c, first, key!);
     throw err;
   }
   if (view) return c.json(view, status(view));
   const first = await earlierAnswer(c, key, now);
   if (!first) throw new Conflict("the first request with this key is still running");
-  return replay(c, first, key!);
+  return replay<S>(c, first, key!);
 }
 
-async function optionalJson(c: Context<Env>): Promise<unknown> {
-  const text = await c.req.text();
-  if (!text.trim()) return {};
-  requireJson(c);
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ValidationFailed("the body is not JSON", [{ path: "body", message: "not JSON" }]);
-  }
-}
-
-function stateChange(action: Action) {
-  return async (c: Context<Env>) => {
-    const id = c.req.param("id")!;
-    const body = parseBody(s.changeBody, await optionalJson(c));
-    const now = c.var.deps.now();
-    const key = idempotencyOf(c, body, now, false);
-    const earlier = await earlierAnswer(c, key, now);
-    if (earlier) return replay(c, earlier, key!);
-    return await answerOnce(c, key, now, () => 200, () =>
+/** Cancel, check in or check out the reservation of the path, once per Idempotency-Key. */
+async function stateChange(
+  c: Context<Env>,
+  action: Action,
+  id: string,
+  body: { reason?: string },
+) {
+  const now = c.var.deps.now();
+  const key = idempotencyOf(c, body, now, false);
+  const earlier = await earlierAnswer(c, key, now);
+  if (earlier) return replay<200>(c, earlier, key!);
+  return await answerOnce(
+    c,
+    key,
+    now,
+    () => 200 as const,
+    () =>
       changeStatus(c.var.deps.sql, id, action, {
         now,
         correlationId: c.var.correlationId,
@@ -120,17 +121,17 @@ function stateChange(action: Action) {
         reason: body.reason,
         soldOut: c.var.deps.soldOut,
         idempotency: key ?? undefined,
-      }));
-  };
+      }),
+  );
 }
 
 /**
  * Reservations: book (with a required Idempotency-Key), read, modify, cancel, check in and out
  * (each with an optional one).
  */
-export function reservationRoutes(): Hono<Env> {
-  return new Hono<Env>()
-    .post("/", validate("json", s.createReservation), async (c) => {
+export function reservationRoutes(): OpenAPIHono<Env> {
+  return apiModule()
+    .openapi(op.createReservation, async (c) => {
       const { sql, config } = c.var.deps;
       const body = c.req.valid("json");
       const now = c.var.deps.now();
@@ -141,33 +142,36 @@ export function reservationRoutes(): Hono<Env> {
         prepareBooking(sql, body, config.BERTH_MAX_QUANTITY, now, c.var.deps.soldOut),
       ]);
       if (earlier.status === "rejected") throw earlier.reason;
-      if (earlier.value) return replay(c, earlier.value, key);
+      if (earlier.value) return replay<201>(c, earlier.value, key);
       if (preparing.status === "rejected") throw preparing.reason;
-      return await answerOnce(c, key, now, () => 201, () =>
-        placeBooking(sql, preparing.value, {
-          now,
-          correlationId: c.var.correlationId,
-          holdMinutes: config.BERTH_HOLD_MINUTES,
-          apiKeyId: key.apiKeyId,
-        }, key));
+      return await answerOnce(
+        c,
+        key,
+        now,
+        () => 201 as const,
+        () =>
+          placeBooking(sql, preparing.value, {
+            now,
+            correlationId: c.var.correlationId,
+            holdMinutes: config.BERTH_HOLD_MINUTES,
+            apiKeyId: key.apiKeyId,
+          }, key),
+      );
     })
-    .get(
-      "/:id",
-      validate("param", s.reservationParam),
+    .openapi(
+      op.getReservation,
       async (c) =>
-        c.json(await getReservation(c.var.deps.sql, c.req.valid("param").id, ownerOf(c))),
+        c.json(await getReservation(c.var.deps.sql, c.req.valid("param").id, ownerOf(c)), 200),
     )
-    .patch(
-      "/:id",
-      validate("param", s.reservationParam),
-      validate("json", s.modifyReservation),
+    .openapi(
+      op.modifyReservation,
       async (c) => {
         const { sql, config } = c.var.deps;
         const body = c.req.valid("json");
         const now = c.var.deps.now();
         const key = idempotencyOf(c, body, now, false);
         const earlier = await earlierAnswer(c, key, now);
-        if (earlier) return replay(c, earlier, key!);
+        if (earlier) return replay<200 | 202>(c, earlier, key!);
         return await answerOnce(
           c,
           key,
@@ -185,7 +189,16 @@ export function reservationRoutes(): Hono<Env> {
         );
       },
     )
-    .post("/:id/cancel", validate("param", s.reservationParam), stateChange("cancel"))
-    .post("/:id/check-in", validate("param", s.reservationParam), stateChange("checkIn"))
-    .post("/:id/check-out", validate("param", s.reservationParam), stateChange("checkOut"));
+    .openapi(
+      op.cancelReservation,
+      (c) => stateChange(c, "cancel", c.req.valid("param").id, c.req.valid("json")),
+    )
+    .openapi(
+      op.checkIn,
+      (c) => stateChange(c, "checkIn", c.req.valid("param").id, c.req.valid("json")),
+    )
+    .openapi(
+      op.checkOut,
+      (c) => stateChange(c, "checkOut", c.req.valid("param").id, c.req.valid("json")),
+    );
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dateRange, id, seatName } from "../catalogue/schemas.ts";
+import { dateRange, day, id, instant, seatName } from "../catalogue/schemas.ts";
 import { MAX_QUANTITY } from "../../shared/booking/mod.ts";
 
 export const item = dateRange({
@@ -39,3 +39,61 @@ export const idempotencyKey = z.string().regex(
   /^[\x21-\x7e]{1,255}$/,
   "1 to 255 printable ASCII characters",
 );
+
+/** The states of a reservation. */
+export const status = z.enum([
+  "pending",
+  "confirmed",
+  "checked_in",
+  "checked_out",
+  "cancelled",
+  "expired",
+  "failed",
+]);
+
+/** A booked line and what it costs. */
+export const itemView = z.object({
+  resourceId: id,
+  kind: z.enum(["room", "unit", "seat"]),
+  from: day,
+  to: day,
+  quantity: z.number().int(),
+  seats: z.array(z.string()).optional(),
+  amount: z.number().int().meta({ description: "minor units", example: 24000 }),
+});
+
+/** A reservation as the api shows it. */
+export const reservation = z.object({
+  id: z.uuid(),
+  confirmationNumber: z.string().meta({ example: "RSV-2027-004211" }),
+  propertyId: id,
+  userId: z.string().meta({ example: "guest-42" }),
+  status,
+  guest: z.object({
+    name: z.string().meta({ example: "Ada Lovelace" }),
+    email: z.string().meta({ example: "ada@example.com" }),
+  }),
+  items: z.array(itemView),
+  total: z.number().int().meta({ description: "minor units of `currency`", example: 24000 }),
+  currency: z.string().meta({ example: "EUR" }),
+  holdExpiresAt: instant.meta({ description: "a pending booking's hold ends then" }),
+  createdAt: instant,
+  updatedAt: instant,
+  pendingModification: z.object({
+    id: z.uuid(),
+    items: z.array(itemView),
+    total: z.number().int(),
+    requestedAt: instant,
+  }).optional().meta({
+    description: "a change that raises the total, waiting for the difference's payment",
+  }),
+}).meta({ id: "Reservation" });
+
+/** A reservation with every status it went through. */
+export const reservationWithHistory = reservation.extend({
+  history: z.array(z.object({
+    status,
+    reason: z.string().nullable(),
+    at: instant,
+  })),
+}).meta({ id: "ReservationWithHistory" });

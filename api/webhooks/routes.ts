@@ -1,14 +1,13 @@
-import { Hono } from "hono";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../http/env.ts";
-import { validate } from "../http/validate.ts";
-import { requireRole } from "../gateway/auth.ts";
+import { apiModule } from "../http/openapi.ts";
 import { NotFound, ValidationFailed } from "../../shared/errors/errors.ts";
 import { privateHostProblem } from "../../shared/net/address.ts";
 import { inTransaction } from "../../shared/db/db.ts";
 import { newId } from "../catalogue/mod.ts";
 import { findProperty } from "../catalogue/queries.ts";
-import * as s from "./schemas.ts";
 import * as q from "./queries.ts";
+import * as op from "./contract.ts";
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
@@ -60,14 +59,10 @@ async function mustFindEndpoint(c: { var: Env["Variables"] }, id: string) {
  * secret is in the 201 answer only), list, read, delete, enable again after it was disabled,
  * and read its deliveries with every attempt.
  */
-export function webhookRoutes(): Hono<Env> {
-  const admin = requireRole("admin");
-  return new Hono<Env>()
-    .post(
-      "/properties/:propertyId/webhooks",
-      admin,
-      validate("param", s.propertyParam),
-      validate("json", s.createWebhook),
+export function webhookRoutes(): OpenAPIHono<Env> {
+  return apiModule()
+    .openapi(
+      op.createWebhook,
       async (c) => {
         const { propertyId } = c.req.valid("param");
         const b = c.req.valid("json");
@@ -93,42 +88,37 @@ export function webhookRoutes(): Hono<Env> {
         return c.json({ ...endpointJson(row), secret: row.secret }, 201);
       },
     )
-    .get(
-      "/properties/:propertyId/webhooks",
-      admin,
-      validate("param", s.propertyParam),
+    .openapi(
+      op.listWebhooks,
       async (c) => {
         const { propertyId } = c.req.valid("param");
         const { sql } = c.var.deps;
         if (!(await findProperty(sql, propertyId))) throw new NotFound(`no property ${propertyId}`);
-        return c.json({ items: (await q.listEndpoints(sql, propertyId)).map(endpointJson) });
+        return c.json({ items: (await q.listEndpoints(sql, propertyId)).map(endpointJson) }, 200);
       },
     )
-    .get("/webhooks/:webhookId", admin, validate("param", s.webhookParam), async (c) => {
-      return c.json(endpointJson(await mustFindEndpoint(c, c.req.valid("param").webhookId)));
+    .openapi(op.getWebhook, async (c) => {
+      return c.json(endpointJson(await mustFindEndpoint(c, c.req.valid("param").webhookId)), 200);
     })
-    .delete("/webhooks/:webhookId", admin, validate("param", s.webhookParam), async (c) => {
+    .openapi(op.deleteWebhook, async (c) => {
       const { webhookId } = c.req.valid("param");
       const deleted = await inTransaction(c.var.deps.sql, (tx) => q.deleteEndpoint(tx, webhookId));
       if (!deleted) throw new NotFound(`no webhook ${webhookId}`);
       return c.body(null, 204);
     })
-    .post("/webhooks/:webhookId/enable", admin, validate("param", s.webhookParam), async (c) => {
+    .openapi(op.enableWebhook, async (c) => {
       const { webhookId } = c.req.valid("param");
       const row = await q.enableEndpoint(c.var.deps.sql, webhookId);
       if (!row) throw new NotFound(`no webhook ${webhookId}`);
-      return c.json(endpointJson(row));
+      return c.json(endpointJson(row), 200);
     })
-    .get(
-      "/webhooks/:webhookId/deliveries",
-      admin,
-      validate("param", s.webhookParam),
-      validate("query", s.deliveriesQuery),
+    .openapi(
+      op.listDeliveries,
       async (c) => {
         const { webhookId } = c.req.valid("param");
         await mustFindEndpoint(c, webhookId);
         const rows = await q.listDeliveries(c.var.deps.sql, webhookId, c.req.valid("query").limit);
-        return c.json({ items: rows.map(deliveryJson) });
+        return c.json({ items: rows.map(deliveryJson) }, 200);
       },
     );
 }

@@ -38,3 +38,37 @@ export const webhookParam = z.object({
 export const deliveriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 }).strict();
+
+/** A webhook endpoint as the api shows it: never its secret, which only the 201 carries. */
+export const endpoint = z.object({
+  id: z.string().meta({ example: "wh_k3x9q2" }),
+  propertyId: catalogueSchemas.id,
+  url: z.string().meta({ example: "https://hooks.example.com/berth" }),
+  events: z.array(z.string()).meta({ example: ["reservation.confirmed"] }),
+  description: z.string().nullable(),
+  status: z.enum(["active", "disabled", "deleted"]),
+  consecutiveGone: z.number().int().meta({ description: "410 answers in a row (5 disable it)" }),
+  disabledReason: z.string().nullable(),
+  createdAt: catalogueSchemas.instant,
+  updatedAt: catalogueSchemas.instant,
+}).meta({ id: "WebhookEndpoint" });
+
+/** A delivery of one event to an endpoint, with every attempt. */
+export const delivery = z.object({
+  id: z.string(),
+  eventId: z.uuid(),
+  eventType: z.string().meta({ example: "reservation.confirmed" }),
+  status: z.string().meta({ description: "pending, delivered, failed or cancelled" }),
+  attempts: z.number().int(),
+  nextAttemptAt: catalogueSchemas.instant.nullable(),
+  lastError: z.string().nullable(),
+  createdAt: catalogueSchemas.instant,
+  log: z.array(z.object({
+    attempt: z.number().int(),
+    at: catalogueSchemas.instant,
+    durationMs: z.number().int(),
+    ok: z.boolean(),
+    statusCode: z.number().int().nullable(),
+    error: z.string().nullable(),
+  })),
+}).meta({ id: "WebhookDelivery" });

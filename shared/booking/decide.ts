@@ -79,7 +79,7 @@ export interface ReservationView {
   confirmationNumber: string;
   propertyId: string;
   userId: string;
-  status: string;
+  status: Status;
   guest: { name: string; email: string };
   items: ItemView[];
   total: number;

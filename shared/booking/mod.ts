@@ -4,6 +4,7 @@ export {
   decideChange,
   type Decided,
   decideHold,
+  type ItemView,
   type ReservationState,
   type ReservationView,
   viewOf,

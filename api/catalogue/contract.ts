@@ -1,0 +1,104 @@
+/** The catalogue's operations as clients see them (see `api/http/openapi.ts` for the style). */
+import { json, operation } from "../http/openapi.ts";
+import * as s from "./schemas.ts";
+
+export const createProperty = operation({
+  method: "post",
+  path: "/v1/properties",
+  operationId: "createProperty",
+  tags: ["catalogue"],
+  summary: "Create a property",
+  description: "Its `id` is made up unless given; dates there are judged in its `timezone`.",
+  role: "admin",
+  request: {
+    body: { required: true, content: { "application/json": { schema: s.createProperty } } },
+  },
+  responses: { 201: json(s.property, "the new property") },
+  errors: { 409: ["conflict"] },
+});
+
+export const listProperties = operation({
+  method: "get",
+  path: "/v1/properties",
+  operationId: "listProperties",
+  tags: ["catalogue"],
+  summary: "List properties",
+  role: "key",
+  responses: { 200: json(s.propertyList, "every property") },
+});
+
+export const getProperty = operation({
+  method: "get",
+  path: "/v1/properties/{propertyId}",
+  operationId: "getProperty",
+  tags: ["catalogue"],
+  summary: "A property",
+  role: "key",
+  request: { params: s.propertyParam },
+  responses: { 200: json(s.property, "the property") },
+  errors: { 404: ["not_found"] },
+});
+
+export const createResource = operation({
+  method: "post",
+  path: "/v1/properties/{propertyId}/resources",
+  operationId: "createResource",
+  tags: ["catalogue"],
+  summary: "Add a room type, unit pool or seat map",
+  description: "`seat` resources have named `seats` (their capacity); rooms and units get " +
+    "theirs per date with the inventory.",
+  role: "admin",
+  request: {
+    params: s.propertyParam,
+    body: { required: true, content: { "application/json": { schema: s.createResource } } },
+  },
+  responses: { 201: json(s.resource, "the new resource") },
+  errors: { 404: ["not_found"], 409: ["conflict"] },
+});
+
+export const listResources = operation({
+  method: "get",
+  path: "/v1/properties/{propertyId}/resources",
+  operationId: "listResources",
+  tags: ["catalogue"],
+  summary: "List a property's resources",
+  role: "key",
+  request: { params: s.propertyParam },
+  responses: { 200: json(s.resourceList, "the property's resources") },
+  errors: { 404: ["not_found"] },
+});
+
+export const setInventory = operation({
+  method: "put",
+  path: "/v1/properties/{propertyId}/resources/{resourceId}/inventory",
+  operationId: "setInventory",
+  tags: ["catalogue"],
+  summary: "Set capacity (rooms, units) and base price per date in [from, to)",
+  description: "A seat map's capacity is its seats (no `total`). `total` may not drop below " +
+    "what is held and sold (409 `inventory_below_booked`); a `from` before today at the " +
+    "property is 400 `date_in_past`.",
+  role: "admin",
+  request: {
+    params: s.resourceParam,
+    body: { required: true, content: { "application/json": { schema: s.setInventory } } },
+  },
+  responses: { 200: json(s.inventory, "the inventory of every date set") },
+  errors: {
+    400: ["date_in_past"],
+    404: ["not_found"],
+    409: ["inventory_below_booked"],
+  },
+});
+
+export const getAvailability = operation({
+  method: "get",
+  path: "/v1/availability",
+  operationId: "getAvailability",
+  tags: ["catalogue"],
+  summary: "Per date: capacity, available units or free seats, current price",
+  description: "At most 93 days; every resource of the property unless `resourceId` is given.",
+  role: "key",
+  request: { query: s.availabilityQuery },
+  responses: { 200: json(s.availability, "availability per resource and date") },
+  errors: { 404: ["not_found"] },
+});
