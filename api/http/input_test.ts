@@ -185,3 +185,25 @@ integration("input: a method a path does not take is 405 with Allow", async () =
     await db.drop();
   }
 });
+
+integration(
+  "input: an optional body sent empty is no body, whatever its Content-Type",
+  async () => {
+    const db = await testDatabase();
+    const { call } = testApp(db.sql);
+    try {
+      const { propertyId, roomId } = await seedCatalogue(call);
+      const room = { resourceId: roomId, from: "2030-06-01", to: "2030-06-02" };
+      const booked = await call("POST", "/v1/reservations", booking(propertyId, [room]), {
+        "idempotency-key": "empty-body",
+      });
+      const cancel = await call("POST", `/v1/reservations/${booked.body.id}/cancel`, "", {
+        "content-type": "application/json",
+      });
+      assert.equal(cancel.status, 200, JSON.stringify(cancel.body));
+      assert.equal(cancel.body.status, "cancelled");
+    } finally {
+      await db.drop();
+    }
+  },
+);

@@ -27,6 +27,7 @@
  * and 504 `timeout` (every operation behind a key).
  */
 import { createRoute, OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import type { ZodType } from "zod";
 import type { Env } from "./env.ts";
 import { requireRole } from "../gateway/auth.ts";
@@ -140,6 +141,16 @@ function impliedErrors(d: Declaration): Partial<Record<ErrorStatus, string[]>> {
   };
 }
 
+/** An optional body sent empty is no body, whatever its Content-Type says. */
+const emptyBodyIsNone: MiddlewareHandler<Env> = async (c, next) => {
+  if (c.req.raw.body && !(await c.req.raw.clone().text()).trim()) {
+    const headers = new Headers(c.req.raw.headers);
+    headers.delete("content-type");
+    c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers });
+  }
+  await next();
+};
+
 /**
  * A route declared once: its OpenAPI entry (security, the `x-berth-role`, every error status
  * as problem+json) and, through `apiModule().openapi`, its validation and admin check.
@@ -159,7 +170,10 @@ export function operation<const D extends Declaration>(d: D) {
     ...route,
     "x-berth-role": role,
     ...(role === "public" ? { security: [] } : {}),
-    ...(role === "admin" ? { middleware: requireRole("admin") } : {}),
+    middleware: [
+      ...(role === "admin" ? [requireRole("admin")] : []),
+      ...(d.request?.body?.required === false ? [emptyBodyIsNone] : []),
+    ],
     responses: { ...errorResponses, ...route.responses },
   }) as unknown as Omit<D, "role" | "errors"> & { getRoutingPath(): string };
 }
