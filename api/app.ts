@@ -23,6 +23,7 @@ import type { Principal } from "./keys/keys.ts";
 import { buildInfo, PlatformMetrics } from "../shared/metrics/mod.ts";
 import { VERSION } from "./version.ts";
 import { docsRoutes } from "./docs/routes.ts";
+import { opsPageRoutes, opsRoutes } from "./ops/mod.ts";
 import { documentedRoutes } from "./docs/openapi.ts";
 
 /**
@@ -47,6 +48,7 @@ const requestTimedOut = new HTTPException(504, {
 export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Principal | null>) {
   const { config } = deps;
   buildInfo(deps.registry, VERSION);
+  const platform = new PlatformMetrics(deps.sql, deps.nc, deps.now);
 
   const v1 = new Hono<Env>()
     .use(authenticate(resolveKey))
@@ -58,7 +60,8 @@ export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Princ
     .route("/", analyticsRoutes())
     .route("/", rateRoutes())
     .route("/", catalogueRoutes())
-    .route("/", webhookRoutes());
+    .route("/", webhookRoutes())
+    .route("/", opsRoutes(platform));
 
   const app = new Hono<Env>()
     .use(async (c, next) => {
@@ -84,8 +87,9 @@ export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Princ
       maxBytes: config.BERTH_BODY_LIMIT_BYTES,
       timeoutMs: config.BERTH_BODY_TIMEOUT_MS,
     }))
-    .route("/", healthRoutes(new PlatformMetrics(deps.sql, deps.nc, deps.now)))
+    .route("/", healthRoutes(platform))
     .route("/", docsRoutes())
+    .route("/", opsPageRoutes())
     .route("/v1", v1);
   app.onError(onError);
   app.notFound(onNotFound(app.routes));

@@ -73,6 +73,16 @@ export const operations: Operation[] = [
     errors: [503],
   },
   {
+    method: "get",
+    path: "/v1/ops/summary",
+    summary: "What the ops page (/ops) shows: counters, latency buckets, lag, dead letters, " +
+      "outbox, occupancy of the coming days",
+    tag: "ops",
+    role: "admin",
+    success: 200,
+    errors: [503],
+  },
+  {
     method: "post",
     path: "/v1/properties",
     summary: "Create a property",
