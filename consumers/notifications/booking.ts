@@ -103,7 +103,9 @@ function deadlineText(b: Booking): string {
 /** What a late cancellation gives back, as the end of a sentence. */
 function lateRule(b: Booking): string {
   const pct = b.property.policy.lateRefundPercent;
-  return pct === 0 ? "the booking is not refundable" : `a cancellation refunds ${pct}% of the amount`;
+  return pct === 0
+    ? "the booking is not refundable"
+    : `a cancellation refunds ${pct}% of the amount`;
 }
 
 /**
