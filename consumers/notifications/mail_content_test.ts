@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { eventually, integration } from "../../shared/testing/mod.ts";
 import { booking } from "../../api/http/test_app.ts";
+import { sweepOnce } from "../../shared/booking/mod.ts";
 import { notificationsPlatform } from "./testdata/platform.ts";
 import type { ReceivedMail } from "./testdata/smtp.ts";
 
@@ -251,6 +252,55 @@ integration("guest mail: what a guest reads in the delivered message", async (t)
       assert.doesNotMatch(mail.html, /<script/i);
       assert.match(mail.html, /Dear &lt;script&gt;alert\(1\)&lt;\/script&gt;,/);
       assert.equal(mail.attachments.length, 0);
+    });
+
+    await t.step("a declined change: the booking stands, both totals named", async () => {
+      // This card authorizes up to 300.00 in all: one night, not two.
+      const alan = { name: "Alan Turing", email: "alan@example.com" };
+      const r = await book(
+        lodge.id,
+        [{ resourceId: room.id, from: "2030-06-02", to: "2030-06-03", quantity: 1 }],
+        alan,
+        "tok_ok_limit30000",
+      );
+      await mailTo(alan.email, /is confirmed/);
+      const patched = await p.call("PATCH", `/v1/reservations/${r.id}`, {
+        items: [{ resourceId: room.id, from: "2030-06-02", to: "2030-06-04", quantity: 1 }],
+      });
+      assert.equal(patched.status, 202, JSON.stringify(patched.body));
+      const mail = await mailTo(alan.email, /could not be made/);
+      assert.equal(
+        mail.subject,
+        `Your change to booking ${r.confirmationNumber} at Harbour View Lodge could not be made`,
+      );
+      for (const part of [mail.text, visible(mail.html)]) {
+        assert.match(part, /difference was declined \(your card has insufficient funds\)/);
+        assert.match(part, /Your booking stands as it was, and nothing more has been charged\./);
+        assert.match(part, /Arrival Sun 2 Jun 2030, departure Mon 3 Jun 2030 \(1 night\)/);
+        assert.match(part, /Total:? NZ\$240\.00/);
+        assert.match(part, /Total with the change:? NZ\$480\.00/);
+      }
+    });
+
+    await t.step("an expired hold: what was held, nothing charged", async () => {
+      const ken = { name: "Ken Thompson", email: "ken@example.com" };
+      const r = await book(
+        theatre.id,
+        [{ resourceId: show.id, from: "2030-06-02", to: "2030-06-03", seats: ["A6"] }],
+        ken,
+        "tok_slow_card",
+      );
+      await sweepOnce(p.sql, new Date(Date.now() + 24 * 3600_000));
+      const mail = await mailTo(ken.email, /has expired/);
+      assert.equal(mail.subject, `Your hold ${r.confirmationNumber} at Lyric Theatre has expired`);
+      for (const part of [mail.text, visible(mail.html)]) {
+        assert.match(part, /expired before the payment was completed/);
+        assert.match(part, /Sun 2 Jun 2030/);
+        assert.match(part, /Seat A6/);
+        assert.match(part, /Total:? \$45\.00/);
+        assert.match(part, /Nothing has been charged/);
+        assert.doesNotMatch(part, /\bstay/i);
+      }
     });
   } finally {
     await p.close();
