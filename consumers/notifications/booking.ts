@@ -91,7 +91,7 @@ export function describeLine(line: BookedLine, currency: string): LineView {
 export const isStay = (b: Booking): boolean => b.items.some((i) => i.kind === "room");
 
 /** The end of free cancellation: `freeCancelHours` before the start. */
-export function freeCancelUntil(b: Booking): Date {
+function freeCancelUntil(b: Booking): Date {
   return new Date(b.startsAt.getTime() - b.property.policy.freeCancelHours * 3_600_000);
 }
 

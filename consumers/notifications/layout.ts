@@ -28,7 +28,7 @@ export function textOf(c: MailContent): string {
   const blocks = [
     `Dear ${c.name},`,
     ...c.lead,
-    ...(lines.length ? [lines.join("\n\n")] : []),
+    lines.join("\n\n"),
     c.summary.map(([label, value]) => `${label}: ${value}`).join("\n"),
     ...c.notes,
   ];
@@ -44,7 +44,7 @@ const escapes: Record<string, string> = {
 };
 
 /** Text made safe for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => escapes[ch]);
 }
 
@@ -90,5 +90,5 @@ export function htmlOf(c: MailContent): string {
     ...c.notes.map((n) => p(n, S.note)),
     `</div></body></html>`,
     "",
-  ].join("\r\n");
+  ].join("\n");
 }
