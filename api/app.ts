@@ -23,6 +23,7 @@ import type { Principal } from "./keys/keys.ts";
 import { buildInfo, PlatformMetrics } from "../shared/metrics/mod.ts";
 import { VERSION } from "./version.ts";
 import { docsRoutes } from "./docs/routes.ts";
+import { opsPageRoutes, opsRoutes } from "./ops/mod.ts";
 import { documentedRoutes, type OpenApiDocument, openApiDocument } from "./docs/openapi.ts";
 
 /**
@@ -50,10 +51,12 @@ function operations(
   resolveKey: (key: string) => Promise<Principal | null>,
   document: () => OpenApiDocument,
 ) {
+  const platform = new PlatformMetrics(deps.sql, deps.nc, deps.now);
   return $(
     new OpenAPIHono<Env>()
-      .route("/", healthRoutes(new PlatformMetrics(deps.sql, deps.nc, deps.now)))
+      .route("/", healthRoutes(platform))
       .route("/", docsRoutes(document))
+      .route("/", opsPageRoutes())
       .use("/v1/*", authenticate(resolveKey))
       .use("/v1/*", rateLimit(deps.config.BERTH_RATE_LIMIT_PER_SECOND)),
   )
@@ -64,7 +67,8 @@ function operations(
     .route("/", analyticsRoutes())
     .route("/", rateRoutes())
     .route("/", catalogueRoutes())
-    .route("/", webhookRoutes());
+    .route("/", webhookRoutes())
+    .route("/", opsRoutes(platform));
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { integration, testDatabase, testNats } from "../shared/testing/mod.ts";
-import { parseScrape, valuesOf } from "../shared/testing/prometheus.ts";
+import { parseScrape, valuesOf } from "../shared/metrics/mod.ts";
 import { connectNats } from "../shared/nats/nats.ts";
 import { connectDb } from "../shared/db/db.ts";
 import { booking, seedCatalogue, testApp } from "./http/test_app.ts";

@@ -6,14 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { eventually, integration, testDatabase, testNats } from "../shared/testing/mod.ts";
-import {
-  documentedMetrics,
-  familyOf,
-  nameOf,
-  parseScrape,
-  type Scrape,
-  valuesOf,
-} from "../shared/testing/prometheus.ts";
+import { documentedMetrics, familyOf } from "../shared/testing/prometheus.ts";
+import { nameOf, parseScrape, type Scrape, valuesOf } from "../shared/metrics/mod.ts";
 import { freePort } from "./infra/exec.ts";
 import { ROOT } from "./infra/paths.ts";
 import { processes } from "./chaos/platform.ts";

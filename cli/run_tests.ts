@@ -1,5 +1,6 @@
 import { localPostgres } from "./platform.ts";
 import { ensureTool } from "./infra/tools.ts";
+import { ensureChromium } from "./infra/chromium.ts";
 import { DENO, ROOT } from "./infra/paths.ts";
 
 /**
@@ -9,6 +10,8 @@ import { DENO, ROOT } from "./infra/paths.ts";
  */
 export async function test(args: string[]): Promise<number> {
   const natsServer = await ensureTool("nats-server");
+  // Installed before the tests start, so two browser tests never race for apt's lock.
+  const chromium = await ensureChromium();
   let stopPg: (() => Promise<void>) | null = null;
   let adminUrl = Deno.env.get("DATABASE_URL");
   if (!adminUrl) {
@@ -35,6 +38,7 @@ export async function test(args: string[]): Promise<number> {
       ...Deno.env.toObject(),
       BERTH_TEST_DATABASE_URL: adminUrl,
       BERTH_NATS_SERVER: natsServer,
+      BERTH_CHROMIUM: chromium,
       LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "silent",
       NO_COLOR: "1",
     };

@@ -230,6 +230,7 @@ export async function up(opts: { logLevel?: string } = {}): Promise<number> {
   const { url } = platform;
   console.log(`berth is up
   api       ${url}  (docs ${url}/docs)
+  ops       ${url}/ops  (live bookings, latency, lag, occupancy; the admin key opens it)
   metrics   ${url}/metrics  (every api and workers process summed; see docs/metrics.md)
   postgres  ${platform.databaseUrl}
   nats      ${platform.natsUrl}

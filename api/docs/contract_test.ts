@@ -228,7 +228,18 @@ integration(
         ok(keys, 200, "keys");
         ok(await call("DELETE", `/v1/api-keys/${keys.body.items[0].id}`), 200, "revoke");
 
-        for (const path of ["/health", "/ready", "/metrics", "/openapi.json", "/docs"]) {
+        ok(await call("GET", "/v1/ops/summary"), 200, "ops summary");
+        for (
+          const path of [
+            "/health",
+            "/ready",
+            "/metrics",
+            "/openapi.json",
+            "/docs",
+            "/ops",
+            "/ops/client.js",
+          ]
+        ) {
           ok(await call("GET", path, { key: null }), 200, path);
         }
       });

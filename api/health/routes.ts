@@ -2,11 +2,8 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../http/env.ts";
 import { apiModule } from "../http/openapi.ts";
 import * as op from "./contract.ts";
-import { type PlatformMetrics, readSocket, type Registry } from "../../shared/metrics/mod.ts";
-import { DomainError } from "../../shared/errors/errors.ts";
-
-/** How long /metrics waits for the hub, which waits up to a second for each process. */
-const HUB_TIMEOUT_MS = 3000;
+import type { PlatformMetrics } from "../../shared/metrics/mod.ts";
+import { scrape } from "./scrape.ts";
 
 /** `what`'s result, or why it failed or did not answer within `ms`. */
 async function attempt<T>(what: () => Promise<T>, ms: number): Promise<T | string> {
@@ -28,26 +25,6 @@ async function attempt<T>(what: () => Promise<T>, ms: number): Promise<T | strin
 /** "ok", or why `what` failed or did not answer within `ms`. */
 const check = (what: () => Promise<unknown>, ms = 1500) =>
   attempt(async () => (await what(), "ok"), ms);
-
-/**
- * Every process's metrics summed: the hub's answer when `up` runs one (BERTH_METRICS_HUB), else
- * this process's own. A hub that does not answer is a 503: this process's figures alone would
- * make the platform's counters jump.
- */
-async function processMetrics(registry: Registry, hub: string | undefined): Promise<string> {
-  if (!hub) return await registry.metrics();
-  try {
-    return await readSocket(hub, HUB_TIMEOUT_MS);
-  } catch (err) {
-    throw new DomainError(
-      "metrics_unavailable",
-      503,
-      `the metrics hub did not answer: ${(err as Error).message}`,
-      undefined,
-      { cause: err },
-    );
-  }
-}
 
 /**
  * `/health` (the process is up: always 200, with NATS and the outbox backlog as details),
@@ -91,11 +68,7 @@ export function healthRoutes(platform: PlatformMetrics): OpenAPIHono<Env> {
       );
     })
     .openapi(op.metrics, async (c) => {
-      const { registry, config } = c.var.deps;
-      const [processes, shared] = await Promise.all([
-        processMetrics(registry, config.BERTH_METRICS_HUB),
-        platform.metrics(),
-      ]);
-      return c.text(`${processes}\n${shared}`, 200, { "content-type": registry.contentType });
+      const text = await scrape(c.var.deps, platform);
+      return c.text(text, 200, { "content-type": c.var.deps.registry.contentType });
     });
 }

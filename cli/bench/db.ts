@@ -62,6 +62,15 @@ export class BenchDb {
     return n;
   }
 
+  /** E-mails and webhooks queued and not yet sent (each will be a `notification.sent` event). */
+  async pendingDeliveries(): Promise<number> {
+    const [row] = await this.#q((sql) =>
+      sql<{ n: number }[]>`
+        select count(*)::int as n from notifications.deliveries where status = 'pending'`
+    );
+    return row.n;
+  }
+
   /** Messages in the dead-letter stream (NaN when it cannot be read). */
   async deadLetters(): Promise<number> {
     try {

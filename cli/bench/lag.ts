@@ -90,8 +90,9 @@ export class LagWatch {
 }
 
 /**
- * Waits until the event backlog is 0 (or `timeoutMs` passes) so one scenario's events do not
- * land in the next one's figures. Returns the backlog it stopped at.
+ * Waits until the event backlog and the queue of e-mails and webhooks are 0 (or `timeoutMs`
+ * passes) so one scenario's events and sends do not land in the next one's figures or take its
+ * CPU. Returns what was left.
  */
 export async function settle(
   db: BenchDb,
@@ -101,10 +102,11 @@ export async function settle(
   const deadline = Date.now() + timeoutMs;
   let told = Date.now();
   for (;;) {
-    const n = await db.backlog().catch(() => -1);
+    const n = await Promise.all([db.backlog(), db.pendingDeliveries()])
+      .then(([events, sends]) => events + sends, () => -1);
     if (n === 0 || Date.now() > deadline) return n;
     if (Date.now() - told > 10_000) {
-      say(`bench: waiting for the relay and consumers to catch up (backlog ${n})`);
+      say(`bench: waiting for the relay, consumers and sends to catch up (${n} left)`);
       told = Date.now();
     }
     await sleep(500);

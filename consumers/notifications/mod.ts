@@ -4,8 +4,9 @@
  * admin registered.
  *
  * Two parts, both in the workers process:
- * - {@link notificationsService}, a consumer on the runtime: it reads the guest's e-mail from the
- *   reservation and queues deliveries in the event's transaction (exactly once);
+ * - {@link notificationsService}, a consumer on the runtime: it reads the bookings of a batch
+ *   (guest, lines, property and policy) from Postgres, renders the e-mails (text, HTML, an
+ *   `.ics` for a confirmation) and queues deliveries in the event's transaction (exactly once);
  * - {@link Dispatcher}, which sends the queue with retries and backoff, a timeout and a circuit
  *   breaker per target, logs every attempt and publishes `notification.sent` / `.failed`.
  *

@@ -1,24 +1,69 @@
 /**
  * SQL of the notifications service, on its own schema `notifications`, and the one read of the
- * engine's tables it needs: the guest's contact, which events do not carry.
+ * engine's tables it needs: the booking as the guest's e-mail tells it (the guest's contact,
+ * which events do not carry, the lines with their resources' names, the property and its
+ * policy).
  */
 import type { Sql } from "../../shared/db/db.ts";
-import type { Guest } from "./email.ts";
+import type { BookedLine, Booking } from "./booking.ts";
 import type { Decision } from "./policy.ts";
 import type { TraceContext } from "../../shared/tracing/mod.ts";
 
 /**
- * The guests of these reservations, by reservation id: name, e-mail and confirmation number as
- * the booking stored them (`reservations`, written in the booking's transaction, before any of
- * its events). A reservation unknown here (another database) sends no e-mail.
+ * These reservations as their e-mails tell them, by reservation id, in one statement: the
+ * guest, confirmation number, total and lines as the booking stored them (`reservations`, written
+ * in the booking's transaction before any of its events), each line with its resource's name,
+ * and the property's name, time zone and cancellation policy, with the start of the first night
+ * or day there (the policy's anchor, as the payments service computes it). A reservation unknown
+ * here (another database) sends no e-mail.
  */
-export async function findGuests(tx: Sql, reservationIds: string[]): Promise<Map<string, Guest>> {
+export async function findBookings(
+  tx: Sql,
+  reservationIds: string[],
+): Promise<Map<string, Booking>> {
   if (reservationIds.length === 0) return new Map();
-  const rows = await tx<(Guest & { id: string })[]>`
-    select id, guest_name as name, guest_email as email,
-      confirmation_number as "confirmationNumber"
-    from reservations where id = any(${reservationIds}::uuid[])`;
-  return new Map(rows.map(({ id, ...g }) => [id, g]));
+  const rows = await tx<{
+    id: string;
+    confirmation_number: string;
+    guest_name: string;
+    guest_email: string;
+    total: string;
+    currency: string;
+    property_name: string;
+    timezone: string;
+    free_cancel_hours: number;
+    late_refund_percent: number;
+    starts_at: Date;
+    items: BookedLine[];
+  }[]>`
+    select r.id::text, r.confirmation_number, r.guest_name, r.guest_email, r.total::text,
+      r.currency, p.name as property_name, p.timezone, p.free_cancel_hours,
+      p.late_refund_percent, l.starts_at, l.items
+    from reservations r
+    join properties p on p.id = r.property_id
+    cross join lateral (
+      select min(i.date_from)::timestamp at time zone p.timezone as starts_at,
+        json_agg(json_build_object('line', i.line, 'resource', s.name, 'kind', i.kind,
+          'from', i.date_from, 'to', i.date_to, 'quantity', i.quantity, 'seats', i.seats,
+          'amount', i.amount) order by i.line) as items
+      from reservation_items i join resources s on s.id = i.resource_id
+      where i.reservation_id = r.id
+    ) l
+    where r.id = any(${reservationIds}::uuid[]) and l.items is not null`;
+  return new Map(rows.map((r) => [r.id, {
+    reservationId: r.id,
+    confirmationNumber: r.confirmation_number,
+    guest: { name: r.guest_name, email: r.guest_email },
+    property: {
+      name: r.property_name,
+      timezone: r.timezone,
+      policy: { freeCancelHours: r.free_cancel_hours, lateRefundPercent: r.late_refund_percent },
+    },
+    total: Number(r.total),
+    currency: r.currency.trim(),
+    startsAt: new Date(r.starts_at),
+    items: r.items,
+  }]));
 }
 
 /** The active endpoints of these properties, with the event types each wants. */

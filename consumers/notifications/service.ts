@@ -1,13 +1,16 @@
 /**
  * The notifications service's handler: for each event it queues what must go out (an e-mail to
  * the guest, the event to every endpoint of the property that wants it) in the handler's
- * transaction. Events carry no guest contact: the guest's name and e-mail are read from the
- * reservation in Postgres. Sending happens in the dispatcher, outside any event's transaction.
+ * transaction. Events carry no guest contact: the guest's name and e-mail, the booked lines and
+ * the property are read from Postgres, for the whole batch at once. The e-mail is rendered
+ * here and stored with its delivery. Sending happens in the dispatcher, outside any event's
+ * transaction.
  */
 import { defineService, type EventOf, eventTraceContext } from "../runtime/mod.ts";
 import type { EventType } from "../../shared/events/catalogue.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
-import { type EmailedEvent, emailedEvents, type Guest, renderEmail } from "./email.ts";
+import type { Booking } from "./booking.ts";
+import { emailedEvents, type MailedEvent, renderEmail } from "./email.ts";
 import * as q from "./queries.ts";
 
 /**
@@ -32,22 +35,22 @@ export const webhookEventTypes = [
   "payment.settled",
 ] as const satisfies readonly EventType[];
 
-const isEmailed = (t: string): t is EmailedEvent =>
-  (emailedEvents as readonly string[]).includes(t);
-
 /** Fires after queued deliveries committed, so the dispatcher of this process sends at once. */
 export const deliveriesQueued: EventTarget = new EventTarget();
 
 type Notified = EventOf<(typeof webhookEventTypes)[number]>;
 
+const isMailed = (e: Notified): e is MailedEvent =>
+  (emailedEvents as readonly string[]).includes(e.type);
+
 /**
  * What a batch of events queues, in order: an e-mail to the guest for the events guests hear
- * of, and the event to every active endpoint of its property that wants it. `guests` are the
- * contacts of the reservations, by id (read from the engine's reservations). Pure.
+ * of, and the event to every active endpoint of its property that wants it. `bookings` are the
+ * reservations as e-mails tell them, by id (read from the engine's tables). Pure.
  */
 export function deliveriesFor(
   events: Notified[],
-  guests: Map<string, Guest>,
+  bookings: Map<string, Booking>,
   endpoints: { id: string; url: string; property_id: string; events: string[] }[],
   newId: () => string,
 ): q.NewDelivery[] {
@@ -59,11 +62,10 @@ export function deliveriesFor(
       event_type: event.type,
       correlation_id: event.correlationId,
     };
-    if (isEmailed(event.type)) {
-      const data = event.data as { reservationId: string; reason?: string };
-      const guest = guests.get(data.reservationId);
-      if (guest) {
-        const message = renderEmail(event.type, guest, data.reason);
+    if (isMailed(event)) {
+      const booking = bookings.get(event.data.reservationId);
+      if (booking) {
+        const message = renderEmail(event, booking);
         const body = JSON.stringify(message);
         queued.push({
           ...base,
@@ -97,16 +99,14 @@ export const notificationsService = defineService({
   events: webhookEventTypes,
   afterCommit: () => deliveriesQueued.dispatchEvent(new Event("queued")),
   async handleBatch(tx, events) {
-    const mailed = events.filter((e) => isEmailed(e.type)).map((e) =>
-      (e.data as { reservationId: string }).reservationId
-    );
-    const [guests, endpoints] = await Promise.all([
-      q.findGuests(tx, [...new Set(mailed)]),
+    const mailed = events.filter(isMailed).map((e) => e.data.reservationId);
+    const [bookings, endpoints] = await Promise.all([
+      q.findBookings(tx, [...new Set(mailed)]),
       q.activeEndpoints(tx, [...new Set(events.map((e) => e.propertyId))]),
     ]);
     // A delivery continues its event's trace: the dispatcher's send is a child of its span.
     const byId = new Map(events.map((e) => [e.id, e]));
-    const queued = deliveriesFor(events, guests, endpoints, () => uuidv7());
+    const queued = deliveriesFor(events, bookings, endpoints, () => uuidv7());
     await q.queueDeliveries(
       tx,
       queued.map((d) => ({ ...d, ...eventTraceContext(byId.get(d.event_id)!) })),

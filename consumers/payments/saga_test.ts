@@ -3,7 +3,7 @@ import { eventually, integration } from "../../shared/testing/mod.ts";
 import { sweepOnce } from "../../shared/booking/mod.ts";
 import { booking } from "../../api/http/test_app.ts";
 import { fresh, sagaPlatform, TEST_TIMEOUT_MS } from "./testdata/saga.ts";
-import { parseScrape } from "../../shared/testing/prometheus.ts";
+import { parseScrape } from "../../shared/metrics/mod.ts";
 
 type Platform = Awaited<ReturnType<typeof sagaPlatform>>;
 

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { eventually, integration } from "../../shared/testing/mod.ts";
-import { parseScrape, valuesOf } from "../../shared/testing/prometheus.ts";
-import { consumerMetrics, PlatformMetrics, Registry } from "../../shared/metrics/mod.ts";
+import {
+  consumerMetrics,
+  parseScrape,
+  PlatformMetrics,
+  Registry,
+  valuesOf,
+} from "../../shared/metrics/mod.ts";
 import { makeEvent, PARTITIONS, subjectOf } from "../../shared/events/mod.ts";
 import {
   consumerDefinitions,

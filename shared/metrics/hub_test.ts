@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Counter, Gauge, Registry } from "prom-client";
-import { parseScrape } from "../testing/prometheus.ts";
+import { parseScrape } from "./exposition.ts";
 import { MetricsHub, serveRegistry } from "./hub.ts";
 
 /** A process as the hub sees it: a registry with one counter and one gauge, on its socket. */

@@ -9,3 +9,12 @@ export * from "./catalogue.ts";
 export { PlatformMetrics } from "./platform.ts";
 export { MetricsHub, type MetricsJson, serveRegistry } from "./hub.ts";
 export { readSocket } from "./socket.ts";
+export {
+  labelsOf,
+  nameOf,
+  parseScrape,
+  type Scrape,
+  seriesOf,
+  sumOf,
+  valuesOf,
+} from "./exposition.ts";

@@ -1,15 +1,51 @@
-/** A real SMTP server in-process for tests (npm smtp-server): it keeps what arrives. */
+/**
+ * A real SMTP server in-process for tests (npm smtp-server): it keeps what arrives, parsed as a
+ * mail program reads it (npm postal-mime: headers decoded, parts and attachments taken apart).
+ */
 // @ts-types="@types/smtp-server"
 import { SMTPServer } from "smtp-server";
+import PostalMime from "postal-mime";
 
-/** One message as received: envelope and the raw RFC 5322 text. */
+/** A file that came with a message, its content decoded to text. */
+export interface ReceivedAttachment {
+  filename: string | null;
+  mimeType: string;
+  /** A calendar's `method` parameter (`PUBLISH`). */
+  method?: string;
+  content: string;
+}
+
+/** One message as received: envelope, the raw RFC 5322 text and what a reader sees of it. */
 export interface ReceivedMail {
   from: string;
   to: string[];
   raw: string;
+  /** Decoded (an encoded word reads as its text). */
   subject: string;
-  /** The raw text with quoted-printable soft line breaks undone. */
+  messageId: string;
+  /** The plain-text part, decoded. */
   text: string;
+  /** The HTML part, decoded; empty when there is none. */
+  html: string;
+  attachments: ReceivedAttachment[];
+}
+
+/** Parses a raw message as a mail program would. */
+export async function parseMail(raw: string): Promise<Omit<ReceivedMail, "from" | "to">> {
+  const email = await PostalMime.parse(raw, { attachmentEncoding: "utf8" });
+  return {
+    raw,
+    subject: email.subject ?? "",
+    messageId: email.messageId ?? "",
+    text: email.text ?? "",
+    html: email.html ?? "",
+    attachments: email.attachments.map((a) => ({
+      filename: a.filename,
+      mimeType: a.mimeType,
+      method: a.method,
+      content: a.content as string,
+    })),
+  };
 }
 
 /**
@@ -40,15 +76,14 @@ export async function testSmtpServer() {
         const raw = new TextDecoder().decode(
           new Uint8Array(chunks.flatMap((c) => Array.from(c))),
         );
-        const subject = /^Subject: (.*)$/m.exec(raw)?.[1] ?? "";
-        mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw,
-          subject,
-          text: raw.replaceAll("=\r\n", "").replaceAll("=\n", ""),
-        });
-        callback();
+        parseMail(raw).then((parsed) => {
+          mails.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+            to: session.envelope.rcptTo.map((r) => r.address),
+            ...parsed,
+          });
+          callback();
+        }, (err) => callback(err));
       });
     },
   });
