@@ -19,7 +19,11 @@ export const isoDate = z.iso.date({ abort: true }).refine(
  * counted arithmetically, before any list of dates is built.
  */
 export function dateRange<T extends z.ZodRawShape>(shape: T, maxDays = MAX_NIGHTS) {
-  return z.object({ from: isoDate, to: isoDate, ...shape }).check((ctx) => {
+  return z.object({
+    from: isoDate.meta({ example: "2027-06-01" }),
+    to: isoDate.meta({ example: "2027-06-03" }),
+    ...shape,
+  }).check((ctx) => {
     if (ctx.issues.some((i) => i.path?.[0] === "from" || i.path?.[0] === "to")) return;
     const { from, to } = ctx.value as { from: string; to: string };
     if (from >= to) {
@@ -43,9 +47,11 @@ export const id = z.string().regex(propertyIdPattern, "letters, digits, _ and - 
 
 export const createProperty = z.object({
   id: id.optional(),
-  name: z.string().trim().min(1).max(200),
-  timezone: z.string().refine((t) => timezones.has(t), "must be an IANA time zone"),
-  currency: z.string().refine((c) => currencies.has(c), "must be an ISO 4217 currency code"),
+  name: z.string().trim().min(1).max(200).meta({ example: "Harbour Hotel" }),
+  timezone: z.string().refine((t) => timezones.has(t), "must be an IANA time zone")
+    .meta({ example: "Europe/Amsterdam" }),
+  currency: z.string().refine((c) => currencies.has(c), "must be an ISO 4217 currency code")
+    .meta({ example: "EUR" }),
   cancellationPolicy: z.object({
     freeCancelHours: z.number().int().min(0).max(24 * 365),
     lateRefundPercent: z.number().int().min(0).max(100),
@@ -59,7 +65,7 @@ export const seatName = z.string().regex(
 
 export const createResource = z.object({
   id: id.optional(),
-  name: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1).max(200).meta({ example: "Double room" }),
   kind: z.enum(["room", "unit", "seat"]),
   seats: z.array(seatName).min(1).max(10_000).optional(),
 }).strict().check((ctx) => {
@@ -91,13 +97,13 @@ export const createResource = z.object({
 });
 
 export const setInventory = dateRange({
-  total: z.number().int().min(0).max(1_000_000).optional(),
-  price,
+  total: z.number().int().min(0).max(1_000_000).optional().meta({ example: 10 }),
+  price: price.meta({ example: 12000 }),
 }).strict();
 
 export const availabilityQuery = dateRange({
   propertyId: id,
-  resourceId: id.optional(),
+  resourceId: id.meta({ example: "r_double" }).optional(),
 }, 93);
 
 export const propertyParam = z.object({ propertyId: id });

@@ -4,8 +4,8 @@ import { json, operation } from "../http/openapi.ts";
 import { instant } from "../catalogue/schemas.ts";
 
 export const createKeyBody = z.object({
-  name: z.string().trim().min(1).max(200),
-  role: z.enum(["admin", "client"]),
+  name: z.string().trim().min(1).max(200).meta({ example: "front desk" }),
+  role: z.enum(["admin", "client"]).meta({ example: "client" }),
 }).strict();
 
 /** An API key as the api shows it: never its secret, which only the 201 carries. */

@@ -13,9 +13,9 @@ export const rateRules = z.object({
       occupancy: z.number().min(0).max(1).refine(fourDecimals, "at most 4 decimals"),
       multiplier: z.number().positive().max(100).refine(fourDecimals, "at most 4 decimals"),
     }).strict(),
-  ).max(20),
-  floor: catalogueSchemas.price,
-  ceiling: catalogueSchemas.price,
+  ).max(20).meta({ example: [{ occupancy: 0.8, multiplier: 1.25 }] }),
+  floor: catalogueSchemas.price.meta({ example: 9000 }),
+  ceiling: catalogueSchemas.price.meta({ example: 20000 }),
 }).strict().check((ctx) => {
   const { tiers, floor, ceiling } = ctx.value;
   if (floor > ceiling) {

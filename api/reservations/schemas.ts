@@ -3,13 +3,13 @@ import { dateRange, day, id, instant, seatName } from "../catalogue/schemas.ts";
 import { MAX_QUANTITY } from "../../shared/booking/mod.ts";
 
 export const item = dateRange({
-  resourceId: id,
-  quantity: z.number().int().positive().max(MAX_QUANTITY).optional(),
+  resourceId: id.meta({ example: "r_double" }),
+  quantity: z.number().int().positive().max(MAX_QUANTITY).optional().meta({ example: 1 }),
   seats: z.array(seatName).min(1).max(1_000).optional(),
 }).strict();
 
 /** The caller's own id for the guest's account. */
-export const userId = z.string().trim().min(1).max(128);
+export const userId = z.string().trim().min(1).max(128).meta({ example: "guest-42" });
 
 /** An address SMTP can carry: 254 characters in all, 64 before the `@` (RFC 5321). */
 export const email = z.email().max(254).refine(
@@ -21,11 +21,17 @@ export const createReservation = z.object({
   propertyId: id,
   userId,
   guest: z.object({
-    name: z.string().trim().min(1).max(200),
-    email,
+    name: z.string().trim().min(1).max(200).meta({ example: "Ada Lovelace" }),
+    email: email.meta({ example: "ada@example.com" }),
   }).strict(),
   items: z.array(item).min(1).max(50),
-  payment: z.object({ token: z.string().min(1).max(200) }).strict(),
+  payment: z.object({
+    token: z.string().min(1).max(200).meta({
+      description: "the payment method; the simulator: tok_ok… authorizes, tok_decline… " +
+        "is declined, tok_slow… times out",
+      example: "tok_ok_visa",
+    }),
+  }).strict(),
 }).strict();
 
 export const modifyReservation = z.object({ items: z.array(item).min(1).max(50) }).strict();
@@ -53,10 +59,10 @@ export const status = z.enum([
 
 /** A booked line and what it costs. */
 export const itemView = z.object({
-  resourceId: id,
+  resourceId: id.meta({ example: "r_double" }),
   kind: z.enum(["room", "unit", "seat"]),
   from: day,
-  to: day,
+  to: day.meta({ example: "2027-06-03" }),
   quantity: z.number().int(),
   seats: z.array(z.string()).optional(),
   amount: z.number().int().meta({ description: "minor units", example: 24000 }),

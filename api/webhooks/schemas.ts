@@ -20,18 +20,23 @@ export const createWebhook = z.object({
   url: z.string().max(2000).check((ctx) => {
     const problem = webhookUrlProblem(ctx.value);
     if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
-  }).meta({ format: "uri", description: "an http(s) URL that points outside the network" }),
+  }).meta({
+    format: "uri",
+    description: "an http(s) URL that points outside the network",
+    example: "https://hooks.example.com/berth",
+  }),
   events: z.array(z.enum(webhookEventTypes)).min(1).max(webhookEventTypes.length).refine(
     (e) => new Set(e).size === e.length,
     "event types must be unique",
-  ),
+  ).meta({ example: ["reservation.confirmed", "reservation.cancelled"] }),
   description: z.string().trim().max(200).optional(),
 }).strict();
 
 export const propertyParam = catalogueSchemas.propertyParam;
 
 export const webhookParam = z.object({
-  webhookId: z.string().regex(/^wh_[a-z0-9]{1,40}$/, "a webhook id (wh_...)"),
+  webhookId: z.string().regex(/^wh_[a-z0-9]{1,40}$/, "a webhook id (wh_...)")
+    .meta({ example: "wh_k3x9q2" }),
 });
 
 /** `GET /v1/webhooks/:webhookId/deliveries?limit=` */
