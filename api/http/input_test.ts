@@ -160,6 +160,7 @@ integration("input: a body that is not JSON is 415", async () => {
       assert.equal(r.status, 415, type);
       assert.equal(r.headers.get("content-type"), "application/problem+json");
       assert.equal(r.body.code, "unsupported_media_type");
+      assert.match(r.body.detail, /Content-Type: application\/json/, "says what to send");
     }
     const [{ n }] = await db.sql`select count(*)::int as n from properties`;
     assert.equal(n, 0, "nothing written");

@@ -6,7 +6,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DomainError, type FieldError } from "../../shared/errors/errors.ts";
 import { isPgError, isPgUnavailable } from "../../shared/db/db.ts";
 import { log } from "../../shared/log/log.ts";
-import { fieldErrors } from "./validate.ts";
+import { fieldErrors, JSON_ONLY } from "./validate.ts";
 
 /** An RFC 9457 problem document with berth's stable `code`. */
 export interface Problem {
@@ -72,7 +72,9 @@ export function onError(err: Error, c: Context): Response {
   if (err instanceof DomainError) return problem(c, err.status, err.code, err.message, err.errors);
   if (err instanceof HTTPException) {
     const status = err.status;
-    return problem(c, status, httpCodes[status] ?? "error", err.message || titles[status] || "");
+    // Whoever refused the body's type (the route's media type check or requireJson), say why.
+    const detail = status === 415 ? JSON_ONLY : err.message || titles[status] || "";
+    return problem(c, status, httpCodes[status] ?? "error", detail);
   }
   if (err instanceof z.ZodError) {
     return problem(c, 400, "validation_failed", "the request is not valid", fieldErrors(err));

@@ -39,12 +39,13 @@ export function textErrors(value: unknown, path: string[] = []): FieldError[] {
 
 const jsonType = /^application\/([\w.-]+\+)?json$/i;
 
+/** Why a body was refused with 415. */
+export const JSON_ONLY = "the body must be JSON (Content-Type: application/json)";
+
 /** 415 `unsupported_media_type` unless the request says its body is JSON. */
 export function requireJson(c: Context): void {
   const type = (c.req.header("content-type") ?? "").split(";")[0].trim();
   if (!jsonType.test(type)) {
-    throw new HTTPException(415, {
-      message: "the body must be JSON (Content-Type: application/json)",
-    });
+    throw new HTTPException(415, { message: JSON_ONLY });
   }
 }
