@@ -164,7 +164,9 @@ function errorsPart(view: SchemaView, op: Operation): string {
     rows.map(([status, r]) =>
       `<tr><td><span class="status err">${status}</span></td><td>${
         codesOf(view, r).map((c) => `<code class="code">${escape(c)}</code>`).join(" ")
-      }</td><td>${escape((r.description ?? "").split(":")[0])}</td></tr>`
+      }</td><td>${
+        escape((r.description ?? "").replace(/: `[a-z_]+`(, `[a-z_]+`)*$/, ""))
+      }</td></tr>`
     ).join("")
   }</tbody></table>`;
 }

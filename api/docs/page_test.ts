@@ -49,6 +49,7 @@ integration("docs page: every operation with its schemas, errors and an example"
           "sold_out",
           "idempotency_conflict",
           "validation_failed",
+          "it may still be applied; retry with the same key",
         ]
       ) assert.ok(text.replace(/\s+/g, " ").includes(want), `createReservation shows ${want}`);
       await book.locator("details summary").first().click();
