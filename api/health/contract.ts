@@ -28,6 +28,8 @@ export const health = operation({
       "always, while the process runs",
     ),
   },
+  // Its checks wait up to 500 ms: longer than a request deadline set as short as 100 ms.
+  errors: { 504: ["timeout"] },
 });
 
 export const readyChecks = z.object({ postgres: check });
@@ -47,6 +49,8 @@ export const ready = operation({
     ),
     503: problemJson(503, "not_ready", { checks: readyChecks }),
   },
+  // Postgres gets up to 1.5 s to answer: longer than a short request deadline.
+  errors: { 504: ["timeout"] },
 });
 
 /** The Prometheus text exposition format (prom-client adds `charset=utf-8`). */
