@@ -2,7 +2,8 @@
  * The hostile-input suite: every route of the app, in-process against a real database, gets
  * generated hostile paths, queries, headers and bodies (mostly a valid request with one part
  * mutated), and the fixed cases that once broke berth. The rules: never a 5xx; every 4xx is
- * problem+json with a stable `code`; a refused request writes nothing (no table changes).
+ * problem+json with a stable `code`; a refused request writes nothing (no table changes); an
+ * answer of a declared operation is one `/openapi.json` declares (status, type, body, code).
  *
  * `BERTH_HOSTILE_SEED` (a number, or `random`) and `BERTH_HOSTILE_RUNS` change the generation;
  * a failure prints the seed and the request.
@@ -21,6 +22,10 @@ import {
 } from "./arbitraries.ts";
 import { fixedCases } from "./cases.ts";
 import { examplesOf, seedWorld } from "./world.ts";
+import { ContractChecker } from "../../shared/testing/openapi.ts";
+
+/** Set once the app is built: every answer of a declared operation is held to /openapi.json. */
+let contract: ContractChecker | undefined;
 
 const seedVar = Deno.env.get("BERTH_HOSTILE_SEED") ?? "1010";
 const SEED = seedVar === "random" ? Math.floor(Math.random() * 2 ** 31) : Number(seedVar);
@@ -85,6 +90,17 @@ async function check(
   };
   const wrong = complaint(r.method, res.status, res.headers, text);
   if (wrong) fail(wrong);
+  const path = new URL(r.url, "http://berth").pathname;
+  if (contract?.operationOf(r.method, path)) {
+    const off = contract.problems({
+      method: r.method,
+      path,
+      status: res.status,
+      headers: res.headers,
+      text,
+    });
+    if (off.length) fail(`off the contract: ${off.join("; ")}`);
+  }
   if (expect) {
     const code = res.status >= 400 ? JSON.parse(text).code : undefined;
     if (res.status !== expect.status || (expect.code && code !== expect.code)) {
@@ -109,6 +125,7 @@ integration(
     // A short body waits BERTH_BODY_TIMEOUT_MS for the rest; the socket step below sends one.
     const { app, call, clock } = testApp(db.sql, { env: { BERTH_BODY_TIMEOUT_MS: "300" } });
     try {
+      contract = new ContractChecker(await (await app.request("/openapi.json")).json());
       const world = await seedWorld(call, db.sql, clock.now);
       const examples = examplesOf(world);
       const admin = { authorization: `Bearer ${ADMIN_KEY}` };
