@@ -53,7 +53,7 @@ export const problem = z.object({
   errors: z.array(fieldError).optional().meta({ description: "the fields at fault (400)" }),
 }).meta({ id: "Problem" });
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 415 | 429 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 412 | 413 | 415 | 429 | 503 | 504;
 
 const titles: Record<ErrorStatus, string> = {
   400: "The request is not valid",
@@ -62,6 +62,7 @@ const titles: Record<ErrorStatus, string> = {
   404: "Not found",
   408: "The body did not arrive in time",
   409: "Conflict with the current state",
+  412: "Changed since the version the request names (If-Match)",
   413: "The body is too large",
   415: "The body is not JSON",
   429: "Too many requests for this key",
