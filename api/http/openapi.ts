@@ -19,6 +19,11 @@
  * apiModule().openapi(getReservation, async (c) => c.json(view, 200));
  * ```
  *
+ * A response header: `200: { ...json(schema, "…"), headers: z.object({ ETag: z.string() }) }`;
+ * a request header the handler reads itself: `parameters: [{ name, in: "header", … }]` (as the
+ * reservations' Idempotency-Key). A list: `json(z.object({ items: z.array(schema) }), "…")`.
+ * Every module's app is mounted at `/` in `operations()` of `api/app.ts`; `/v1/*` needs a key.
+ *
  * The handler's answers are typed against `responses`: a field the schema lacks, or another
  * status, does not compile. The errors the gateway and validation add are implied and listed
  * with the declared ones, each status as problem+json whose `code` is one of those named:
@@ -161,7 +166,7 @@ export function operation<const D extends Declaration>(d: D) {
   const implied = impliedErrors(d);
   const statuses = new Set([...Object.keys(implied), ...Object.keys(errors ?? {})].map(Number));
   const errorResponses = Object.fromEntries(
-    [...statuses].sort().map((s) => {
+    [...statuses].sort((a, b) => a - b).map((s) => {
       const status = s as ErrorStatus;
       const codes = [...new Set([...(implied[status] ?? []), ...(errors?.[status] ?? [])])];
       return [status, problemOf(status, codes)];
