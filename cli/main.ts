@@ -9,6 +9,7 @@ import { auditCommand } from "./audit.ts";
 import { projectionsCommand } from "./projections.ts";
 import { ensureTool, type Tool } from "./infra/tools.ts";
 import { keysCommand, localEventKeys } from "./keys.ts";
+import { writeSchemas } from "../shared/events/compat.ts";
 
 const usage = `berth: an event-driven booking platform
 
@@ -22,6 +23,8 @@ usage: ./berth <command>
                       list, inspect and replay dead letters (replay: back to the original subject)
   audit verify        check the hash-chained audit log and every event's signature; reports
                       the first broken link
+  schemas             write the JSON Schema of every event version to shared/events/schemas/
+                      (refused for a version changed incompatibly: add a new version)
   keys rotate | public
                       sign events with a new key (earlier ones stay accepted); print the
                       accepted public keys
@@ -82,6 +85,8 @@ async function main(args: string[]): Promise<number> {
       return await projectionsCommand(rest, envUrls());
     case "keys":
       return await keysCommand(rest);
+    case "schemas":
+      return await writeSchemas();
     case "migrate": {
       const infra = await startInfra();
       try {
