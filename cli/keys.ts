@@ -1,16 +1,24 @@
 /**
  * The local event keys `up` signs with (shared/events/keys.ts), under `.data/keys/`, made on
- * first use, and `./berth keys rotate`. An environment that gives BERTH_EVENT_SIGNING_KEY
- * (an existing deployment's secret store) is used as it is and nothing is written.
+ * first use, and `./berth keys rotate | public`. An environment that gives
+ * BERTH_EVENT_SIGNING_KEY (an existing deployment's secret store) is used as it is and nothing
+ * is written.
+ *
+ * - `event-signing.key`: `<kid>:<base64 PKCS#8>`, the key events are signed with; readable by
+ *   its owner only.
+ * - `event-public.keys`: one `<kid>:<base64 raw public key>` a line, every key accepted, the
+ *   signing key's included.
  */
 import { DATA } from "./infra/paths.ts";
 import { generateEventKey, newKid } from "../shared/events/keys.ts";
 
-const DIR = `${DATA}/keys`;
-/** `<kid>:<base64 PKCS#8>`: the key events are signed with; readable by its owner only. */
-const SIGNING = `${DIR}/event-signing.key`;
-/** One `<kid>:<base64 raw public key>` a line: every key accepted, the signing key's included. */
-const PUBLIC = `${DIR}/event-public.keys`;
+/** Where `up` keeps its event keys. */
+export const KEYS_DIR = `${DATA}/keys`;
+
+const files = (dir: string) => ({
+  signing: `${dir}/event-signing.key`,
+  public: `${dir}/event-public.keys`,
+});
 
 async function readText(path: string): Promise<string | null> {
   try {
@@ -21,59 +29,68 @@ async function readText(path: string): Promise<string | null> {
   }
 }
 
-async function writeKey(key: { signing: string; public: string }, keep: string[]) {
-  await Deno.mkdir(DIR, { recursive: true, mode: 0o700 });
-  await Deno.writeTextFile(PUBLIC, [...keep, key.public].join("\n") + "\n");
-  await Deno.writeTextFile(`${SIGNING}.new`, key.signing + "\n", { mode: 0o600 });
-  await Deno.rename(`${SIGNING}.new`, SIGNING);
+async function acceptedIn(dir: string): Promise<string[]> {
+  return (await readText(files(dir).public) ?? "").split("\n").filter(Boolean);
+}
+
+/** Makes a new key the signing key; the keys accepted before stay accepted. */
+async function addKey(dir: string, kid: string): Promise<void> {
+  const key = await generateEventKey(kid);
+  const f = files(dir);
+  const keep = await acceptedIn(dir);
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  await Deno.writeTextFile(f.public, [...keep, key.public].join("\n") + "\n");
+  await Deno.writeTextFile(`${f.signing}.new`, key.signing + "\n", { mode: 0o600 });
+  await Deno.rename(`${f.signing}.new`, f.signing);
 }
 
 /**
  * BERTH_EVENT_SIGNING_KEY and BERTH_EVENT_PUBLIC_KEYS for the processes `up` starts and the
- * tools that read its events: from `env` when it gives the signing key, else the local key
+ * tools that read its events: nothing when `env` gives the signing key, else the local key
  * (made now when there is none), accepting the local public keys plus any `env` gives.
  */
 export async function localEventKeys(
   env: Record<string, string | undefined>,
+  dir = KEYS_DIR,
   now = new Date(),
 ): Promise<Record<string, string>> {
   if (env.BERTH_EVENT_SIGNING_KEY) return {};
-  let signing = await readText(SIGNING);
-  if (!signing) {
-    await writeKey(await generateEventKey(newKid(now)), []);
-    signing = (await readText(SIGNING))!;
-  }
-  const accepted = (await readText(PUBLIC) ?? "").split("\n").filter(Boolean);
+  if (!(await readText(files(dir).signing))) await addKey(dir, newKid(now));
+  const accepted = await acceptedIn(dir);
   if (env.BERTH_EVENT_PUBLIC_KEYS) accepted.push(env.BERTH_EVENT_PUBLIC_KEYS);
-  return { BERTH_EVENT_SIGNING_KEY: signing, BERTH_EVENT_PUBLIC_KEYS: accepted.join(",") };
+  return {
+    BERTH_EVENT_SIGNING_KEY: (await readText(files(dir).signing))!,
+    BERTH_EVENT_PUBLIC_KEYS: accepted.join(","),
+  };
 }
 
 /** The usage line of `./berth keys`. */
 export const keysUsage = "usage: ./berth keys rotate | public";
 
 /**
- * `./berth keys rotate`: a new local signing key; the previous public keys stay accepted (the
- * events they signed are still in the streams and the audit log). `./berth keys public`: the
- * accepted public keys, as BERTH_EVENT_PUBLIC_KEYS takes them.
+ * `./berth keys rotate`: a new local signing key, used from the next `up`; the earlier public
+ * keys stay accepted (what they signed is still in the streams and the audit log).
+ * `./berth keys public`: the accepted public keys, as BERTH_EVENT_PUBLIC_KEYS takes them.
  */
 export async function keysCommand(
   args: string[],
   out: (line: string) => void = console.log,
+  dir = KEYS_DIR,
   now = new Date(),
 ): Promise<number> {
   if (args[0] === "rotate") {
-    const keep = (await readText(PUBLIC) ?? "").split("\n").filter(Boolean);
+    const kept = (await acceptedIn(dir)).length;
     const kid = newKid(now);
-    await writeKey(await generateEventKey(kid), keep);
+    await addKey(dir, kid);
     out(
-      `events are now signed with ${kid} once berth is started again; ` +
-        `${keep.length} earlier key(s) still accepted (${PUBLIC})`,
+      `events are signed with ${kid} from the next ./berth up; ${kept} earlier key(s) still ` +
+        `accepted (${files(dir).public})`,
     );
     return 0;
   }
   if (args[0] === "public") {
-    const keys = await localEventKeys(Deno.env.toObject(), now);
-    out(keys.BERTH_EVENT_PUBLIC_KEYS ?? Deno.env.get("BERTH_EVENT_PUBLIC_KEYS") ?? "");
+    const keys = await localEventKeys({}, dir, now);
+    out(keys.BERTH_EVENT_PUBLIC_KEYS);
     return 0;
   }
   out(keysUsage);
