@@ -1,6 +1,6 @@
 /**
  * The local event keys `up` signs with (shared/events/keys.ts), under `.data/keys/`, made on
- * first use, and `./berth keys rotate | public`. An environment that gives
+ * first use, and `./berth keys rotate | public | new`. An environment that gives
  * BERTH_EVENT_SIGNING_KEY (an existing deployment's secret store) is used as it is and nothing
  * is written.
  *
@@ -65,12 +65,13 @@ export async function localEventKeys(
 }
 
 /** The usage line of `./berth keys`. */
-export const keysUsage = "usage: ./berth keys rotate | public";
+export const keysUsage = "usage: ./berth keys rotate | public | new";
 
 /**
  * `./berth keys rotate`: a new local signing key, used from the next `up`; the earlier public
  * keys stay accepted (what they signed is still in the streams and the audit log).
  * `./berth keys public`: the accepted public keys, as BERTH_EVENT_PUBLIC_KEYS takes them.
+ * `./berth keys new`: a key pair for another deployment's environment; nothing is written.
  */
 export async function keysCommand(
   args: string[],
@@ -91,6 +92,12 @@ export async function keysCommand(
   if (args[0] === "public") {
     const keys = await localEventKeys({}, dir, now);
     out(keys.BERTH_EVENT_PUBLIC_KEYS);
+    return 0;
+  }
+  if (args[0] === "new") {
+    const key = await generateEventKey(newKid(now));
+    out(`BERTH_EVENT_SIGNING_KEY=${key.signing}`);
+    out(`BERTH_EVENT_PUBLIC_KEYS=${key.public}`);
     return 0;
   }
   out(keysUsage);

@@ -33,6 +33,18 @@ Deno.test("local keys: made once, kept private, rotated with the earlier ones st
     // A signing key given by the environment wins, and nothing is written for it.
     assert.deepEqual(await localEventKeys({ BERTH_EVENT_SIGNING_KEY: "given:AAAA" }, dir), {});
     assert.equal(await keysCommand([], () => {}, dir), 2);
+
+    // A pair for elsewhere: in the environment's format, and the folder is left as it was.
+    const lines: string[] = [];
+    assert.equal(await keysCommand(["new"], (l) => lines.push(l), dir, now), 0);
+    const given = Object.fromEntries(lines.map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    await openEvent(
+      await sealEvent(event(), await eventKeysFrom(given)),
+      await eventKeysFrom({
+        BERTH_EVENT_PUBLIC_KEYS: given.BERTH_EVENT_PUBLIC_KEYS,
+      }),
+    );
+    assert.deepEqual(await localEventKeys({}, dir, now), rotated);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

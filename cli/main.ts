@@ -25,9 +25,9 @@ usage: ./berth <command>
                       the first broken link
   schemas             write the JSON Schema of every event version to shared/events/schemas/
                       (refused for a version changed incompatibly: add a new version)
-  keys rotate | public
+  keys rotate | public | new
                       sign events with a new key (earlier ones stay accepted); print the
-                      accepted public keys
+                      accepted public keys; print a new key pair for another deployment
   projections rebuild analytics|history|audit
                       rebuild a projection from the streams (from its latest snapshot once
                       events have aged out of them), then swap it in
