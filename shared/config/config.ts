@@ -62,7 +62,7 @@ export const configSchema = z.object({
   /** Where traces go (OTLP/HTTP); unset, nothing is traced. Deno's OpenTelemetry reads it. */
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
   /** `<kid>:<base64 PKCS#8 Ed25519>`: the key events are signed with (shared/events/keys.ts). */
-  BERTH_EVENT_SIGNING_KEY: z.string().regex(/^[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/=\s]+$/, {
+  BERTH_EVENT_SIGNING_KEY: z.string().regex(/^[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/=]+$/, {
     message: "must be <kid>:<base64 PKCS#8 key>",
   }).optional(),
   /** `<kid>:<base64 raw key>`, comma separated: further public keys events may be signed with. */
