@@ -53,8 +53,9 @@ function envUrls() {
 
 async function main(args: string[]): Promise<number> {
   const [cmd, ...rest] = args;
-  if (["audit", "projections"].includes(cmd)) {
-    // They read events `up` signed: its keys, unless the environment gives them.
+  if (["audit", "projections", "chaos"].includes(cmd)) {
+    // They read events `up` signed (chaos: the `up` it starts, which inherits them): its keys,
+    // unless the environment gives them.
     for (const [k, v] of Object.entries(await localEventKeys(Deno.env.toObject()))) {
       Deno.env.set(k, v);
     }
