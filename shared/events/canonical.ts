@@ -9,7 +9,7 @@
  */
 
 /** Envelope members the signature does not cover. */
-export const UNSIGNED_MEMBERS: readonly string[] = ["sig", "traceparent", "tracestate"];
+const UNSIGNED_MEMBERS: readonly string[] = ["sig", "traceparent", "tracestate"];
 
 /** RFC 8785 canonical JSON of a JSON value (as `JSON.parse` returns it). */
 export function canonicalJson(value: unknown): string {
@@ -26,7 +26,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The bytes an envelope's signature is made over: its canonical form without unsigned members. */
-export function signedContent(envelope: Record<string, unknown>): Uint8Array {
+export function signedContent(envelope: Record<string, unknown>): Uint8Array<ArrayBuffer> {
   const covered = Object.fromEntries(
     Object.entries(envelope).filter(([k]) => !UNSIGNED_MEMBERS.includes(k)),
   );

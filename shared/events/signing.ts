@@ -21,7 +21,7 @@ export class EventSignatureError extends MalformedEventError {
 export async function signEvent<E extends Envelope>(e: E, keys?: EventKeys): Promise<E> {
   const k = keys ?? await eventKeys();
   const { sig: _old, ...unsigned } = JSON.parse(JSON.stringify({ ...e, kid: k.signer?.kid }));
-  const { kid, sig } = await k.sign(signedContent(unsigned) as Uint8Array<ArrayBuffer>);
+  const { kid, sig } = await k.sign(signedContent(unsigned));
   return { ...unsigned, kid, sig } as E;
 }
 
@@ -40,7 +40,7 @@ export async function verifySignature(json: unknown, keys: EventKeys): Promise<v
   if (!keys.trusted.has(env.kid)) {
     throw new EventSignatureError(`${what} is signed with key ${env.kid}, which is not accepted`);
   }
-  const content = signedContent(env) as Uint8Array<ArrayBuffer>;
+  const content = signedContent(env);
   if (!(await keys.verify(env.kid, env.sig, content))) {
     throw new EventSignatureError(
       `${what}: signature does not match (forged, or changed after signing)`,
