@@ -38,6 +38,13 @@ Deno.test("schemas: every version of the catalogue is committed", async () => {
   }
 });
 
+Deno.test("schemas: versions ascend, oldest first, so each upcast reads as the next", () => {
+  for (const type of eventTypes) {
+    const versions = versionsOf(type);
+    assert.ok(versions.every((v, i) => i === 0 || v > versions[i - 1]), `${type}: ${versions}`);
+  }
+});
+
 const schemaOf = (shape: z.ZodRawShape) => z.toJSONSchema(z.object(shape), { io: "input" });
 const v1 = schemaOf({
   reservationId: z.uuid(),
