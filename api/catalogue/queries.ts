@@ -1,5 +1,6 @@
 /** SQL of the catalogue: properties, resources, seats, inventory and availability. */
 import type { Sql } from "../../shared/db/db.ts";
+import type { PageOpts } from "../../shared/db/page.ts";
 
 export interface PropertyRow {
   id: string;
@@ -9,6 +10,8 @@ export interface PropertyRow {
   free_cancel_hours: number;
   late_refund_percent: number;
   created_at: Date;
+  /** Its place in the list (cursor_at of created_at); only from listProperties. */
+  cursor_at?: string;
 }
 
 export async function insertProperty(sql: Sql, p: Omit<PropertyRow, "created_at">) {
@@ -25,8 +28,16 @@ export async function findProperty(sql: Sql, id: string): Promise<PropertyRow | 
   return row ?? null;
 }
 
-export async function listProperties(sql: Sql): Promise<PropertyRow[]> {
-  return await sql<PropertyRow[]>`select * from properties order by created_at, id`;
+/** Properties, oldest first. */
+export async function listProperties(sql: Sql, page: PageOpts): Promise<PropertyRow[]> {
+  return await sql<PropertyRow[]>`
+    select *, cursor_at(created_at) from properties
+    where ${
+    page.after
+      ? sql`(created_at, id) > (${page.after.at}::timestamptz, ${page.after.id})`
+      : sql`true`
+  }
+    order by created_at, id limit ${page.limit}`;
 }
 
 export interface ResourceRow {
@@ -36,6 +47,7 @@ export interface ResourceRow {
   kind: "room" | "unit" | "seat";
   seats: string[] | null;
   created_at: Date;
+  cursor_at: string;
 }
 
 export async function insertResource(
@@ -49,16 +61,21 @@ export async function insertResource(
   }
 }
 
+/** A property's resources, oldest first: one (`id`), or a page of them. */
 export async function listResources(
   sql: Sql,
   propertyId: string,
   id?: string,
+  page?: PageOpts,
 ): Promise<ResourceRow[]> {
+  const after = page?.after;
   return await sql<ResourceRow[]>`
-    select r.*, (select array_agg(seat order by seat) from seats s where s.resource_id = r.id) as seats
+    select r.*, (select array_agg(seat order by seat) from seats s where s.resource_id = r.id) as seats,
+      cursor_at(r.created_at)
     from resources r
     where r.property_id = ${propertyId} ${id ? sql`and r.id = ${id}` : sql``}
-    order by r.created_at, r.id`;
+      ${after ? sql`and (r.created_at, r.id) > (${after.at}::timestamptz, ${after.id})` : sql``}
+    order by r.created_at, r.id ${page ? sql`limit ${page.limit}` : sql``}`;
 }
 
 /** Postgres returns `bigint` prices as strings; every price stays below 2^53 (MAX_PRICE). */

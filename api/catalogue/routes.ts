@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { Env } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { pageOf, pageQuery, positionOf } from "../http/cursor.ts";
 import { requireRole } from "../gateway/auth.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../shared/errors/errors.ts";
 import { inTransaction, isPgError } from "../../shared/db/db.ts";
@@ -81,10 +82,12 @@ export function catalogueRoutes(): Hono<Env> {
         throw err;
       }
     })
-    .get(
-      "/properties",
-      async (c) => c.json({ items: (await q.listProperties(c.var.deps.sql)).map(propertyJson) }),
-    )
+    .get("/properties", validate("query", pageQuery), async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const after = positionOf(cursor, s.id);
+      const rows = await q.listProperties(c.var.deps.sql, { after, limit: limit + 1 });
+      return c.json(pageOf(c, rows, limit, (r) => ({ at: r.cursor_at!, id: r.id }), propertyJson));
+    })
     .get(
       "/properties/:propertyId",
       validate("param", s.propertyParam),
@@ -114,13 +117,22 @@ export function catalogueRoutes(): Hono<Env> {
         return c.json(resourceJson(row), 201);
       },
     )
-    .get("/properties/:propertyId/resources", validate("param", s.propertyParam), async (c) => {
-      const { propertyId } = c.req.valid("param");
-      await mustFindProperty(c, propertyId);
-      return c.json({
-        items: (await q.listResources(c.var.deps.sql, propertyId)).map(resourceJson),
-      });
-    })
+    .get(
+      "/properties/:propertyId/resources",
+      validate("param", s.propertyParam),
+      validate("query", pageQuery),
+      async (c) => {
+        const { propertyId } = c.req.valid("param");
+        const { limit, cursor } = c.req.valid("query");
+        const after = positionOf(cursor, s.id);
+        await mustFindProperty(c, propertyId);
+        const rows = await q.listResources(c.var.deps.sql, propertyId, undefined, {
+          after,
+          limit: limit + 1,
+        });
+        return c.json(pageOf(c, rows, limit, (r) => ({ at: r.cursor_at, id: r.id }), resourceJson));
+      },
+    )
     .put(
       "/properties/:propertyId/resources/:resourceId/inventory",
       admin,
