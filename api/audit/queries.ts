@@ -36,7 +36,7 @@ export async function auditEntries(
       ${f.propertyId ? sql`and property_id = ${f.propertyId}` : sql``}
       ${
     f.after
-      ? sql`and (occurred_at, id) > (${f.after.at}::timestamptz, ${f.after.id}::bigint)`
+      ? sql`and (occurred_at, id) > (${f.after.at}::text::timestamptz, ${f.after.id}::bigint)`
       : sql``
   }
     order by occurred_at, id

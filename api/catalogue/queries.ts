@@ -34,7 +34,7 @@ export async function listProperties(sql: Sql, page: PageOpts): Promise<Property
     select *, cursor_at(created_at) from properties
     where ${
     page.after
-      ? sql`(created_at, id) > (${page.after.at}::timestamptz, ${page.after.id})`
+      ? sql`(created_at, id) > (${page.after.at}::text::timestamptz, ${page.after.id})`
       : sql`true`
   }
     order by created_at, id limit ${page.limit}`;
@@ -74,7 +74,9 @@ export async function listResources(
       cursor_at(r.created_at)
     from resources r
     where r.property_id = ${propertyId} ${id ? sql`and r.id = ${id}` : sql``}
-      ${after ? sql`and (r.created_at, r.id) > (${after.at}::timestamptz, ${after.id})` : sql``}
+      ${
+    after ? sql`and (r.created_at, r.id) > (${after.at}::text::timestamptz, ${after.id})` : sql``
+  }
     order by r.created_at, r.id ${page ? sql`limit ${page.limit}` : sql``}`;
 }
 

@@ -43,8 +43,8 @@ export async function userReservations(
   }
       ${
     after
-      ? sql`and (h.booked_at < ${after.at}::timestamptz
-          or (h.booked_at = ${after.at}::timestamptz and h.reservation_id > ${after.id}::uuid))`
+      ? sql`and (h.booked_at < ${after.at}::text::timestamptz
+          or (h.booked_at = ${after.at}::text::timestamptz and h.reservation_id > ${after.id}::uuid))`
       : sql``
   }
     order by h.booked_at desc, h.reservation_id

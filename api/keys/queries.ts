@@ -36,7 +36,7 @@ export async function listKeys(
     select id, name, role, created_at, revoked_at, cursor_at(created_at) from api_keys
     where ${
     page.after
-      ? sql`(created_at, id) > (${page.after.at}::timestamptz, ${page.after.id})`
+      ? sql`(created_at, id) > (${page.after.at}::text::timestamptz, ${page.after.id})`
       : sql`true`
   }
     order by created_at, id limit ${page.limit}`;

@@ -38,7 +38,7 @@ export async function listEndpoints(
   return await sql<(EndpointRow & { cursor_at: string })[]>`
     select *, cursor_at(created_at) from notifications.webhook_endpoints
     where property_id = ${propertyId} and status <> 'deleted'
-      ${after ? sql`and (created_at, id) > (${after.at}::timestamptz, ${after.id})` : sql``}
+      ${after ? sql`and (created_at, id) > (${after.at}::text::timestamptz, ${after.id})` : sql``}
     order by created_at, id limit ${page.limit}`;
 }
 
@@ -109,7 +109,9 @@ export async function listDeliveries(
     from notifications.deliveries d
     where d.endpoint_id = ${endpointId}
       ${
-    after ? sql`and (d.created_at, d.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``
+    after
+      ? sql`and (d.created_at, d.id) < (${after.at}::text::timestamptz, ${after.id}::uuid)`
+      : sql``
   }
     order by d.created_at desc, d.id desc
     limit ${page.limit}`;

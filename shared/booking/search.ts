@@ -58,7 +58,7 @@ export async function searchReservations(
       ${f.apiKeyId ? sql`and r.api_key_id = ${f.apiKeyId}` : sql``}
       ${
     page.after
-      ? sql`and (r.created_at, r.id) > (${page.after.at}::timestamptz, ${page.after.id}::uuid)`
+      ? sql`and (r.created_at, r.id) > (${page.after.at}::text::timestamptz, ${page.after.id}::uuid)`
       : sql``
   }
     order by r.created_at, r.id

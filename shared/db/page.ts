@@ -3,7 +3,11 @@
  * stable order (a timestamp, then an id), so rows written meanwhile never shift the pages.
  */
 
-/** Where a page ends: the sort key of its last row, `at` as SQL's `cursor_at` writes it. */
+/**
+ * Where a page ends: the sort key of its last row, `at` as SQL's `cursor_at` writes it (to the
+ * microsecond). Queries compare with `${at}::text::timestamptz`: a parameter postgres.js takes
+ * for a timestamp goes through a JS Date and loses its microseconds.
+ */
 export interface Position {
   at: string;
   id: string;
