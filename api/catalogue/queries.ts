@@ -122,6 +122,20 @@ export async function upsertInventory(
   );
 }
 
+/** What a PUT of inventory sets, per date of [from, to) that has inventory, by date. */
+export async function inventorySettings(
+  sql: Sql,
+  resourceId: string,
+  from: string,
+  to: string,
+): Promise<{ date: string; total: number; price: number }[]> {
+  const rows = await sql<{ date: string; total: number; price: string }[]>`
+    select date::text, total, price::text from inventory
+    where resource_id = ${resourceId} and date >= ${from}::date and date < ${to}::date
+    order by date`;
+  return rows.map((r) => ({ date: r.date, total: r.total, price: Number(r.price) }));
+}
+
 /** Dates among `dates` where total would fall below what is held and sold. */
 export async function overbookedBy(tx: Sql, resourceId: string, dates: string[], total: number) {
   return await tx<{ date: string; taken: number }[]>`

@@ -264,6 +264,10 @@ export function examplesOf(w: World): Record<string, Example | Example[]> {
         body: { from: "2030-06-01", to: "2030-06-08", price: 4600 },
       },
     ],
+    "GET /v1/properties/:propertyId/resources/:resourceId/inventory": {
+      params: resource,
+      query: range,
+    },
     "GET /v1/availability": {
       query: { propertyId: w.propertyId, resourceId: w.roomId, ...range },
     },
