@@ -40,6 +40,7 @@ declare
   v_r jsonb := c->'reservation';
   v_k jsonb := nullif(c->'idempotency', 'null'::jsonb);
   v_needs int := jsonb_array_length(c->'needs');
+  v_stay daterange := booking_stay(c->'items');
   v_ok int;
   v_changed int;
 begin
@@ -72,8 +73,7 @@ begin
   values (v_id, v_r->>'propertyId', v_r->>'userId', v_r->>'apiKeyId',
     v_r->>'confirmationNumber', 'pending', v_r->>'guestName', v_r->>'guestEmail',
     (v_r->>'total')::bigint, v_r->>'currency', v_r->>'paymentToken',
-    (v_r->>'holdExpiresAt')::timestamptz, v_now, v_now, lower(booking_stay(c->'items')),
-    upper(booking_stay(c->'items')));
+    (v_r->>'holdExpiresAt')::timestamptz, v_now, v_now, lower(v_stay), upper(v_stay));
   perform booking_lines(v_id, c->'items');
   insert into seat_holds (resource_id, date, seat, reservation_id)
   select s.r, s.d, s.s, v_id from jsonb_to_recordset(c->'seats') as s(r text, d date, s text);
