@@ -98,6 +98,19 @@ integration("etag: two desk agents, and the second one's stale change is refused
       assert.equal(out.status, 412, "check-in moved it on");
     });
 
+    await t.step("a retry of an applied change with its key replays it, not 412", async () => {
+      const fresh = await book();
+      const headers = { "if-match": '"0"', "idempotency-key": `shorten-${fresh}` };
+      const body = stay("2030-06-01", "2030-06-02");
+      const first = await call("PATCH", `/v1/reservations/${fresh}`, body, headers);
+      assert.equal(first.status, 200);
+      const retry = await call("PATCH", `/v1/reservations/${fresh}`, body, headers);
+      assert.equal(retry.status, 200);
+      assert.equal(retry.headers.get("idempotent-replayed"), "true");
+      assert.equal(retry.headers.get("etag"), '"1"');
+      assert.deepEqual(retry.body, first.body);
+    });
+
     await t.step("of two changes sent at once on one version, exactly one applies", async () => {
       const fresh = await book();
       const tag = (await call("GET", `/v1/reservations/${fresh}`)).headers.get("etag")!;
