@@ -10,8 +10,6 @@ export interface PropertyRow {
   free_cancel_hours: number;
   late_refund_percent: number;
   created_at: Date;
-  /** Its place in the list (cursor_at of created_at); only from listProperties. */
-  cursor_at?: string;
 }
 
 export async function insertProperty(sql: Sql, p: Omit<PropertyRow, "created_at">) {
@@ -29,8 +27,11 @@ export async function findProperty(sql: Sql, id: string): Promise<PropertyRow | 
 }
 
 /** Properties, oldest first. */
-export async function listProperties(sql: Sql, page: PageOpts): Promise<PropertyRow[]> {
-  return await sql<PropertyRow[]>`
+export async function listProperties(
+  sql: Sql,
+  page: PageOpts,
+): Promise<(PropertyRow & { cursor_at: string })[]> {
+  return await sql<(PropertyRow & { cursor_at: string })[]>`
     select *, cursor_at(created_at) from properties
     where ${
     page.after

@@ -94,7 +94,7 @@ export function catalogueRoutes(): Hono<Env> {
       const { limit, cursor } = c.req.valid("query");
       const after = positionOf(cursor, s.id);
       const rows = await q.listProperties(c.var.deps.sql, { after, limit: limit + 1 });
-      return c.json(pageOf(c, rows, limit, (r) => ({ at: r.cursor_at!, id: r.id }), propertyJson));
+      return c.json(pageOf(c, rows, limit, (r) => ({ at: r.cursor_at, id: r.id }), propertyJson));
     })
     .get(
       "/properties/:propertyId",
