@@ -22,7 +22,10 @@ alter table reservations alter column arrival set not null,
 
 create index reservations_property_created on reservations (property_id, created_at, id);
 create index reservations_property_arrival on reservations (property_id, arrival);
-create index reservations_property_departure on reservations (property_id, departure);
+-- By departure, then arrival: "staying a night of [from, to)" reads only the stays departing
+-- after `from` (the bookings ahead, not the property's whole past) and checks arrival in the index.
+create index reservations_property_departure on reservations (property_id, departure, arrival);
+create index reservations_property_status on reservations (property_id, status, created_at, id);
 create index reservations_property_email on reservations (property_id, lower(guest_email));
 create index reservations_property_updated on reservations (property_id, updated_at);
 -- The properties list pages in the same order.

@@ -37,31 +37,42 @@ export interface Found {
 
 /**
  * Up to `limit` reservations matching `f` after `after` (none: from the first), oldest booking
- * first, then by id.
+ * first, then by id. A stay filter (`from`, `to`) picks its rows first, by the departure index,
+ * and sorts only those: in booking order, Postgres would walk the property's whole past to find
+ * tonight's few stays (it cannot tell that arrival and departure go together).
  */
 export async function searchReservations(
   sql: Sql,
   f: ReservationFilter,
   page: PageOpts,
 ): Promise<Found[]> {
+  const statuses = f.statuses?.length === 1
+    ? sql`and status = ${f.statuses[0]}` // one status: read in order from its index
+    : f.statuses
+    ? sql`and status = any(${f.statuses}::text[])`
+    : sql``;
+  const matching = sql`
+    property_id = ${f.propertyId} ${statuses}
+      ${f.to ? sql`and arrival < ${f.to}::date` : sql``}
+      ${f.from ? sql`and departure > ${f.from}::date` : sql``}
+      ${f.arrival ? sql`and arrival = ${f.arrival}::date` : sql``}
+      ${f.departure ? sql`and departure = ${f.departure}::date` : sql``}
+      ${f.confirmationNumber ? sql`and confirmation_number = ${f.confirmationNumber}` : sql``}
+      ${f.email ? sql`and lower(guest_email) = lower(${f.email})` : sql``}
+      ${f.updatedSince ? sql`and updated_at >= ${f.updatedSince}` : sql``}
+      ${f.apiKeyId ? sql`and api_key_id = ${f.apiKeyId}` : sql``}`;
+  const after = page.after
+    ? sql`and (created_at, id) > (${page.after.at}::text::timestamptz, ${page.after.id}::uuid)`
+    : sql``;
   const rows = await sql<{ id: string; at: string }[]>`
-    select r.id, cursor_at(r.created_at) as at from reservations r
-    where r.property_id = ${f.propertyId}
-      ${f.statuses ? sql`and r.status = any(${f.statuses}::text[])` : sql``}
-      ${f.to ? sql`and r.arrival < ${f.to}::date` : sql``}
-      ${f.from ? sql`and r.departure > ${f.from}::date` : sql``}
-      ${f.arrival ? sql`and r.arrival = ${f.arrival}::date` : sql``}
-      ${f.departure ? sql`and r.departure = ${f.departure}::date` : sql``}
-      ${f.confirmationNumber ? sql`and r.confirmation_number = ${f.confirmationNumber}` : sql``}
-      ${f.email ? sql`and lower(r.guest_email) = lower(${f.email})` : sql``}
-      ${f.updatedSince ? sql`and r.updated_at >= ${f.updatedSince}` : sql``}
-      ${f.apiKeyId ? sql`and r.api_key_id = ${f.apiKeyId}` : sql``}
-      ${
-    page.after
-      ? sql`and (r.created_at, r.id) > (${page.after.at}::text::timestamptz, ${page.after.id}::uuid)`
-      : sql``
+    ${
+    f.from || f.to
+      ? sql`with stays as materialized (
+          select id, created_at from reservations where ${matching})
+        select id, cursor_at(created_at) as at from stays where true ${after}`
+      : sql`select id, cursor_at(created_at) as at from reservations where ${matching} ${after}`
   }
-    order by r.created_at, r.id
+    order by created_at, id
     limit ${page.limit}`;
   const states = new Map(
     (await reservationStates(sql, rows.map((r) => r.id))).map((s) => [s.id, s]),
