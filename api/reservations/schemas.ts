@@ -53,7 +53,7 @@ const statuses = [
 const statusWord = `(${statuses.join("|")})`;
 
 /** One or more statuses, comma-separated: `confirmed,checked_in`. */
-export const statusList = z.string().regex(
+export const statusList = z.string().max(200).regex(
   new RegExp(`^${statusWord}(,${statusWord})*$`),
   `one or more of ${statuses.join(", ")}, comma-separated`,
 );

@@ -23,7 +23,7 @@ const dayAfter = (date: string) =>
  * The filter a search query asks for, `today` read as `today` (at the property). `staying` is
  * a stay overlapping that one night, narrowed further by `from` and `to` when given.
  */
-export function filterOf(
+function filterOf(
   q: z.infer<typeof s.searchQuery>,
   propertyId: string,
   today: string,
