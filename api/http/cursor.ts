@@ -19,11 +19,14 @@ export const cursorParam = z.string().min(1).max(600);
 
 const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
-/** A real instant in cursor_at's form (month 13 or 30 February are not). */
+/**
+ * A real instant in cursor_at's form, from 1970 on (month 13, 30 February or year 0, which
+ * Postgres refuses, are not).
+ */
 function isInstant(text: string): boolean {
   if (!at.test(text)) return false;
   const ms = Date.parse(text.slice(0, 23) + "Z");
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 23) === text.slice(0, 23);
+  return ms >= 0 && new Date(ms).toISOString().slice(0, 23) === text.slice(0, 23);
 }
 
 /** The cursor of the page after `p`. */
@@ -34,7 +37,7 @@ export function encodeCursor(p: Position): string {
 
 /**
  * The position a cursor names; null without one. Its id must pass `id` (the list's id format),
- * so no cursor reaches SQL that Postgres would refuse. A cursor this api did not make is 400
+ * so no cursor reaches SQL that Postgres would refuse. A malformed or altered cursor is 400
  * `validation_failed` naming `cursor`.
  */
 export function positionOf(cursor: string | undefined, id: z.ZodType<string>): Position | null {

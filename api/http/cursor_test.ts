@@ -24,6 +24,7 @@ Deno.test("cursor: one this api did not make is 400 naming cursor", () => {
       made([position.at, "p_hotel"]),
       made(["2030-13-01T00:00:00.000000Z", position.id]),
       made(["2030-02-30T00:00:00.000000Z", position.id]),
+      made(["0000-01-01T00:00:00.000000Z", position.id]),
       made(["2030-06-01T08:00:00Z", position.id]),
       made([1, position.id]),
     ]
