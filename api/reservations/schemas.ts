@@ -75,7 +75,8 @@ export const searchQuery = z.object({
   staying: dayOrToday.optional(),
   confirmationNumber: z.string().trim().min(1).max(64).optional(),
   email: z.string().trim().min(1).max(254).optional(),
-  updatedSince: z.iso.datetime({ offset: true }).optional(),
+  updatedSince: z.iso.datetime({ offset: true })
+    .refine((t) => Date.parse(t) >= 0, "from 1970 on").optional(),
   limit: limitParam(),
   cursor: cursorParam.optional(),
 }).strict().check((ctx) => {

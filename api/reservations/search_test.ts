@@ -109,6 +109,7 @@ integration("search: the desk finds a property's reservations by what it knows",
           ["from=2030-06-05&to=2030-06-01", "query.to"],
           ["limit=0", "query.limit"],
           ["updatedSince=yesterday", "query.updatedSince"],
+          ["updatedSince=0000-01-01T00:00:00Z", "query.updatedSince"],
           ["guest=ada", "query"],
         ]
       ) {
