@@ -130,6 +130,7 @@ integration("lists: every list pages by cursor, each item once, in one order", a
           `/v1/audit?cursor=${keys.body.nextCursor}`,
           `/v1/properties?cursor=${btoa(JSON.stringify(["2030-13-01T00:00:00.000000Z", "x"]))}`,
           `/v1/properties?cursor=${"A".repeat(601)}`,
+          `/v1/api-keys?cursor=${btoa(JSON.stringify(["2030-01-01T00:00:00.000000Z", "a\u0000"]))}`,
         ]
       ) {
         const r = await call("GET", url);

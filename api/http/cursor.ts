@@ -36,8 +36,9 @@ export function encodeCursor(p: Position): string {
 }
 
 /**
- * The position a cursor names; null without one. Its id must pass `id` (the list's id format),
- * so no cursor reaches SQL that Postgres would refuse. A malformed or altered cursor is 400
+ * The position a cursor names; null without one. Its id must be printable ASCII (every id of
+ * berth is) and pass `id` (the list's id format), so no cursor reaches SQL that Postgres would
+ * refuse (a NUL, a malformed uuid). A malformed or altered cursor is 400
  * `validation_failed` naming `cursor`.
  */
 export function positionOf(cursor: string | undefined, id: z.ZodType<string>): Position | null {
@@ -54,7 +55,9 @@ export function positionOf(cursor: string | undefined, id: z.ZodType<string>): P
   }
   if (
     !Array.isArray(parts) || parts.length !== 2 || typeof parts[0] !== "string" ||
-    !isInstant(parts[0]) || !id.safeParse(parts[1]).success
+    !isInstant(parts[0]) || typeof parts[1] !== "string" ||
+    !/^[\x21-\x7e]{1,128}$/.test(parts[1]) ||
+    !id.safeParse(parts[1]).success
   ) {
     throw bad();
   }

@@ -13,7 +13,7 @@ Deno.test("cursor: what a page names is what the next request reads, microsecond
   assert.equal(positionOf(undefined, id), null);
 });
 
-Deno.test("cursor: one this api did not make is 400 naming cursor", () => {
+Deno.test("cursor: a malformed or altered one is 400 naming cursor", () => {
   const made = (parts: unknown) => btoa(JSON.stringify(parts));
   for (
     const bad of [
@@ -27,6 +27,7 @@ Deno.test("cursor: one this api did not make is 400 naming cursor", () => {
       made(["0000-01-01T00:00:00.000000Z", position.id]),
       made(["2030-06-01T08:00:00Z", position.id]),
       made([1, position.id]),
+      made([position.at, "a\u0000b"]),
     ]
   ) {
     assert.throws(
