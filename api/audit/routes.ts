@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Env } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { cursorParam, pageOf, positionOf } from "../http/cursor.ts";
 import { requireRole } from "../gateway/auth.ts";
 import { propertyIdPattern } from "../../shared/events/catalogue.ts";
 import { auditEntries } from "./queries.ts";
@@ -10,6 +11,7 @@ export const auditQuery = z.object({
   reservationId: z.uuid().optional(),
   propertyId: z.string().regex(propertyIdPattern).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
+  cursor: cursorParam.optional(),
 }).strict();
 
 /** `GET /audit?reservationId=&propertyId=` (admin): the hash-chained audit entries. */
@@ -19,9 +21,12 @@ export function auditRoutes(): Hono<Env> {
     requireRole("admin"),
     validate("query", auditQuery),
     async (c) => {
-      const rows = await auditEntries(c.var.deps.sql, c.req.valid("query"));
+      const { cursor, limit, ...filter } = c.req.valid("query");
+      const after = positionOf(cursor, z.string().regex(/^\d{1,18}$/));
+      const rows = await auditEntries(c.var.deps.sql, { ...filter, after, limit: limit + 1 });
+      const position = (r: (typeof rows)[number]) => ({ at: r.cursor_at, id: r.id });
       return c.json({
-        items: rows.map((r) => ({
+        ...pageOf(c, rows, limit, position, (r) => ({
           id: Number(r.id),
           chain: r.chain,
           position: r.position,

@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import type { Env } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { pageOf, pageQuery, positionOf } from "../http/cursor.ts";
+import { assertIfMatch, contentEtag } from "../http/etag.ts";
 import { requireRole } from "../gateway/auth.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../shared/errors/errors.ts";
 import { inTransaction, isPgError } from "../../shared/db/db.ts";
@@ -51,6 +53,13 @@ const inventoryJson = (r: q.InventoryRow) => ({
   price: r.price,
 });
 
+/**
+ * The strong ETag of a range of inventory: a digest of what a PUT sets there (total and price
+ * per date), so a booking (held, sold) does not change it and a PUT or a new rate does.
+ */
+const settingsTag = (rows: { date: string; total: number; price: number }[]) =>
+  contentEtag(rows.map((r) => [r.date, r.total, r.price]));
+
 async function mustFindProperty(c: { var: Env["Variables"] }, id: string) {
   const p = await q.findProperty(c.var.deps.sql, id);
   if (!p) throw new NotFound(`no property ${id}`);
@@ -81,10 +90,12 @@ export function catalogueRoutes(): Hono<Env> {
         throw err;
       }
     })
-    .get(
-      "/properties",
-      async (c) => c.json({ items: (await q.listProperties(c.var.deps.sql)).map(propertyJson) }),
-    )
+    .get("/properties", validate("query", pageQuery), async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const after = positionOf(cursor, s.id);
+      const rows = await q.listProperties(c.var.deps.sql, { after, limit: limit + 1 });
+      return c.json(pageOf(c, rows, limit, (r) => ({ at: r.cursor_at, id: r.id }), propertyJson));
+    })
     .get(
       "/properties/:propertyId",
       validate("param", s.propertyParam),
@@ -114,13 +125,22 @@ export function catalogueRoutes(): Hono<Env> {
         return c.json(resourceJson(row), 201);
       },
     )
-    .get("/properties/:propertyId/resources", validate("param", s.propertyParam), async (c) => {
-      const { propertyId } = c.req.valid("param");
-      await mustFindProperty(c, propertyId);
-      return c.json({
-        items: (await q.listResources(c.var.deps.sql, propertyId)).map(resourceJson),
-      });
-    })
+    .get(
+      "/properties/:propertyId/resources",
+      validate("param", s.propertyParam),
+      validate("query", pageQuery),
+      async (c) => {
+        const { propertyId } = c.req.valid("param");
+        const { limit, cursor } = c.req.valid("query");
+        const after = positionOf(cursor, s.id);
+        await mustFindProperty(c, propertyId);
+        const rows = await q.listResources(c.var.deps.sql, propertyId, undefined, {
+          after,
+          limit: limit + 1,
+        });
+        return c.json(pageOf(c, rows, limit, (r) => ({ at: r.cursor_at, id: r.id }), resourceJson));
+      },
+    )
     .put(
       "/properties/:propertyId/resources/:resourceId/inventory",
       admin,
@@ -148,6 +168,9 @@ export function catalogueRoutes(): Hono<Env> {
         const dates = datesIn(b.from, b.to);
         const rows = await inTransaction(sql, async (tx) => {
           await lockDates(tx, sortForLocks(dates.map((date) => ({ resourceId, date }))));
+          // Under the locks every writer of total and price takes: atomic with the write.
+          const before = await q.inventorySettings(tx, resourceId, b.from, b.to);
+          assertIfMatch(c, settingsTag(before), "the inventory of these dates");
           if (total !== null) {
             const over = await q.overbookedBy(tx, resourceId, dates, total);
             if (over.length) {
@@ -180,7 +203,23 @@ export function catalogueRoutes(): Hono<Env> {
           return rows;
         });
         rows.sort((a, b) => (a.date < b.date ? -1 : 1));
+        c.header("ETag", settingsTag(rows));
         return c.json({ propertyId, resourceId, dates: rows.map(inventoryJson) });
+      },
+    )
+    .get(
+      "/properties/:propertyId/resources/:resourceId/inventory",
+      validate("param", s.resourceParam),
+      validate("query", s.inventoryQuery),
+      async (c) => {
+        const { propertyId, resourceId } = c.req.valid("param");
+        const { from, to } = c.req.valid("query");
+        const { sql } = c.var.deps;
+        const [res] = await q.listResources(sql, propertyId, resourceId);
+        if (!res) throw new NotFound(`no resource ${resourceId} at property ${propertyId}`);
+        const dates = await q.inventorySettings(sql, resourceId, from, to);
+        c.header("ETag", settingsTag(dates));
+        return c.json({ propertyId, resourceId, from, to, dates });
       },
     )
     .get("/availability", validate("query", s.availabilityQuery), async (c) => {

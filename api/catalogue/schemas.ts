@@ -94,6 +94,9 @@ export const setInventory = dateRange({
   price,
 }).strict();
 
+/** `GET …/inventory?from=&to=`: what is set there. */
+export const inventoryQuery = dateRange({}).strict();
+
 export const availabilityQuery = dateRange({
   propertyId: id,
   resourceId: id.optional(),

@@ -9,6 +9,7 @@ import { auditQuery } from "../audit/mod.ts";
 import { historyQuery } from "../history/mod.ts";
 import * as rates from "../rates/schemas.ts";
 import type { RouteOf } from "../../shared/metrics/mod.ts";
+import { pageQuery } from "../http/cursor.ts";
 
 type Schema = z.ZodType;
 
@@ -43,6 +44,14 @@ const changeKey = [{
   description:
     "Same key, route and body replays the first answer (Idempotent-Replayed: true); another request is 409 idempotency_conflict",
 }];
+
+/** The optional If-Match of a change: a stale ETag is 412 precondition_failed. */
+const ifMatch = {
+  name: "If-Match",
+  required: false,
+  description:
+    "The ETag the change was decided on (a reservation's version, or an inventory range's digest); another is 412 precondition_failed",
+};
 
 /** Every public operation of the api, with the zod schemas its handlers validate against. */
 export const operations: Operation[] = [
@@ -95,9 +104,11 @@ export const operations: Operation[] = [
   {
     method: "get",
     path: "/v1/properties",
-    summary: "List properties",
+    summary: "List properties, oldest first, a page at a time (limit, cursor; next, nextCursor)",
     tag: "catalogue",
+    query: pageQuery,
     success: 200,
+    errors: [400],
   },
   {
     method: "get",
@@ -120,10 +131,11 @@ export const operations: Operation[] = [
   {
     method: "get",
     path: "/v1/properties/{propertyId}/resources",
-    summary: "List a property's resources",
+    summary: "List a property's resources, a page at a time",
     tag: "catalogue",
+    query: pageQuery,
     success: 200,
-    errors: [404],
+    errors: [400, 404],
   },
   {
     method: "put",
@@ -133,7 +145,17 @@ export const operations: Operation[] = [
     role: "admin",
     body: cat.setInventory,
     success: 200,
-    errors: [400, 404, 409],
+    headers: [ifMatch],
+    errors: [400, 404, 409, 412],
+  },
+  {
+    method: "get",
+    path: "/v1/properties/{propertyId}/resources/{resourceId}/inventory",
+    summary: "Capacity and base price per date in [from, to), with the range's ETag",
+    tag: "catalogue",
+    query: cat.inventoryQuery,
+    success: 200,
+    errors: [400, 404],
   },
   {
     method: "get",
@@ -162,10 +184,20 @@ export const operations: Operation[] = [
   {
     method: "get",
     path: "/v1/reservations/{id}",
-    summary: "A reservation with its status history",
+    summary: "A reservation with its status history; ETag: its version",
     tag: "reservations",
     success: 200,
     errors: [404],
+  },
+  {
+    method: "get",
+    path: "/v1/properties/{propertyId}/reservations",
+    summary: "Search a property's reservations (status, stay dates, confirmation number, " +
+      "guest e-mail, updatedSince), oldest booking first, a page at a time",
+    tag: "reservations",
+    query: res.searchQuery,
+    success: 200,
+    errors: [400, 404],
   },
   {
     method: "patch",
@@ -174,11 +206,11 @@ export const operations: Operation[] = [
     tag: "reservations",
     body: res.modifyReservation,
     success: 200,
-    headers: changeKey,
+    headers: [...changeKey, ifMatch],
     accepted: "A higher total: the booking stands as it was (`pendingModification` shows the " +
       "change) until the difference is authorized; then reservation.modified, or on a decline " +
       "reservation.modification_declined. 409 modification_pending while one waits.",
-    errors: [400, 404, 409],
+    errors: [400, 404, 409, 412],
   },
   {
     method: "post",
@@ -187,8 +219,8 @@ export const operations: Operation[] = [
     tag: "reservations",
     body: res.changeBody,
     success: 200,
-    headers: changeKey,
-    errors: [400, 404, 409],
+    headers: [...changeKey, ifMatch],
+    errors: [400, 404, 409, 412],
   },
   {
     method: "post",
@@ -197,8 +229,8 @@ export const operations: Operation[] = [
     tag: "reservations",
     body: res.changeBody,
     success: 200,
-    headers: changeKey,
-    errors: [400, 404, 409],
+    headers: [...changeKey, ifMatch],
+    errors: [400, 404, 409, 412],
   },
   {
     method: "post",
@@ -207,8 +239,8 @@ export const operations: Operation[] = [
     tag: "reservations",
     body: res.changeBody,
     success: 200,
-    headers: changeKey,
-    errors: [400, 404, 409],
+    headers: [...changeKey, ifMatch],
+    errors: [400, 404, 409, 412],
   },
   {
     method: "get",
@@ -290,11 +322,12 @@ export const operations: Operation[] = [
   {
     method: "get",
     path: "/v1/properties/{propertyId}/webhooks",
-    summary: "A property's webhook endpoints",
+    summary: "A property's webhook endpoints, a page at a time",
     tag: "webhooks",
     role: "admin",
+    query: pageQuery,
     success: 200,
-    errors: [404],
+    errors: [400, 404],
   },
   {
     method: "get",
@@ -346,10 +379,12 @@ export const operations: Operation[] = [
   {
     method: "get",
     path: "/v1/api-keys",
-    summary: "List API keys",
+    summary: "List API keys, a page at a time",
     tag: "keys",
     role: "admin",
+    query: pageQuery,
     success: 200,
+    errors: [400],
   },
   {
     method: "delete",

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Env } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { cursorParam, pageOf, positionOf } from "../http/cursor.ts";
 import { userReservations } from "./queries.ts";
 import { reservationSchemas } from "../reservations/mod.ts";
 
@@ -17,6 +18,7 @@ export const historyQuery = z.object({
     "failed",
   ]).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: cursorParam.optional(),
 }).strict();
 
 /**
@@ -30,16 +32,19 @@ export function historyRoutes(): Hono<Env> {
     validate("query", historyQuery),
     async (c) => {
       const { userId } = c.req.valid("param");
-      const { status, limit } = c.req.valid("query");
+      const { status, limit, cursor } = c.req.valid("query");
+      const after = positionOf(cursor, z.uuid());
       const p = c.var.principal;
       const rows = await userReservations(c.var.deps.sql, userId, {
-        limit,
+        after,
+        limit: limit + 1,
         status,
         apiKeyId: p.role === "admin" ? undefined : p.keyId,
       });
+      const position = (r: (typeof rows)[number]) => ({ at: r.cursor_at, id: r.reservation_id });
       return c.json({
         userId,
-        items: rows.map((r) => ({
+        ...pageOf(c, rows, limit, position, (r) => ({
           id: r.reservation_id,
           propertyId: r.property_id,
           confirmationNumber: r.confirmation_number,

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Env } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { pageOf, pageQuery, positionOf } from "../http/cursor.ts";
 import { NotFound } from "../../shared/errors/errors.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { hashKey, newKey } from "./keys.ts";
@@ -28,7 +29,12 @@ export function keyRoutes(): Hono<Env> {
       });
       return c.json({ ...toJson(row), key }, 201);
     })
-    .get("/", async (c) => c.json({ items: (await listKeys(c.var.deps.sql)).map(toJson) }))
+    .get("/", validate("query", pageQuery), async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const after = positionOf(cursor, z.string().min(1).max(64));
+      const rows = await listKeys(c.var.deps.sql, { after, limit: limit + 1 });
+      return c.json(pageOf(c, rows, limit, (r) => ({ at: r.cursor_at, id: r.id }), toJson));
+    })
     .delete("/:id", validate("param", z.object({ id: z.string().min(1).max(64) })), async (c) => {
       const row = await revokeKey(c.var.deps.sql, c.req.valid("param").id);
       if (!row) throw new NotFound("no such API key");

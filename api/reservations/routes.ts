@@ -17,6 +17,7 @@ import {
 } from "../../shared/booking/mod.ts";
 import * as s from "./schemas.ts";
 import { requestHash, type StoredAnswer, storedAnswer } from "./idempotency.ts";
+import { ifMatchOf, withEtag } from "../http/etag.ts";
 
 /** Admins see every reservation; a client key only its own. */
 const ownerOf = (c: Context<Env>) =>
@@ -63,6 +64,7 @@ function replay(c: Context<Env>, answer: StoredAnswer, key: IdempotencyKey): Res
     );
   }
   c.header("Idempotent-Replayed", "true");
+  withEtag(c, answer.body);
   return c.json(answer.body as object, answer.status as ContentfulStatusCode);
 }
 
@@ -87,7 +89,10 @@ async function answerOnce(
     if (first) return replay(c, first, key!);
     throw err;
   }
-  if (view) return c.json(view, status(view));
+  if (view) {
+    withEtag(c, view);
+    return c.json(view, status(view));
+  }
   const first = await earlierAnswer(c, key, now);
   if (!first) throw new Conflict("the first request with this key is still running");
   return replay(c, first, key!);
@@ -120,6 +125,7 @@ function stateChange(action: Action) {
         reason: body.reason,
         soldOut: c.var.deps.soldOut,
         idempotency: key ?? undefined,
+        expectVersions: ifMatchOf(c),
       }));
   };
 }
@@ -154,8 +160,15 @@ export function reservationRoutes(): Hono<Env> {
     .get(
       "/:id",
       validate("param", s.reservationParam),
-      async (c) =>
-        c.json(await getReservation(c.var.deps.sql, c.req.valid("param").id, ownerOf(c))),
+      async (c) => {
+        const reservation = await getReservation(
+          c.var.deps.sql,
+          c.req.valid("param").id,
+          ownerOf(c),
+        );
+        withEtag(c, reservation);
+        return c.json(reservation);
+      },
     )
     .patch(
       "/:id",
@@ -181,6 +194,7 @@ export function reservationRoutes(): Hono<Env> {
               maxQuantity: config.BERTH_MAX_QUANTITY,
               soldOut: c.var.deps.soldOut,
               idempotency: key ?? undefined,
+              expectVersions: ifMatchOf(c),
             }),
         );
       },

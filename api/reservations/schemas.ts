@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { dateRange, id, seatName } from "../catalogue/schemas.ts";
+import { dateRange, id, isoDate, seatName } from "../catalogue/schemas.ts";
+import { cursorParam, limitParam } from "../http/cursor.ts";
 import { MAX_QUANTITY } from "../../shared/booking/mod.ts";
 
 export const item = dateRange({
@@ -39,3 +40,48 @@ export const idempotencyKey = z.string().regex(
   /^[\x21-\x7e]{1,255}$/,
   "1 to 255 printable ASCII characters",
 );
+
+const statuses = [
+  "pending",
+  "confirmed",
+  "checked_in",
+  "checked_out",
+  "cancelled",
+  "expired",
+  "failed",
+] as const;
+const statusWord = `(${statuses.join("|")})`;
+
+/** One or more statuses, comma-separated: `confirmed,checked_in`. */
+export const statusList = z.string().max(200).regex(
+  new RegExp(`^${statusWord}(,${statusWord})*$`),
+  `one or more of ${statuses.join(", ")}, comma-separated`,
+);
+
+/** A date, or `today` at the property. */
+const dayOrToday = z.union([z.literal("today"), isoDate], {
+  error: "a YYYY-MM-DD date in berth's window, or today",
+});
+
+/** `GET /v1/properties/:propertyId/reservations`: every filter given must hold. */
+export const searchQuery = z.object({
+  status: statusList.optional(),
+  /** Staying a night (a day) of [from, to). */
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  arrival: dayOrToday.optional(),
+  departure: dayOrToday.optional(),
+  /** Staying the night (the day) of this date: in house. */
+  staying: dayOrToday.optional(),
+  confirmationNumber: z.string().trim().min(1).max(64).optional(),
+  email: z.string().trim().min(1).max(254).optional(),
+  updatedSince: z.iso.datetime({ offset: true })
+    .refine((t) => Date.parse(t) >= 0, "from 1970 on").optional(),
+  limit: limitParam(),
+  cursor: cursorParam.optional(),
+}).strict().check((ctx) => {
+  const { from, to } = ctx.value;
+  if (from && to && from >= to) {
+    ctx.issues.push({ code: "custom", path: ["to"], message: "must be after from", input: to });
+  }
+});

@@ -1,6 +1,8 @@
+import { z } from "zod";
 import { Hono } from "hono";
 import type { Env } from "../http/env.ts";
 import { validate } from "../http/validate.ts";
+import { pageOf, pageQuery, positionOf } from "../http/cursor.ts";
 import { requireRole } from "../gateway/auth.ts";
 import { NotFound, ValidationFailed } from "../../shared/errors/errors.ts";
 import { privateHostProblem } from "../../shared/net/address.ts";
@@ -97,11 +99,15 @@ export function webhookRoutes(): Hono<Env> {
       "/properties/:propertyId/webhooks",
       admin,
       validate("param", s.propertyParam),
+      validate("query", pageQuery),
       async (c) => {
         const { propertyId } = c.req.valid("param");
+        const { limit, cursor } = c.req.valid("query");
+        const after = positionOf(cursor, s.webhookParam.shape.webhookId);
         const { sql } = c.var.deps;
         if (!(await findProperty(sql, propertyId))) throw new NotFound(`no property ${propertyId}`);
-        return c.json({ items: (await q.listEndpoints(sql, propertyId)).map(endpointJson) });
+        const rows = await q.listEndpoints(sql, propertyId, { after, limit: limit + 1 });
+        return c.json(pageOf(c, rows, limit, (r) => ({ at: r.cursor_at, id: r.id }), endpointJson));
       },
     )
     .get("/webhooks/:webhookId", admin, validate("param", s.webhookParam), async (c) => {
@@ -126,9 +132,11 @@ export function webhookRoutes(): Hono<Env> {
       validate("query", s.deliveriesQuery),
       async (c) => {
         const { webhookId } = c.req.valid("param");
+        const { limit, cursor } = c.req.valid("query");
+        const after = positionOf(cursor, z.uuid());
         await mustFindEndpoint(c, webhookId);
-        const rows = await q.listDeliveries(c.var.deps.sql, webhookId, c.req.valid("query").limit);
-        return c.json({ items: rows.map(deliveryJson) });
+        const rows = await q.listDeliveries(c.var.deps.sql, webhookId, { after, limit: limit + 1 });
+        return c.json(pageOf(c, rows, limit, (r) => ({ at: r.cursor_at, id: r.id }), deliveryJson));
       },
     );
 }

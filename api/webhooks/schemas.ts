@@ -2,6 +2,7 @@ import { z } from "zod";
 import { eventTypes } from "../../shared/events/catalogue.ts";
 import { webhookUrlProblem } from "../../shared/net/address.ts";
 import { catalogueSchemas } from "../catalogue/mod.ts";
+import { cursorParam } from "../http/cursor.ts";
 
 /**
  * Event types an endpoint may subscribe to: every reservation and payment event of the
@@ -34,7 +35,8 @@ export const webhookParam = z.object({
   webhookId: z.string().regex(/^wh_[a-z0-9]{1,40}$/, "a webhook id (wh_...)"),
 });
 
-/** `GET /v1/webhooks/:webhookId/deliveries?limit=` */
+/** `GET /v1/webhooks/:webhookId/deliveries?limit=&cursor=` */
 export const deliveriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: cursorParam.optional(),
 }).strict();
