@@ -11,5 +11,8 @@ USER deno
 COPY --chown=deno:deno deno.json deno.lock ./
 RUN deno install --frozen
 COPY --chown=deno:deno . .
+# Where `up` keeps the event signing keys: compose mounts a volume here, which takes this
+# folder's owner (deno) and mode when it is first created.
+RUN mkdir -m 700 -p .data/keys
 EXPOSE 8080
 CMD ["./berth", "up"]

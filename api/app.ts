@@ -13,7 +13,7 @@ import { readBody } from "./gateway/body.ts";
 import { healthRoutes } from "./health/routes.ts";
 import { keyRoutes } from "./keys/mod.ts";
 import { catalogueRoutes } from "./catalogue/mod.ts";
-import { reservationRoutes } from "./reservations/mod.ts";
+import { reservationRoutes, reservationSearchRoutes } from "./reservations/mod.ts";
 import { webhookRoutes } from "./webhooks/mod.ts";
 import { auditRoutes } from "./audit/mod.ts";
 import { historyRoutes } from "./history/mod.ts";
@@ -62,6 +62,7 @@ function operations(
   )
     .route("/", keyRoutes())
     .route("/", reservationRoutes())
+    .route("/", reservationSearchRoutes())
     .route("/", auditRoutes())
     .route("/", historyRoutes())
     .route("/", analyticsRoutes())
@@ -97,10 +98,11 @@ export function createApp(deps: Deps, resolveKey: (key: string) => Promise<Princ
         "Authorization",
         "Content-Type",
         "Idempotency-Key",
+        "If-Match",
         "X-Request-Id",
         "traceparent",
       ],
-      exposeHeaders: ["X-Request-Id", "X-Correlation-Id", "Retry-After"],
+      exposeHeaders: ["X-Request-Id", "X-Correlation-Id", "Retry-After", "ETag", "Link"],
     }))
     .use(timeout(config.BERTH_REQUEST_TIMEOUT_MS, requestTimedOut))
     .use(readBody({

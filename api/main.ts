@@ -9,6 +9,7 @@ import { connectDb } from "../shared/db/db.ts";
 import { connectNats } from "../shared/nats/nats.ts";
 import { configureLog, log } from "../shared/log/log.ts";
 import { reportTracing } from "../shared/tracing/mod.ts";
+import { signingKeysOrExit } from "../shared/events/keys.ts";
 import { Registry, serveRegistry } from "../shared/metrics/mod.ts";
 import { createApp, statementTimeoutMs } from "./app.ts";
 import { SoldOutCache } from "../shared/booking/mod.ts";
@@ -18,6 +19,8 @@ import { findActiveKey } from "./keys/mod.ts";
 const config = loadConfigOrExit();
 configureLog({ level: config.LOG_LEVEL, service: "api" });
 reportTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT);
+// Every event this process writes is signed with it (shared/events/keys.ts).
+await signingKeysOrExit();
 
 const sql = connectDb(config.DATABASE_URL, {
   max: config.BERTH_PG_POOL,

@@ -118,3 +118,11 @@ Deno.test("compose: what it mounts and builds is in the repository, without loca
   const ignored = (await read(".dockerignore")).split("\n");
   for (const dir of [".data", ".tools"]) assert.ok(ignored.includes(dir), `${dir} stays out`);
 });
+
+Deno.test("compose: berth's event keys outlive its container", () => {
+  const mounts = (services.berth.volumes ?? []).map(mount);
+  const keys = mounts.find((m) => m.target === "/app/.data/keys");
+  assert.ok(keys && !keys.source.startsWith("./"), "the keys are a named volume");
+  assert.match(dockerfile, /^RUN mkdir -m 700 -p \.data\/keys$/m, "owned by the image's user");
+  assert.match(dockerfile, /^WORKDIR \/app$/m);
+});

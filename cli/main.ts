@@ -8,6 +8,8 @@ import { dlq } from "./dlq.ts";
 import { auditCommand } from "./audit.ts";
 import { projectionsCommand } from "./projections.ts";
 import { ensureTool, type Tool } from "./infra/tools.ts";
+import { keysCommand, localEventKeys } from "./keys.ts";
+import { writeSchemas } from "../shared/events/compat.ts";
 
 const usage = `berth: an event-driven booking platform
 
@@ -19,7 +21,13 @@ usage: ./berth <command>
   status              streams, consumer lag, dead letters and the outbox backlog
   dlq ls | show <id> | replay <id>|--all
                       list, inspect and replay dead letters (replay: back to the original subject)
-  audit verify        check the hash-chained audit log; reports the first broken link
+  audit verify        check the hash-chained audit log and every event's signature; reports
+                      the first broken link
+  schemas             write the JSON Schema of every event version to shared/events/schemas/
+                      (refused for a version changed incompatibly: add a new version)
+  keys rotate | public | new
+                      sign events with a new key (earlier ones stay accepted); print the
+                      accepted public keys; print a new key pair for another deployment
   projections rebuild analytics|history|audit
                       rebuild a projection from the streams (from its latest snapshot once
                       events have aged out of them), then swap it in
@@ -45,6 +53,13 @@ function envUrls() {
 
 async function main(args: string[]): Promise<number> {
   const [cmd, ...rest] = args;
+  if (["audit", "projections", "chaos"].includes(cmd)) {
+    // They read events `up` signed (chaos: the `up` it starts, which inherits them): its keys,
+    // unless the environment gives them.
+    for (const [k, v] of Object.entries(await localEventKeys(Deno.env.toObject()))) {
+      Deno.env.set(k, v);
+    }
+  }
   switch (cmd) {
     case "up": {
       const i = rest.indexOf("--log-level");
@@ -69,6 +84,10 @@ async function main(args: string[]): Promise<number> {
       return await auditCommand(rest, envUrls());
     case "projections":
       return await projectionsCommand(rest, envUrls());
+    case "keys":
+      return await keysCommand(rest);
+    case "schemas":
+      return await writeSchemas();
     case "migrate": {
       const infra = await startInfra();
       try {

@@ -2,7 +2,8 @@ import { jetstream, type JetStreamManager, jetstreamManager } from "@nats-io/jet
 import type { NatsConnection } from "@nats-io/transport-node";
 import { connectDb, isPgError, type Sql } from "../shared/db/db.ts";
 import { connectNats } from "../shared/nats/nats.ts";
-import { type Envelope, parseEvent } from "../shared/events/envelope.ts";
+import type { Envelope } from "../shared/events/envelope.ts";
+import { openEvent } from "../shared/events/signing.ts";
 import { consumerDefinitions } from "../consumers/runtime/mod.ts";
 import {
   copySchema,
@@ -74,8 +75,8 @@ async function replayStream(
     for await (const m of iter) {
       if (m.seq > lastSeq) break;
       try {
-        await onEvent(parseEvent(m.data), m.seq);
-      } catch { /* malformed: not part of any projection */ }
+        await onEvent(await openEvent(m.data), m.seq);
+      } catch { /* malformed, unsigned or forged: not part of any projection */ }
       if (m.seq >= lastSeq || m.info.pending === 0) break;
     }
   } finally {
@@ -105,7 +106,7 @@ async function swap(
       if (applied.has(r.event_id) || skipped.has(r.event_id)) continue;
       const msg = await jsm.streams.getMessage(r.stream, { seq: Number(r.stream_seq) });
       if (!msg) continue;
-      await p.apply(tx, parseEvent(msg.data));
+      await p.apply(tx, await openEvent(msg.data));
       caughtUp++;
     }
     // Replayed but not yet applied live: the live service must now skip them.

@@ -2,6 +2,7 @@ import { localPostgres } from "./platform.ts";
 import { ensureTool } from "./infra/tools.ts";
 import { ensureChromium } from "./infra/chromium.ts";
 import { DENO, ROOT } from "./infra/paths.ts";
+import { generateEventKey } from "../shared/events/keys.ts";
 
 /**
  * `./berth test`: lint and format checks, then every `*_test.ts` against a throwaway
@@ -41,6 +42,10 @@ export async function test(args: string[]): Promise<number> {
       BERTH_CHROMIUM: chromium,
       LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "silent",
       NO_COLOR: "1",
+      // The tests' processes sign and accept events with a throwaway key of this run.
+      ...(Deno.env.get("BERTH_EVENT_SIGNING_KEY")
+        ? {}
+        : { BERTH_EVENT_SIGNING_KEY: (await generateEventKey("test")).signing }),
     };
     const child = new Deno.Command(DENO, {
       args: ["test", "-A", "--no-prompt", ...args],

@@ -12,6 +12,7 @@ import { alive, waitForPort } from "./infra/exec.ts";
 import { ConfigError, loadConfig } from "../shared/config/config.ts";
 import { MAIL_DIR, MAIL_PORT } from "./mailsink.ts";
 import { tracingEnv } from "../shared/tracing/mod.ts";
+import { localEventKeys } from "./keys.ts";
 import { MetricsHub } from "../shared/metrics/mod.ts";
 
 const STATE = `${RUN}/up.json`;
@@ -57,6 +58,8 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
   const env: Record<string, string> = {
     ...given,
     BERTH_ADMIN_KEY: given.BERTH_ADMIN_KEY ?? "berth-dev-admin-key-change-me",
+    // Events are signed with the key in .data/keys/ (made now if absent) unless one is given.
+    ...await localEventKeys(given),
   };
   if (opts.logLevel) env.LOG_LEVEL = opts.logLevel;
   // Check the configuration before starting anything; the local URLs stand in until then.

@@ -7,6 +7,7 @@ import { connectDb } from "../shared/db/db.ts";
 import { connectNats } from "../shared/nats/nats.ts";
 import { configureLog, log } from "../shared/log/log.ts";
 import { reportTracing } from "../shared/tracing/mod.ts";
+import { signingKeysOrExit } from "../shared/events/keys.ts";
 import { runRelay } from "../shared/outbox/mod.ts";
 import { Members, runService, type Service } from "./runtime/mod.ts";
 import { uuidv7 } from "../shared/ids/uuid.ts";
@@ -48,6 +49,8 @@ const services: Service[] = [
 const config = loadConfigOrExit();
 configureLog({ level: config.LOG_LEVEL, service: "workers" });
 reportTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT);
+// Every event this process writes is signed with it (shared/events/keys.ts).
+await signingKeysOrExit();
 const registry = new Registry();
 const sql = connectDb(config.DATABASE_URL, { max: config.BERTH_PG_POOL, appName: "berth-workers" });
 // The payment saga: the simulator behind a timeout and a circuit breaker (docs/payments.md). It

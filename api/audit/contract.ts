@@ -3,11 +3,13 @@ import { z } from "zod";
 import { json, operation } from "../http/openapi.ts";
 import { catalogueSchemas as cat } from "../catalogue/mod.ts";
 import { propertyIdPattern } from "../../shared/events/catalogue.ts";
+import { cursorParam, pageSchema } from "../http/cursor.ts";
 
 export const auditQuery = z.object({
   reservationId: z.uuid().optional(),
   propertyId: z.string().regex(propertyIdPattern).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
+  cursor: cursorParam.optional(),
 }).strict();
 
 const entry = z.object({
@@ -30,9 +32,9 @@ export const auditLog = operation({
   path: "/v1/audit",
   operationId: "listAuditEntries",
   tags: ["audit"],
-  summary: "The hash-chained audit log, by reservation or property",
+  summary: "The hash-chained audit log, by reservation or property, a page at a time",
   description: "In the order the events occurred; `./berth audit verify` checks the chain.",
   role: "admin",
   request: { query: auditQuery },
-  responses: { 200: json(z.object({ items: z.array(entry) }), "the entries") },
+  responses: { 200: json(pageSchema(entry), "a page of entries") },
 });

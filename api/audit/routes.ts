@@ -1,6 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../http/env.ts";
+import { z } from "zod";
 import { apiModule } from "../http/openapi.ts";
+import { pageOf, positionOf } from "../http/cursor.ts";
 import { auditEntries } from "./queries.ts";
 import * as op from "./contract.ts";
 
@@ -9,9 +11,12 @@ export function auditRoutes(): OpenAPIHono<Env> {
   return apiModule().openapi(
     op.auditLog,
     async (c) => {
-      const rows = await auditEntries(c.var.deps.sql, c.req.valid("query"));
+      const { cursor, limit, ...filter } = c.req.valid("query");
+      const after = positionOf(cursor, z.string().regex(/^\d{1,18}$/));
+      const rows = await auditEntries(c.var.deps.sql, { ...filter, after, limit: limit + 1 });
+      const position = (r: (typeof rows)[number]) => ({ at: r.cursor_at, id: r.id });
       return c.json({
-        items: rows.map((r) => ({
+        ...pageOf(c, rows, limit, position, (r) => ({
           id: Number(r.id),
           chain: r.chain,
           position: r.position,

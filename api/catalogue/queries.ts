@@ -1,5 +1,6 @@
 /** SQL of the catalogue: properties, resources, seats, inventory and availability. */
 import type { Sql } from "../../shared/db/db.ts";
+import type { PageOpts } from "../../shared/db/page.ts";
 
 export interface PropertyRow {
   id: string;
@@ -25,8 +26,19 @@ export async function findProperty(sql: Sql, id: string): Promise<PropertyRow | 
   return row ?? null;
 }
 
-export async function listProperties(sql: Sql): Promise<PropertyRow[]> {
-  return await sql<PropertyRow[]>`select * from properties order by created_at, id`;
+/** Properties, oldest first. */
+export async function listProperties(
+  sql: Sql,
+  page: PageOpts,
+): Promise<(PropertyRow & { cursor_at: string })[]> {
+  return await sql<(PropertyRow & { cursor_at: string })[]>`
+    select *, cursor_at(created_at) from properties
+    where ${
+    page.after
+      ? sql`(created_at, id) > (${page.after.at}::text::timestamptz, ${page.after.id})`
+      : sql`true`
+  }
+    order by created_at, id limit ${page.limit}`;
 }
 
 export interface ResourceRow {
@@ -36,6 +48,7 @@ export interface ResourceRow {
   kind: "room" | "unit" | "seat";
   seats: string[] | null;
   created_at: Date;
+  cursor_at: string;
 }
 
 export async function insertResource(
@@ -49,16 +62,23 @@ export async function insertResource(
   }
 }
 
+/** A property's resources, oldest first: one (`id`), or a page of them. */
 export async function listResources(
   sql: Sql,
   propertyId: string,
   id?: string,
+  page?: PageOpts,
 ): Promise<ResourceRow[]> {
+  const after = page?.after;
   return await sql<ResourceRow[]>`
-    select r.*, (select array_agg(seat order by seat) from seats s where s.resource_id = r.id) as seats
+    select r.*, (select array_agg(seat order by seat) from seats s where s.resource_id = r.id) as seats,
+      cursor_at(r.created_at)
     from resources r
     where r.property_id = ${propertyId} ${id ? sql`and r.id = ${id}` : sql``}
-    order by r.created_at, r.id`;
+      ${
+    after ? sql`and (r.created_at, r.id) > (${after.at}::text::timestamptz, ${after.id})` : sql``
+  }
+    order by r.created_at, r.id ${page ? sql`limit ${page.limit}` : sql``}`;
 }
 
 /** Postgres returns `bigint` prices as strings; every price stays below 2^53 (MAX_PRICE). */
@@ -101,6 +121,20 @@ export async function upsertInventory(
     on conflict (resource_id, date) do update set total = excluded.total, price = excluded.price
     returning resource_id, date::text, total, held, sold, price`,
   );
+}
+
+/** What a PUT of inventory sets, per date of [from, to) that has inventory, by date. */
+export async function inventorySettings(
+  sql: Sql,
+  resourceId: string,
+  from: string,
+  to: string,
+): Promise<{ date: string; total: number; price: number }[]> {
+  const rows = await sql<{ date: string; total: number; price: string }[]>`
+    select date::text, total, price::text from inventory
+    where resource_id = ${resourceId} and date >= ${from}::date and date < ${to}::date
+    order by date`;
+  return rows.map((r) => ({ date: r.date, total: r.total, price: Number(r.price) }));
 }
 
 /** Dates among `dates` where total would fall below what is held and sold. */

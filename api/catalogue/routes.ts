@@ -2,6 +2,8 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { z } from "zod";
 import type { Env } from "../http/env.ts";
 import { apiModule } from "../http/openapi.ts";
+import { pageOf, positionOf } from "../http/cursor.ts";
+import { assertIfMatch, contentEtag } from "../http/etag.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../shared/errors/errors.ts";
 import { inTransaction, isPgError } from "../../shared/db/db.ts";
 import { assertNotPast, datesIn, localDate, sortForLocks } from "../../shared/booking/mod.ts";
@@ -52,6 +54,13 @@ const inventoryJson = (r: q.InventoryRow) => ({
   price: r.price,
 });
 
+/**
+ * The strong ETag of a range of inventory: a digest of what a PUT sets there (total and price
+ * per date), so a booking (held, sold) does not change it and a PUT or a new rate does.
+ */
+const settingsTag = (rows: { date: string; total: number; price: number }[]) =>
+  contentEtag(rows.map((r) => [r.date, r.total, r.price]));
+
 async function mustFindProperty(c: { var: Env["Variables"] }, id: string) {
   const p = await q.findProperty(c.var.deps.sql, id);
   if (!p) throw new NotFound(`no property ${id}`);
@@ -81,11 +90,13 @@ export function catalogueRoutes(): OpenAPIHono<Env> {
         throw err;
       }
     })
-    .openapi(
-      op.listProperties,
-      async (c) =>
-        c.json({ items: (await q.listProperties(c.var.deps.sql)).map(propertyJson) }, 200),
-    )
+    .openapi(op.listProperties, async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const after = positionOf(cursor, s.id);
+      const rows = await q.listProperties(c.var.deps.sql, { after, limit: limit + 1 });
+      const position = (r: (typeof rows)[number]) => ({ at: r.cursor_at, id: r.id });
+      return c.json(pageOf(c, rows, limit, position, propertyJson), 200);
+    })
     .openapi(
       op.getProperty,
       async (c) =>
@@ -114,10 +125,15 @@ export function catalogueRoutes(): OpenAPIHono<Env> {
     )
     .openapi(op.listResources, async (c) => {
       const { propertyId } = c.req.valid("param");
+      const { limit, cursor } = c.req.valid("query");
+      const after = positionOf(cursor, s.id);
       await mustFindProperty(c, propertyId);
-      return c.json({
-        items: (await q.listResources(c.var.deps.sql, propertyId)).map(resourceJson),
-      }, 200);
+      const rows = await q.listResources(c.var.deps.sql, propertyId, undefined, {
+        after,
+        limit: limit + 1,
+      });
+      const position = (r: (typeof rows)[number]) => ({ at: r.cursor_at, id: r.id });
+      return c.json(pageOf(c, rows, limit, position, resourceJson), 200);
     })
     .openapi(
       op.setInventory,
@@ -143,6 +159,9 @@ export function catalogueRoutes(): OpenAPIHono<Env> {
         const dates = datesIn(b.from, b.to);
         const rows = await inTransaction(sql, async (tx) => {
           await lockDates(tx, sortForLocks(dates.map((date) => ({ resourceId, date }))));
+          // Under the locks every writer of total and price takes: atomic with the write.
+          const before = await q.inventorySettings(tx, resourceId, b.from, b.to);
+          assertIfMatch(c, settingsTag(before), "the inventory of these dates");
           if (total !== null) {
             const over = await q.overbookedBy(tx, resourceId, dates, total);
             if (over.length) {
@@ -175,9 +194,20 @@ export function catalogueRoutes(): OpenAPIHono<Env> {
           return rows;
         });
         rows.sort((a, b) => (a.date < b.date ? -1 : 1));
+        c.header("ETag", settingsTag(rows));
         return c.json({ propertyId, resourceId, dates: rows.map(inventoryJson) }, 200);
       },
     )
+    .openapi(op.getInventory, async (c) => {
+      const { propertyId, resourceId } = c.req.valid("param");
+      const { from, to } = c.req.valid("query");
+      const { sql } = c.var.deps;
+      const [res] = await q.listResources(sql, propertyId, resourceId);
+      if (!res) throw new NotFound(`no resource ${resourceId} at property ${propertyId}`);
+      const dates = await q.inventorySettings(sql, resourceId, from, to);
+      c.header("ETag", settingsTag(dates));
+      return c.json({ propertyId, resourceId, from, to, dates }, 200);
+    })
     .openapi(op.getAvailability, async (c) => {
       const { propertyId, resourceId, from, to } = c.req.valid("query");
       const property = await mustFindProperty(c, propertyId);

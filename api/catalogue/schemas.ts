@@ -101,6 +101,9 @@ export const setInventory = dateRange({
   price: price.meta({ example: 12000 }),
 }).strict();
 
+/** `GET …/inventory?from=&to=`: what is set there. */
+export const inventoryQuery = dateRange({}).strict();
+
 export const availabilityQuery = dateRange({
   propertyId: id,
   resourceId: id.meta({ example: "r_double" }).optional(),
@@ -135,8 +138,6 @@ export const property = z.object({
   createdAt: instant,
 }).meta({ id: "Property" });
 
-export const propertyList = z.object({ items: z.array(property) });
-
 const resourceKind = z.enum(["room", "unit", "seat"]);
 
 /** A resource (room type, unit pool, seat map) as the api shows it. */
@@ -148,8 +149,6 @@ export const resource = z.object({
   seats: z.array(z.string()).optional().meta({ description: "a seat map's seats" }),
   createdAt: instant,
 }).meta({ id: "Resource" });
-
-export const resourceList = z.object({ items: z.array(resource) });
 
 /** Inventory of one date: units in all, held by pending bookings, sold; the base price. */
 export const inventoryDay = z.object({

@@ -208,6 +208,25 @@ integration(
           "put rules",
         );
         ok(await call("GET", `${base}/rate-rules`), 200, "rules");
+        const inventory = await call("GET", `${base}/inventory?from=${day(0)}&to=${day(5)}`);
+        ok(inventory, 200, "inventory");
+        const stale = await call("PUT", `${base}/inventory`, {
+          body: { from: day(0), to: day(5), total: 10, price: 13000 },
+          headers: { "if-match": '"stale"' },
+        });
+        assert.deepEqual([stale.status, stale.body.code], [412, "precondition_failed"]);
+        ok(
+          await call("PUT", `${base}/inventory`, {
+            body: { from: day(0), to: day(5), total: 10, price: 12000 },
+            headers: { "if-match": inventory.headers.get("etag")! },
+          }),
+          200,
+          "inventory as read",
+        );
+        const found = await call("GET", `/v1/properties/${P}/reservations?limit=1`);
+        ok(found, 200, "search");
+        assert.ok(found.body.nextCursor, "more than one page");
+        ok(await call("GET", found.body.next), 200, "the next page");
         ok(await call("GET", `${base}/rates?from=${day(0)}&to=${day(5)}`), 200, "rates");
         const [{ id: reservationId }] = await db.sql`select id from reservations limit 1`;
         ok(await call("GET", `/v1/rates/applied?reservationId=${reservationId}`), 200, "applied");

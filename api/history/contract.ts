@@ -3,12 +3,14 @@ import { z } from "zod";
 import { json, operation } from "../http/openapi.ts";
 import { reservationSchemas as res } from "../reservations/mod.ts";
 import { catalogueSchemas as cat } from "../catalogue/mod.ts";
+import { cursorParam, pageSchema } from "../http/cursor.ts";
 
 export const userParam = z.object({ userId: res.userId.meta({ example: "guest-42" }) });
 
 export const historyQuery = z.object({
   status: res.status.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: cursorParam.optional(),
 }).strict();
 
 /** One booking of a user, as the history projection keeps it. */
@@ -32,11 +34,12 @@ export const userReservations = operation({
   operationId: "listUserReservations",
   tags: ["reservations"],
   summary: "Booking history of a user (a projection of the reservation events)",
-  description: "Newest booking first. A client key sees the bookings it made; the projection " +
+  description:
+    "Newest booking first, a page at a time. A client key sees the bookings it made; the projection " +
     "follows the events, so a booking shows a moment after its answer.",
   role: "key",
   request: { params: userParam, query: historyQuery },
   responses: {
-    200: json(z.object({ userId: z.string(), items: z.array(booking) }), "the user's bookings"),
+    200: json(pageSchema(booking).extend({ userId: z.string() }), "a page of the user's bookings"),
   },
 });

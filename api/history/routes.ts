@@ -1,6 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../http/env.ts";
+import { z } from "zod";
 import { apiModule } from "../http/openapi.ts";
+import { pageOf, positionOf } from "../http/cursor.ts";
 import { userReservations } from "./queries.ts";
 import * as op from "./contract.ts";
 
@@ -13,16 +15,19 @@ export function historyRoutes(): OpenAPIHono<Env> {
     op.userReservations,
     async (c) => {
       const { userId } = c.req.valid("param");
-      const { status, limit } = c.req.valid("query");
+      const { status, limit, cursor } = c.req.valid("query");
+      const after = positionOf(cursor, z.uuid());
       const p = c.var.principal;
       const rows = await userReservations(c.var.deps.sql, userId, {
-        limit,
+        after,
+        limit: limit + 1,
         status,
         apiKeyId: p.role === "admin" ? undefined : p.keyId,
       });
+      const position = (r: (typeof rows)[number]) => ({ at: r.cursor_at, id: r.reservation_id });
       return c.json({
         userId,
-        items: rows.map((r) => ({
+        ...pageOf(c, rows, limit, position, (r) => ({
           id: r.reservation_id,
           propertyId: r.property_id,
           confirmationNumber: r.confirmation_number,

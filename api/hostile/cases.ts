@@ -273,5 +273,41 @@ export function fixedCases(w: World, admin: string): FixedCase[] {
     code: "method_not_allowed",
     allow: "GET, PATCH",
   });
+
+  // Cursors and instants Postgres refuses (found while cursors and the search were built).
+  const cursor = (at: string, id: string) =>
+    btoa(JSON.stringify([at, id])).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  add(
+    "a NUL in a cursor's id",
+    "GET",
+    `/v1/api-keys?cursor=${cursor("2030-01-01T00:00:00.000000Z", nul)}`,
+    undefined,
+    400,
+  );
+  add(
+    "year 0 in a cursor",
+    "GET",
+    `/v1/properties?cursor=${cursor("0000-01-01T00:00:00.000000Z", w.propertyId)}`,
+    undefined,
+    400,
+  );
+  add(
+    "year 0 as updatedSince",
+    "GET",
+    `${p}/reservations?updatedSince=0000-01-01T00:00:00Z`,
+    undefined,
+    400,
+  );
+  add(
+    "a stale If-Match on a cancel",
+    "POST",
+    `/v1/reservations/${w.reservations.toCancel}/cancel`,
+    undefined,
+    412,
+    {
+      headers: { "if-match": '"bogus"' },
+      code: "precondition_failed",
+    },
+  );
   return cases;
 }

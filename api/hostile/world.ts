@@ -202,6 +202,26 @@ export function examplesOf(w: World): Record<string, Example | Example[]> {
       params: { id: w.reservations.checkedIn },
       body: reason,
     },
+    "GET /v1/properties/:propertyId/reservations": [
+      {
+        params: { propertyId: w.propertyId },
+        query: { status: "pending,confirmed", arrival: "2030-06-01", limit: "2" },
+      },
+      {
+        params: { propertyId: w.propertyId },
+        query: {
+          email: "ADA@example.com",
+          staying: "today",
+          from: "2030-06-01",
+          to: "2030-06-08",
+          updatedSince: "2030-01-01T00:00:00Z",
+        },
+      },
+      {
+        params: { propertyId: w.propertyId },
+        query: { confirmationNumber: "RSV-2030-000001", departure: "today" },
+      },
+    ],
     "GET /v1/audit": { query: { reservationId: w.reservations.pending, limit: "10" } },
     "GET /v1/users/:userId/reservations": {
       params: { userId: w.userId },
@@ -230,7 +250,7 @@ export function examplesOf(w: World): Record<string, Example | Example[]> {
         cancellationPolicy: { freeCancelHours: 48, lateRefundPercent: 50 },
       },
     },
-    "GET /v1/properties": {},
+    "GET /v1/properties": { query: { limit: "1" } },
     "GET /v1/properties/:propertyId": { params: { propertyId: w.propertyId } },
     "POST /v1/properties/:propertyId/resources": [
       {
@@ -247,6 +267,10 @@ export function examplesOf(w: World): Record<string, Example | Example[]> {
         body: { from: "2030-06-01", to: "2030-06-08", price: 4600 },
       },
     ],
+    "GET /v1/properties/:propertyId/resources/:resourceId/inventory": {
+      params: resource,
+      query: range,
+    },
     "GET /v1/availability": {
       query: { propertyId: w.propertyId, resourceId: w.roomId, ...range },
     },

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { json, operation } from "../http/openapi.ts";
 import { instant } from "../catalogue/schemas.ts";
+import { pageQuery, pageSchema } from "../http/cursor.ts";
 
 export const createKeyBody = z.object({
   name: z.string().trim().min(1).max(200).meta({ example: "front desk" }),
@@ -47,9 +48,10 @@ export const listKeys = operation({
   path: "/v1/api-keys",
   operationId: "listApiKeys",
   tags: ["keys"],
-  summary: "List API keys",
+  summary: "List API keys, oldest first, a page at a time",
   role: "admin",
-  responses: { 200: json(z.object({ items: z.array(apiKey) }), "every key, revoked ones too") },
+  request: { query: pageQuery },
+  responses: { 200: json(pageSchema(apiKey), "a page of keys, revoked ones too") },
 });
 
 export const revokeKey = operation({

@@ -1,4 +1,5 @@
 import type { Sql } from "../../shared/db/db.ts";
+import type { PageOpts } from "../../shared/db/page.ts";
 import type { Role } from "./keys.ts";
 
 export interface ApiKeyRow {
@@ -26,9 +27,19 @@ export async function insertKey(
   return row;
 }
 
-export async function listKeys(sql: Sql): Promise<ApiKeyRow[]> {
-  return await sql<ApiKeyRow[]>`
-    select id, name, role, created_at, revoked_at from api_keys order by created_at`;
+/** Keys, oldest first, with their place in the list (`cursor_at`). */
+export async function listKeys(
+  sql: Sql,
+  page: PageOpts,
+): Promise<(ApiKeyRow & { cursor_at: string })[]> {
+  return await sql<(ApiKeyRow & { cursor_at: string })[]>`
+    select id, name, role, created_at, revoked_at, cursor_at(created_at) from api_keys
+    where ${
+    page.after
+      ? sql`(created_at, id) > (${page.after.at}::text::timestamptz, ${page.after.id})`
+      : sql`true`
+  }
+    order by created_at, id limit ${page.limit}`;
 }
 
 /** Revokes a key; null when there is no such key. */

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../http/env.ts";
 import { apiModule } from "../http/openapi.ts";
+import { pageOf, positionOf } from "../http/cursor.ts";
 import { NotFound } from "../../shared/errors/errors.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { hashKey, newKey } from "./keys.ts";
@@ -21,10 +22,12 @@ export function keyRoutes(): OpenAPIHono<Env> {
       });
       return c.json({ ...toJson(row), key }, 201);
     })
-    .openapi(
-      op.listKeys,
-      async (c) => c.json({ items: (await listKeys(c.var.deps.sql)).map(toJson) }, 200),
-    )
+    .openapi(op.listKeys, async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const after = positionOf(cursor, op.keyParam.shape.id);
+      const rows = await listKeys(c.var.deps.sql, { after, limit: limit + 1 });
+      return c.json(pageOf(c, rows, limit, (r) => ({ at: r.cursor_at, id: r.id }), toJson), 200);
+    })
     .openapi(op.revokeKey, async (c) => {
       const row = await revokeKey(c.var.deps.sql, c.req.valid("param").id);
       if (!row) throw new NotFound("no such API key");

@@ -2,6 +2,8 @@
 import { z } from "zod";
 import { json, operation } from "../http/openapi.ts";
 import * as s from "./schemas.ts";
+import { catalogueSchemas as cat } from "../catalogue/mod.ts";
+import { pageSchema } from "../http/cursor.ts";
 
 /** The Idempotency-Key header of a write to a reservation. */
 function idempotencyHeader(required: boolean) {
@@ -14,6 +16,24 @@ function idempotencyHeader(required: boolean) {
     description: "Scoped to the API key. The same key and request (method, path, body) " +
       "replays the first answer with `Idempotent-Replayed: true`; another request is 409 " +
       "`idempotency_conflict`. Kept BERTH_IDEMPOTENCY_TTL_HOURS (24).",
+  };
+}
+
+/** The If-Match of a change to a reservation. */
+const ifMatch = {
+  name: "If-Match",
+  in: "header" as const,
+  required: false,
+  schema: { type: "string" as const },
+  description: 'the ETag (version) the change was decided on, as `"3"`; another is 412 ' +
+    "`precondition_failed`. Without it the change is made to whatever stands.",
+};
+
+/** A reservation answer: its version as a strong ETag. */
+function withVersion(description: string) {
+  return {
+    ...json(s.reservation, description),
+    headers: z.object({ ETag: z.string().meta({ example: '"3"' }) }),
   };
 }
 
@@ -35,7 +55,7 @@ export const createReservation = operation({
   request: {
     body: { required: true, content: { "application/json": { schema: s.createReservation } } },
   },
-  responses: { 201: json(s.reservation, "the pending reservation, or the first answer again") },
+  responses: { 201: withVersion("the pending reservation, or the first answer again") },
   errors: {
     400: ["date_in_past"],
     404: ["not_found"],
@@ -52,7 +72,12 @@ export const getReservation = operation({
   description: "A client key sees only the reservations it made (others are 404).",
   role: "key",
   request: { params: s.reservationParam },
-  responses: { 200: json(s.reservationWithHistory, "the reservation") },
+  responses: {
+    200: {
+      ...json(s.reservationWithHistory, "the reservation"),
+      headers: z.object({ ETag: z.string().meta({ example: '"3"' }) }),
+    },
+  },
   errors: { 404: ["not_found"] },
 });
 
@@ -66,14 +91,14 @@ export const modifyReservation = operation({
     "difference goes back to the card. One that raises it is 202: the booking stands as it " +
     "was, with the change in `pendingModification`, until the difference is authorized.",
   role: "key",
-  parameters: [idempotencyHeader(false)],
+  parameters: [idempotencyHeader(false), ifMatch],
   request: {
     params: s.reservationParam,
     body: { required: true, content: { "application/json": { schema: s.modifyReservation } } },
   },
   responses: {
-    200: json(s.reservation, "changed"),
-    202: json(s.reservation, "the change waits for the payment of the difference"),
+    200: withVersion("changed; `adjustment` says what happens on the card"),
+    202: withVersion("the change waits for the payment of the difference"),
   },
   errors: {
     400: ["date_in_past"],
@@ -85,6 +110,7 @@ export const modifyReservation = operation({
       "idempotency_conflict",
       "conflict",
     ],
+    412: ["precondition_failed"],
   },
 });
 
@@ -94,6 +120,7 @@ function stateChange(
   operationId: string,
   summary: string,
   errors409: string[],
+  answered = "",
 ) {
   return operation({
     method: "post",
@@ -104,12 +131,13 @@ function stateChange(
     description: "409 `invalid_transition` when the reservation's state does not allow it. " +
       "The body is optional.",
     role: "key",
-    parameters: [idempotencyHeader(false)],
+    parameters: [idempotencyHeader(false), ifMatch],
     request: { params: s.reservationParam, body: changeBody },
-    responses: { 200: json(s.reservation, "the reservation in its new state") },
+    responses: { 200: withVersion(`the reservation in its new state${answered}`) },
     errors: {
       404: ["not_found"],
       409: ["invalid_transition", ...errors409, "idempotency_conflict", "conflict"],
+      412: ["precondition_failed"],
     },
   });
 }
@@ -119,6 +147,7 @@ export const cancelReservation = stateChange(
   "cancelReservation",
   "Cancel; releases inventory, refund per the property's policy",
   [],
+  "; `refund` says what goes back",
 );
 export const checkIn = stateChange(
   "check-in",
@@ -132,3 +161,23 @@ export const checkOut = stateChange(
   "Check out a checked-in reservation",
   [],
 );
+
+export const searchReservations = operation({
+  method: "get",
+  path: "/v1/properties/{propertyId}/reservations",
+  operationId: "searchReservations",
+  tags: ["reservations"],
+  summary: "Search a property's reservations (status, stay dates, confirmation number, " +
+    "guest e-mail, updatedSince), oldest booking first, a page at a time",
+  description: "Every filter given must hold; `arrival`, `departure` and `staying` take a date " +
+    "or `today` at the property. A client key finds only the reservations it made.",
+  role: "key",
+  request: { params: cat.propertyParam, query: s.searchQuery },
+  responses: {
+    200: json(
+      pageSchema(s.reservation).extend({ propertyId: cat.id }),
+      "a page of the reservations found",
+    ),
+  },
+  errors: { 404: ["not_found"] },
+});

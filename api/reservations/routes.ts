@@ -17,6 +17,7 @@ import {
 import * as s from "./schemas.ts";
 import { requestHash, type StoredAnswer, storedAnswer } from "./idempotency.ts";
 import * as op from "./contract.ts";
+import { ifMatchOf, withEtag } from "../http/etag.ts";
 
 /** A status a reservation write answers with. */
 type Written = 200 | 201 | 202;
@@ -67,6 +68,7 @@ function replay<S extends Written>(c: Context<Env>, answer: StoredAnswer, key: I
     );
   }
   c.header("Idempotent-Replayed", "true");
+  withEtag(c, answer.body);
   return c.json(answer.body as ReservationView, answer.status as S);
 }
 
@@ -91,7 +93,10 @@ async function answerOnce<S extends Written>(
     if (first) return replay<S>(c, first, key!);
     throw err;
   }
-  if (view) return c.json(view, status(view));
+  if (view) {
+    withEtag(c, view);
+    return c.json(view, status(view));
+  }
   const first = await earlierAnswer(c, key, now);
   if (!first) throw new Conflict("the first request with this key is still running");
   return replay<S>(c, first, key!);
@@ -121,6 +126,7 @@ async function stateChange(
         reason: body.reason,
         soldOut: c.var.deps.soldOut,
         idempotency: key ?? undefined,
+        expectVersions: ifMatchOf(c),
       }),
   );
 }
@@ -158,11 +164,11 @@ export function reservationRoutes(): OpenAPIHono<Env> {
           }, key),
       );
     })
-    .openapi(
-      op.getReservation,
-      async (c) =>
-        c.json(await getReservation(c.var.deps.sql, c.req.valid("param").id, ownerOf(c)), 200),
-    )
+    .openapi(op.getReservation, async (c) => {
+      const reservation = await getReservation(c.var.deps.sql, c.req.valid("param").id, ownerOf(c));
+      withEtag(c, reservation);
+      return c.json(reservation, 200);
+    })
     .openapi(
       op.modifyReservation,
       async (c) => {
@@ -185,6 +191,7 @@ export function reservationRoutes(): OpenAPIHono<Env> {
               maxQuantity: config.BERTH_MAX_QUANTITY,
               soldOut: c.var.deps.soldOut,
               idempotency: key ?? undefined,
+              expectVersions: ifMatchOf(c),
             }),
         );
       },

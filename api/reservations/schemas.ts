@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { dateRange, day, id, instant, seatName } from "../catalogue/schemas.ts";
+import { dateRange, day, id, instant, isoDate, seatName } from "../catalogue/schemas.ts";
+import { cursorParam, limitParam } from "../http/cursor.ts";
 import { MAX_QUANTITY } from "../../shared/booking/mod.ts";
 
 export const item = dateRange({
@@ -47,7 +48,7 @@ export const idempotencyKey = z.string().regex(
 );
 
 /** The states of a reservation. */
-export const status = z.enum([
+const statuses = [
   "pending",
   "confirmed",
   "checked_in",
@@ -55,7 +56,43 @@ export const status = z.enum([
   "cancelled",
   "expired",
   "failed",
-]);
+] as const;
+export const status = z.enum(statuses);
+const statusWord = `(${statuses.join("|")})`;
+
+/** One or more statuses, comma-separated: `confirmed,checked_in`. */
+export const statusList = z.string().max(200).regex(
+  new RegExp(`^${statusWord}(,${statusWord})*$`),
+  `one or more of ${statuses.join(", ")}, comma-separated`,
+);
+
+/** A date, or `today` at the property. */
+const dayOrToday = z.union([z.literal("today"), isoDate], {
+  error: "a YYYY-MM-DD date in berth's window, or today",
+});
+
+/** `GET /v1/properties/:propertyId/reservations`: every filter given must hold. */
+export const searchQuery = z.object({
+  status: statusList.optional(),
+  /** Staying a night (a day) of [from, to). */
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  arrival: dayOrToday.optional(),
+  departure: dayOrToday.optional(),
+  /** Staying the night (the day) of this date: in house. */
+  staying: dayOrToday.optional(),
+  confirmationNumber: z.string().trim().min(1).max(64).optional(),
+  email: z.string().trim().min(1).max(254).optional(),
+  updatedSince: z.iso.datetime({ offset: true })
+    .refine((t) => Date.parse(t) >= 0, "from 1970 on").optional(),
+  limit: limitParam(),
+  cursor: cursorParam.optional(),
+}).strict().check((ctx) => {
+  const { from, to } = ctx.value;
+  if (from && to && from >= to) {
+    ctx.issues.push({ code: "custom", path: ["to"], message: "must be after from", input: to });
+  }
+});
 
 /** A booked line and what it costs. */
 export const itemView = z.object({
@@ -68,6 +105,25 @@ export const itemView = z.object({
   amount: z.number().int().meta({ description: "minor units", example: 24000 }),
 });
 
+/** What a cancellation gives back (`shared/booking/money.ts`). */
+const refund = z.object({
+  amount: z.number().int().meta({ description: "minor units back to the guest" }),
+  kept: z.number().int().meta({ description: "minor units the property keeps" }),
+  currency: z.string(),
+  rule: z.enum(["unconfirmed", "free", "late"]),
+  freeUntil: instant.meta({ description: "until then a cancellation gave everything back" }),
+  policy: z.object({ freeCancelHours: z.number().int(), lateRefundPercent: z.number().int() }),
+});
+
+/** What a modification does to the payment (`shared/booking/money.ts`). */
+const adjustment = z.object({
+  previousTotal: z.number().int(),
+  newTotal: z.number().int(),
+  difference: z.number().int(),
+  currency: z.string(),
+  payment: z.enum(["authorize", "release", "none"]),
+});
+
 /** A reservation as the api shows it. */
 export const reservation = z.object({
   id: z.uuid(),
@@ -75,6 +131,10 @@ export const reservation = z.object({
   propertyId: id,
   userId: z.string().meta({ example: "guest-42" }),
   status,
+  version: z.number().int().meta({
+    description: 'bumped by every change; its ETag (`"3"`), which If-Match may name',
+    example: 3,
+  }),
   guest: z.object({
     name: z.string().meta({ example: "Ada Lovelace" }),
     email: z.string().meta({ example: "ada@example.com" }),
@@ -92,6 +152,12 @@ export const reservation = z.object({
     requestedAt: instant,
   }).optional().meta({
     description: "a change that raises the total, waiting for the difference's payment",
+  }),
+  refund: refund.optional().meta({
+    description: "in the answer to a cancellation: what goes back under the property's policy",
+  }),
+  adjustment: adjustment.optional().meta({
+    description: "in the answer to a modification: the new total and what happens on the card",
   }),
 }).meta({ id: "Reservation" });
 

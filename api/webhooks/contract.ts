@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { json, operation } from "../http/openapi.ts";
 import * as s from "./schemas.ts";
+import { pageQuery, pageSchema } from "../http/cursor.ts";
 
 export const createWebhook = operation({
   method: "post",
@@ -38,10 +39,10 @@ export const listWebhooks = operation({
   path: "/v1/properties/{propertyId}/webhooks",
   operationId: "listWebhooks",
   tags: ["webhooks"],
-  summary: "A property's webhook endpoints",
+  summary: "A property's webhook endpoints, oldest first, a page at a time",
   role: "admin",
-  request: { params: s.propertyParam },
-  responses: { 200: json(z.object({ items: z.array(s.endpoint) }), "its endpoints") },
+  request: { params: s.propertyParam, query: pageQuery },
+  responses: { 200: json(pageSchema(s.endpoint), "a page of its endpoints") },
   errors: { 404: ["not_found"] },
 });
 
@@ -86,11 +87,11 @@ export const listDeliveries = operation({
   path: "/v1/webhooks/{webhookId}/deliveries",
   operationId: "listWebhookDeliveries",
   tags: ["webhooks"],
-  summary: "Deliveries to an endpoint with every attempt",
+  summary: "Deliveries to an endpoint with every attempt, newest first, a page at a time",
   role: "admin",
   request: { params: s.webhookParam, query: s.deliveriesQuery },
   responses: {
-    200: json(z.object({ items: z.array(s.delivery) }), "the newest deliveries first"),
+    200: json(pageSchema(s.delivery), "a page of deliveries"),
   },
   errors: { 404: ["not_found"] },
 });

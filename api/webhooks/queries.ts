@@ -1,5 +1,6 @@
 /** SQL of the webhook registry (schema `notifications`, owned by the notifications domain). */
 import type { Sql } from "../../shared/db/db.ts";
+import type { PageOpts } from "../../shared/db/page.ts";
 
 export interface EndpointRow {
   id: string;
@@ -27,12 +28,18 @@ export async function insertEndpoint(
   return row;
 }
 
-/** Endpoints of a property that are not deleted, oldest first. */
-export async function listEndpoints(sql: Sql, propertyId: string): Promise<EndpointRow[]> {
-  return await sql<EndpointRow[]>`
-    select * from notifications.webhook_endpoints
+/** A page of a property's endpoints that are not deleted, oldest first. */
+export async function listEndpoints(
+  sql: Sql,
+  propertyId: string,
+  page: PageOpts,
+): Promise<(EndpointRow & { cursor_at: string })[]> {
+  const after = page.after;
+  return await sql<(EndpointRow & { cursor_at: string })[]>`
+    select *, cursor_at(created_at) from notifications.webhook_endpoints
     where property_id = ${propertyId} and status <> 'deleted'
-    order by created_at, id`;
+      ${after ? sql`and (created_at, id) > (${after.at}::text::timestamptz, ${after.id})` : sql``}
+    order by created_at, id limit ${page.limit}`;
 }
 
 export async function findEndpoint(sql: Sql, id: string): Promise<EndpointRow | null> {
@@ -71,6 +78,8 @@ export interface DeliveryRow {
   next_attempt_at: Date;
   last_error: string | null;
   created_at: Date;
+  /** Its place in the list (cursor_at of created_at). */
+  cursor_at: string;
   log: {
     attempt: number;
     started_at: string;
@@ -81,20 +90,29 @@ export interface DeliveryRow {
   }[];
 }
 
-/** The newest deliveries to an endpoint with every attempt of each (the notification log). */
+/**
+ * A page of the deliveries to an endpoint, newest first, with every attempt of each (the
+ * notification log).
+ */
 export async function listDeliveries(
   sql: Sql,
   endpointId: string,
-  limit: number,
+  page: PageOpts,
 ): Promise<DeliveryRow[]> {
+  const after = page.after;
   return await sql<DeliveryRow[]>`
     select d.id::text, d.event_id::text, d.event_type, d.status, d.attempts, d.next_attempt_at,
-      d.last_error, d.created_at,
+      d.last_error, d.created_at, cursor_at(d.created_at),
       coalesce((select json_agg(a order by a.attempt) from (
         select attempt, started_at, duration_ms, ok, status_code, error
         from notifications.attempts where delivery_id = d.id) a), '[]') as log
     from notifications.deliveries d
     where d.endpoint_id = ${endpointId}
+      ${
+    after
+      ? sql`and (d.created_at, d.id) < (${after.at}::text::timestamptz, ${after.id}::uuid)`
+      : sql``
+  }
     order by d.created_at desc, d.id desc
-    limit ${limit}`;
+    limit ${page.limit}`;
 }

@@ -1,11 +1,14 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../http/env.ts";
+import { z } from "zod";
 import { apiModule } from "../http/openapi.ts";
+import { pageOf, positionOf } from "../http/cursor.ts";
 import { NotFound, ValidationFailed } from "../../shared/errors/errors.ts";
 import { privateHostProblem } from "../../shared/net/address.ts";
 import { inTransaction } from "../../shared/db/db.ts";
 import { newId } from "../catalogue/mod.ts";
 import { findProperty } from "../catalogue/queries.ts";
+import * as s from "./schemas.ts";
 import * as q from "./queries.ts";
 import * as op from "./contract.ts";
 
@@ -92,9 +95,13 @@ export function webhookRoutes(): OpenAPIHono<Env> {
       op.listWebhooks,
       async (c) => {
         const { propertyId } = c.req.valid("param");
+        const { limit, cursor } = c.req.valid("query");
+        const after = positionOf(cursor, s.webhookParam.shape.webhookId);
         const { sql } = c.var.deps;
         if (!(await findProperty(sql, propertyId))) throw new NotFound(`no property ${propertyId}`);
-        return c.json({ items: (await q.listEndpoints(sql, propertyId)).map(endpointJson) }, 200);
+        const rows = await q.listEndpoints(sql, propertyId, { after, limit: limit + 1 });
+        const position = (r: (typeof rows)[number]) => ({ at: r.cursor_at, id: r.id });
+        return c.json(pageOf(c, rows, limit, position, endpointJson), 200);
       },
     )
     .openapi(op.getWebhook, async (c) => {
@@ -116,9 +123,12 @@ export function webhookRoutes(): OpenAPIHono<Env> {
       op.listDeliveries,
       async (c) => {
         const { webhookId } = c.req.valid("param");
+        const { limit, cursor } = c.req.valid("query");
+        const after = positionOf(cursor, z.uuid());
         await mustFindEndpoint(c, webhookId);
-        const rows = await q.listDeliveries(c.var.deps.sql, webhookId, c.req.valid("query").limit);
-        return c.json({ items: rows.map(deliveryJson) }, 200);
+        const rows = await q.listDeliveries(c.var.deps.sql, webhookId, { after, limit: limit + 1 });
+        const position = (r: (typeof rows)[number]) => ({ at: r.cursor_at, id: r.id });
+        return c.json(pageOf(c, rows, limit, position, deliveryJson), 200);
       },
     );
 }

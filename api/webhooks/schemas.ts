@@ -2,6 +2,7 @@ import { z } from "zod";
 import { eventTypes } from "../../shared/events/catalogue.ts";
 import { webhookUrlProblem } from "../../shared/net/address.ts";
 import { catalogueSchemas } from "../catalogue/mod.ts";
+import { cursorParam } from "../http/cursor.ts";
 
 /**
  * Event types an endpoint may subscribe to: every reservation and payment event of the
@@ -39,9 +40,10 @@ export const webhookParam = z.object({
     .meta({ example: "wh_k3x9q2" }),
 });
 
-/** `GET /v1/webhooks/:webhookId/deliveries?limit=` */
+/** `GET /v1/webhooks/:webhookId/deliveries?limit=&cursor=` */
 export const deliveriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: cursorParam.optional(),
 }).strict();
 
 /** A webhook endpoint as the api shows it: never its secret, which only the 201 carries. */

@@ -1,6 +1,6 @@
 import type { Sql } from "../../shared/db/db.ts";
 import { eventTypes } from "../../shared/events/catalogue.ts";
-import type { Envelope } from "../../shared/events/envelope.ts";
+import { type Envelope, receivedText } from "../../shared/events/envelope.ts";
 import { defineService } from "../runtime/mod.ts";
 import { chainOf, entryHash, GENESIS, reservationIdOf, sha256 } from "./chain.ts";
 
@@ -23,7 +23,8 @@ export async function applyAudit(tx: Sql, ...events: Envelope[]): Promise<void> 
   const rows = events.map((event) => {
     const chain = chainOf(event);
     const prev = tip.get(chain) ?? { position: 0, hash: GENESIS };
-    const text = JSON.stringify(event);
+    // As its producer signed it, so `audit verify` can check the signature again.
+    const text = receivedText(event);
     const eventHash = sha256(text);
     const position = prev.position + 1;
     const hash = entryHash({ chain, position, prevHash: prev.hash, eventHash });

@@ -1,4 +1,6 @@
 import type { Sql } from "../../shared/db/db.ts";
+import { type EventKeys, eventKeys } from "../../shared/events/keys.ts";
+import { verifySignature } from "../../shared/events/signing.ts";
 import { entryHash, GENESIS, sha256 } from "./chain.ts";
 
 /** The first entry whose link does not hold, and why. */
@@ -45,12 +47,29 @@ function check(row: Row, prev: { position: number; hash: string } | undefined) {
   return hash === row.hash ? null : "the entry does not match its hash";
 }
 
+/** Why the event an entry holds is not signed by an accepted key, or null when it is. */
+async function checkSignature(row: Row, keys: EventKeys): Promise<string | null> {
+  try {
+    await verifySignature(JSON.parse(row.event), keys);
+    return null;
+  } catch (err) {
+    return `the event's signature: ${(err as Error).message}`;
+  }
+}
+
 /**
  * Walks the live audit log chain by chain, in position order, and checks every link: the event
  * against its hash, the entry against its hash, each entry against its predecessor in its
- * chain. Stops at the first broken link.
+ * chain, and the event's signature against the accepted `keys` (the process's by default), so
+ * an entry rewritten around a forged event, its chain recomputed, is found too. Stops at the
+ * first broken link.
  */
-export async function verifyAuditLog(sql: Sql, batch = 1000): Promise<VerifyReport> {
+export async function verifyAuditLog(
+  sql: Sql,
+  keys?: EventKeys,
+  batch = 1000,
+): Promise<VerifyReport> {
+  const accepted = keys ?? await eventKeys();
   let prev: { chain: string; position: number; hash: string } | undefined;
   let entries = 0;
   let chains = 0;
@@ -64,7 +83,8 @@ export async function verifyAuditLog(sql: Sql, batch = 1000): Promise<VerifyRepo
     for (const row of rows) {
       entries++;
       if (prev?.chain !== row.chain) chains++;
-      const reason = check(row, prev?.chain === row.chain ? prev : undefined);
+      const reason = check(row, prev?.chain === row.chain ? prev : undefined) ??
+        await checkSignature(row, accepted);
       if (reason) {
         const broken = {
           id: Number(row.id),

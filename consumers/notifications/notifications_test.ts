@@ -74,6 +74,17 @@ integration(
         assert.equal(hook.eventType, "reservation.confirmed");
         assert.equal(hook.body.type, "reservation.confirmed");
         assert.equal(hook.body.id, hook.eventId);
+        // The envelope as docs/notifications.md lists it, without berth's own signature.
+        assert.deepEqual(Object.keys(hook.body).sort(), [
+          "causationId",
+          "correlationId",
+          "data",
+          "id",
+          "occurredAt",
+          "propertyId",
+          "type",
+          "version",
+        ]);
         assert.equal(hook.attempt, 1);
         assert.match(hook.body.data.confirmationNumber, /^RSV-\d{4}-\d{6}$/);
         const note = await eventually(() => noteFor(hook.eventId!, "webhook"), T, "webhook note");

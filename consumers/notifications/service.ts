@@ -77,7 +77,10 @@ export function deliveriesFor(
         });
       }
     }
-    const body = JSON.stringify(event);
+    // The envelope as docs/notifications.md lists it: berth's own signature stays inside (the
+    // delivery has an HMAC of its own), and an upcast event no longer matches it anyway.
+    const { kid: _kid, sig: _sig, ...envelope } = event;
+    const body = JSON.stringify(envelope);
     for (const e of endpoints) {
       if (e.property_id !== event.propertyId || !e.events.includes(event.type)) continue;
       queued.push({

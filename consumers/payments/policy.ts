@@ -11,29 +11,8 @@ export function captureRule(kinds: readonly string[]): CaptureAt {
   return kinds.includes("room") ? "check_out" : "confirmation";
 }
 
-/** A property's cancellation policy. */
-export interface CancellationPolicy {
-  freeCancelHours: number;
-  lateRefundPercent: number;
-}
-
-/**
- * The share of `amount` a cancellation at `cancelledAt` gives back: all of it until
- * `freeCancelHours` before `startsAt`, then `lateRefundPercent` of it, rounded down to a whole
- * minor unit (the guest never gets more than the policy says). Exact for any amount below 2^53:
- * hundreds and the remainder are scaled apart, so no product passes 2^53.
- */
-export function refundFor(
-  amount: number,
-  startsAt: Date,
-  cancelledAt: Date,
-  policy: CancellationPolicy,
-): number {
-  const deadline = startsAt.getTime() - policy.freeCancelHours * 3_600_000;
-  if (cancelledAt.getTime() <= deadline) return amount;
-  const pct = policy.lateRefundPercent;
-  return Math.floor(amount / 100) * pct + Math.floor(((amount % 100) * pct) / 100);
-}
+/** The cancellation rule is the booking engine's, so a cancel's answer says what is refunded. */
+export { type CancellationPolicy, refundFor } from "../../shared/booking/money.ts";
 
 /** A payment's money as the payments service keeps it. */
 export interface PaymentMoney {

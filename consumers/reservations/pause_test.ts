@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { jetstream } from "@nats-io/jetstream";
 import { eventually, integration } from "../../shared/testing/mod.ts";
-import { makeEvent, subjectOf } from "../../shared/events/mod.ts";
+import { makeEvent, sealEvent, subjectOf } from "../../shared/events/mod.ts";
 import { booking, seedCatalogue, testApp } from "../../api/http/test_app.ts";
 import { sleep } from "../../shared/time/mod.ts";
 import { platform } from "../runtime/testdata/setup.ts";
@@ -72,7 +72,7 @@ integration(
             amount: r.body.total,
             currency: "EUR",
           }, { correlationId: r.body.id });
-          await js.publish(subjectOf(e.type, e.propertyId), JSON.stringify(e), { msgID: e.id });
+          await js.publish(subjectOf(e.type, e.propertyId), await sealEvent(e), { msgID: e.id });
         }
       };
       const clients = Promise.all([0, 1, 2, 3].map(client));

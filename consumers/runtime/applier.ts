@@ -1,6 +1,7 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
 import { isPgUnavailable, type Sql } from "../../shared/db/db.ts";
-import { type Envelope, MalformedEventError, parseEvent } from "../../shared/events/envelope.ts";
+import { type Envelope, MalformedEventError } from "../../shared/events/envelope.ts";
+import { openEvent } from "../../shared/events/signing.ts";
 import { subjectOf } from "../../shared/events/catalogue.ts";
 import { log } from "../../shared/log/log.ts";
 import { sleep } from "../../shared/time/mod.ts";
@@ -100,13 +101,19 @@ export class Applier implements Sink {
     await Promise.all(this.#retries);
   }
 
-  /** Parses each message; what cannot be applied at all goes to the DLQ at once. */
+  /**
+   * Opens each message (signature checked, then parsed; all at once): what cannot be applied
+   * at all, malformed, unsigned or forged, goes to the DLQ at once, its reason in the error.
+   */
   async #intake(taken: Held[]): Promise<Item[]> {
     const items: Item[] = [];
-    for (const h of taken) {
+    const opened = await Promise.allSettled(taken.map((h) => openEvent(h.msg.data)));
+    for (const [i, h] of taken.entries()) {
       let event: Envelope;
       try {
-        event = parseEvent(h.msg.data);
+        const o = opened[i];
+        if (o.status === "rejected") throw o.reason;
+        event = o.value;
         if (!h.msg.subject.startsWith(`${subjectOf(event.type, event.propertyId)}.`)) {
           throw new MalformedEventError(
             `event ${event.type}/${event.propertyId} on ${h.msg.subject}`,

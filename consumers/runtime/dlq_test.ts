@@ -7,7 +7,7 @@ import {
   Registry,
   valuesOf,
 } from "../../shared/metrics/mod.ts";
-import { makeEvent, PARTITIONS, subjectOf } from "../../shared/events/mod.ts";
+import { makeEvent, PARTITIONS, sealEvent, subjectOf } from "../../shared/events/mod.ts";
 import {
   consumerDefinitions,
   DeadLetterNotFound,
@@ -202,7 +202,7 @@ integration("a malformed message goes to the DLQ at once and the property moves 
       userId: "u",
     }, { correlationId: "c" });
     await p.js.publish("reservation.p9.expired", "{not json", { headers: undefined });
-    await p.js.publish(subjectOf(good.type, good.propertyId), JSON.stringify(good));
+    await p.js.publish(subjectOf(good.type, good.propertyId), await sealEvent(good));
     await eventually(() => Promise.resolve(seen.length === 1), 5000, "good event applied");
     const [dl] = await listDeadLetters(p.jsm);
     assert.equal(dl.attempts, 0);

@@ -24,7 +24,8 @@
  * property wait in the backlog and every other property goes on. After the first try and five
  * retries it is published to `dlq.<service>.<original subject>` (stream `DLQ`) with its
  * headers, payload, consumer name and last error, recorded as `dead_lettered` in the inbox, and
- * acknowledged. Malformed messages go to the DLQ at once; so does a message delivered
+ * acknowledged. Malformed, unsigned and forged messages go to the DLQ at once, with their reason
+ * (each message is opened with its signature checked: docs/events.md); so does a message delivered
  * `max_deliver` times (one that crashes the process). Postgres being unreachable is not counted
  * as a failure: the batch waits. A replay republishes to the original subject; an inbox row
  * `dead_lettered` does not stop it.

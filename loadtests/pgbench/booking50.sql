@@ -11,9 +11,10 @@ UPDATE inventory i SET held = i.held + 1
   WHERE i.resource_id = 'pgb-' || (keys.k / 20 + 1) AND i.date = date '2030-01-01' + keys.k % 20
     AND i.held + i.sold + 1 <= i.total;
 INSERT INTO reservations (id, property_id, user_id, api_key_id, confirmation_number, status,
-    guest_name, guest_email, total, currency, payment_token, hold_expires_at)
+    guest_name, guest_email, total, currency, payment_token, hold_expires_at, arrival, departure)
   SELECT gen_random_uuid(), 'pgbench', 'u' || :client_id, 'pgbench',
     'PGB-' || nextval('confirmation_seq'), 'pending', 'Bench Guest', 'bench@example.test', 4900,
-    'EUR', 'tok_ok', now() + interval '15 minutes'
-  FROM generate_series(1, 50);
+    'EUR', 'tok_ok', now() + interval '15 minutes', date '2030-01-01' + (:s + g * 7919) % 1000 % 20,
+    date '2030-01-02' + (:s + g * 7919) % 1000 % 20
+  FROM generate_series(1, 50) g;
 COMMIT;

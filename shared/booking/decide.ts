@@ -31,6 +31,7 @@ import {
   type SeatRow,
 } from "./write.ts";
 import type { PendingChange } from "./modify.ts";
+import type { Adjustment, Refund } from "./money.ts";
 
 /** Who asks, when, under which correlation id, and where new ids come from. */
 export interface DecideCtx {
@@ -80,6 +81,8 @@ export interface ReservationView {
   propertyId: string;
   userId: string;
   status: Status;
+  /** Bumped by every change (its ETag): a change may name the version it was decided on. */
+  version: number;
   guest: { name: string; email: string };
   items: ItemView[];
   total: number;
@@ -89,6 +92,10 @@ export interface ReservationView {
   updatedAt: string;
   /** Present while a modification that raised the total waits for its payment. */
   pendingModification?: { id: string; items: ItemView[]; total: number; requestedAt: string };
+  /** In the answer to a cancellation: what goes back to the guest under the property's policy. */
+  refund?: Refund;
+  /** In the answer to a modification: the new total and what happens on the card. */
+  adjustment?: Adjustment;
 }
 
 /**
@@ -127,6 +134,7 @@ export function viewOf(s: ReservationState): ReservationView {
     propertyId: s.propertyId,
     userId: s.userId,
     status: s.status,
+    version: s.version,
     guest: s.guest,
     items: itemViews(s.items, s.amounts),
     total: s.total,

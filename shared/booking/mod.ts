@@ -33,3 +33,12 @@ export { GroupCommit, groupCommitOf } from "./group.ts";
 export { runSweeper, sweepOnce } from "./sweeper.ts";
 export { SoldOutCache } from "./soldout.ts";
 export { inventoryOn } from "./queries.ts";
+export { type Found, type ReservationFilter, searchReservations } from "./search.ts";
+export {
+  type Adjustment,
+  adjustmentOf,
+  type CancellationPolicy,
+  cancellationRefund,
+  type Refund,
+  refundFor,
+} from "./money.ts";

@@ -3,6 +3,7 @@ import type { Sql } from "../db/db.ts";
 import { lockKey, type Need, type ResourceKind, type Status } from "./domain.ts";
 import type { ReservationState } from "./decide.ts";
 import type { PendingChange } from "./modify.ts";
+import type { CancellationPolicy } from "./money.ts";
 
 export interface ResourceRow {
   id: string;
@@ -88,6 +89,27 @@ export async function lockDates(
     select count(pg_advisory_xact_lock(k.a, k.b))
     from unnest(${keys.map((k) => k[0])}::int[], ${keys.map((k) => k[1])}::int[])
       with ordinality as k(a, b, ord)`;
+}
+
+/**
+ * A property's cancellation policy and the start of `date` there (its midnight in the
+ * property's time zone), as the payments service reads them to refund a cancellation.
+ */
+export async function cancellationTerms(
+  sql: Sql,
+  propertyId: string,
+  date: string,
+): Promise<{ policy: CancellationPolicy; startsAt: Date }> {
+  const [row] = await sql<
+    { free_cancel_hours: number; late_refund_percent: number; starts_at: Date }[]
+  >`
+    select free_cancel_hours, late_refund_percent,
+      (${date}::date::timestamp at time zone timezone) as starts_at
+    from properties where id = ${propertyId}`;
+  return {
+    policy: { freeCancelHours: row.free_cancel_hours, lateRefundPercent: row.late_refund_percent },
+    startsAt: new Date(row.starts_at),
+  };
 }
 
 /** The status history of a reservation, oldest first. */

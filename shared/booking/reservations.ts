@@ -6,10 +6,17 @@
  * Shared by the api, the reservations consumer and the hold-expiry sweeper.
  */
 import type { Sql } from "../db/db.ts";
-import { Conflict, NotFound, SoldOut, ValidationFailed } from "../errors/errors.ts";
+import {
+  Conflict,
+  NotFound,
+  PreconditionFailed,
+  SoldOut,
+  ValidationFailed,
+} from "../errors/errors.ts";
 import { uuidv7 } from "../ids/uuid.ts";
 import {
   type Action,
+  arrivalOf,
   assertNotPast,
   datesIn,
   type Item,
@@ -27,6 +34,7 @@ import {
   viewOf,
 } from "./decide.ts";
 import { decideModify } from "./modify.ts";
+import { adjustmentOf, cancellationRefund } from "./money.ts";
 import type { ChangeCommand, Command, Outcome } from "./write.ts";
 import { groupCommitOf } from "./group.ts";
 import * as q from "./queries.ts";
@@ -54,6 +62,11 @@ export interface Ctx {
   newId?: () => string;
   /** A change's Idempotency-Key: claimed with the change, its answer stored with it. */
   idempotency?: IdempotencyKey;
+  /**
+   * The versions a change may be made to (a request's `If-Match`); absent, any. The change's
+   * command expects the version it was decided on, so it applies only while that one stands.
+   */
+  expectVersions?: number[];
 }
 
 export interface NewReservation {
@@ -301,6 +314,20 @@ async function readOne(sql: Sql, id: string, ctx: Ctx): Promise<ReservationState
   return s;
 }
 
+/**
+ * 412 `precondition_failed` unless `s` is at one of the versions the caller expects. Checked on
+ * every read a change is decided on: `booking_apply` refuses the command if the version moved
+ * after the read, and the read that follows lands here.
+ */
+function assertExpected(s: ReservationState, ctx: Ctx): void {
+  if (ctx.expectVersions && !ctx.expectVersions.includes(s.version)) {
+    throw new PreconditionFailed(
+      `the reservation was changed since you read it: it is at version ${s.version} now ` +
+        `(ETag "${s.version}"); read it again and decide on what it is now`,
+    );
+  }
+}
+
 /** A reservation with its history; NotFound when absent or not the caller's. */
 export async function getReservation(sql: Sql, id: string, ownerKeyId?: string) {
   const s = await readOne(sql, id, { ownerKeyId, now: new Date(0), correlationId: "" });
@@ -319,8 +346,10 @@ export async function getReservation(sql: Sql, id: string, ownerKeyId?: string) 
  * Moves a reservation through `action` (confirm, fail, expire, cancel, check-in, check-out):
  * 409 `invalid_transition` when its state does not allow it. Held units become sold on
  * confirmation; a release frees units and seats. Confirming after the hold has passed is a
- * 409 `hold_expired`: the hold is gone, whatever the payment says. Returns null when
- * `ctx.idempotency` was used before (the caller replays that answer).
+ * 409 `hold_expired`: the hold is gone, whatever the payment says. A cancellation's answer says
+ * what is refunded (`refund`); 412 `precondition_failed` when the reservation is not at a
+ * version of `ctx.expectVersions`. Returns null when `ctx.idempotency` was used before (the
+ * caller replays that answer).
  */
 export async function changeStatus(
   sql: Sql,
@@ -330,12 +359,17 @@ export async function changeStatus(
 ): Promise<ReservationView | null> {
   for (let read = 1;; read++) {
     const s = await readOne(sql, id, ctx);
+    assertExpected(s, ctx);
     const decided = decideChange(s, action, {
       ...idsOf(ctx),
       reason: ctx.reason,
       paymentId: ctx.paymentId,
     });
     const view = viewOf(decided.state);
+    if (action === "cancel") {
+      const { policy, startsAt } = await q.cancellationTerms(sql, s.propertyId, arrivalOf(s.items));
+      view.refund = cancellationRefund(s, policy, startsAt, ctx.now);
+    }
     const command = withKey(decided.command, ctx.idempotency, view);
     const outcome = await apply(sql, command, ctx.now);
     if (outcome === "applied") {
@@ -353,8 +387,10 @@ export async function changeStatus(
  * when the new one is not there, 400 `date_in_past` for a date before today at the property).
  * A change that raises the total is not made yet: the new inventory it adds is held beside the
  * old and the view shows it as `pendingModification` until the difference is authorized
- * (modify.ts); 409 `modification_pending` while one waits. Returns null when `ctx.idempotency`
- * was used before (the caller replays that answer).
+ * (modify.ts); 409 `modification_pending` while one waits. The answer says the new total and
+ * what happens on the card (`adjustment`); 412 `precondition_failed` when the reservation is not
+ * at a version of `ctx.expectVersions`. Returns null when `ctx.idempotency` was used before (the
+ * caller replays that answer).
  */
 export async function modifyReservation(
   sql: Sql,
@@ -364,6 +400,7 @@ export async function modifyReservation(
 ): Promise<ReservationView | null> {
   for (let read = 1;; read++) {
     const s = await readOne(sql, id, ctx);
+    assertExpected(s, ctx);
     const { items } = await resolve(sql, s.propertyId, requests, ctx.maxQuantity, ctx.now);
     const { rows } = await q.quote(sql, needsOf(items));
     const missing = rows.filter((r) => r.free < 0);
@@ -375,6 +412,7 @@ export async function modifyReservation(
     const prices = new Map(rows.map((r) => [`${r.resource_id}\u0000${r.date}`, r.price]));
     const decided = decideModify(s, items, (r, d) => prices.get(`${r}\u0000${d}`)!, idsOf(ctx));
     const view = viewOf(decided.state);
+    view.adjustment = adjustmentOf(s, decided.state.pendingChange?.total ?? decided.state.total);
     const command = withKey(decided.command, ctx.idempotency, view, modificationStatus(view));
     const outcome = await apply(sql, command, ctx.now);
     if (outcome === "applied") {

@@ -7,15 +7,19 @@ import type { Sql } from "../db/db.ts";
 import type { Envelope, InboxRef } from "../events/envelope.ts";
 import type { PendingChange } from "./modify.ts";
 import { subjectOf } from "../events/catalogue.ts";
+import { sealEvent } from "../events/signing.ts";
 import { hash32, type Item, lockKey, type Need, needsOf, sortForLocks } from "./domain.ts";
 
-/** An event as the outbox stores it. */
+/**
+ * An event for the outbox: the columns of its row, and the event, which `applyCommands` signs
+ * into the row's `payload` as it sends the batch (deciding is synchronous, signing is not).
+ */
 export interface OutboxRow {
   id: string;
   property_id: string;
   subject: string;
   type: string;
-  payload: string;
+  event: Envelope;
 }
 
 /** The outbox row of an event. */
@@ -25,8 +29,18 @@ export function outboxRow(e: Envelope): OutboxRow {
     property_id: e.propertyId,
     subject: subjectOf(e.type, e.propertyId),
     type: e.type,
-    payload: JSON.stringify(e),
+    event: e,
   };
+}
+
+/** A command with its events as `booking_apply` inserts them: `payload` the signed envelope. */
+async function sealed(c: Command): Promise<Command> {
+  if (c.kind === "price" || !c.events?.length) return c;
+  const events = await Promise.all(c.events.map(async ({ event, ...row }) => ({
+    ...row,
+    payload: await sealEvent(event),
+  })));
+  return { ...c, events } as unknown as Command;
 }
 
 /** A reservation line as stored. */
@@ -192,7 +206,8 @@ export function batchLocks(commands: Command[]): [number, number][] {
 }
 
 /**
- * Sends a batch of commands to `booking_apply` and returns each one's outcome, in order. With
+ * Sends a batch of commands to `booking_apply`, their events signed, and returns each one's
+ * outcome, in order. With
  * `service`, commands that carry an event id record it in that service's inbox, in the same
  * statement; a duplicate is reported and not applied again.
  */
@@ -202,6 +217,7 @@ export async function applyCommands(
 ): Promise<Outcome[]> {
   if (batch.commands.length === 0) return [];
   const locks = batchLocks(batch.commands);
+  const commands = await Promise.all(batch.commands.map(sealed));
   const [{ outcomes }] = await sql<{ outcomes: Outcome[] }[]>`
     select booking_apply(${
     sql.json({
@@ -209,7 +225,7 @@ export async function applyCommands(
       service: batch.service ?? null,
       lockA: locks.map((k) => k[0]),
       lockB: locks.map((k) => k[1]),
-      commands: batch.commands,
+      commands,
     } as never)
   }) as outcomes`;
   return outcomes;

@@ -61,6 +61,15 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Where traces go (OTLP/HTTP); unset, nothing is traced. Deno's OpenTelemetry reads it. */
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  /** `<kid>:<base64 PKCS#8 Ed25519>`: the key events are signed with (shared/events/keys.ts). */
+  BERTH_EVENT_SIGNING_KEY: z.string().regex(/^[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/=]+$/, {
+    message: "must be <kid>:<base64 PKCS#8 key>",
+  }).optional(),
+  /** `<kid>:<base64 raw key>`, comma separated: further public keys events may be signed with. */
+  BERTH_EVENT_PUBLIC_KEYS: z.string().regex(
+    /^[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/=]+(\s*,\s*[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/=]+)*$/,
+    { message: "must be <kid>:<base64 key>, comma separated" },
+  ).optional(),
   /** Set by `up` for each api and workers process: where it serves its metrics to the hub. */
   BERTH_METRICS_SOCKET: z.string().optional(),
   /** Set by `up` for each api process: the hub's socket, which /metrics relays. */

@@ -99,3 +99,33 @@ Deno.test("config: the api process stops at start-up with the variable's name", 
   assert.match(err, /^config: DATABASE_URL must be a postgres/);
   assert.equal(err.split("\n").length, 1);
 });
+
+Deno.test("config: event keys are <kid>:<base64>, named when they are not", () => {
+  assert.throws(
+    () => loadConfig({ ...good, BERTH_EVENT_SIGNING_KEY: "MC4CAQAwBQYDK2VwBCIEI" }),
+    /config: BERTH_EVENT_SIGNING_KEY must be <kid>:<base64 PKCS#8 key>$/,
+  );
+  assert.throws(
+    () => loadConfig({ ...good, BERTH_EVENT_PUBLIC_KEYS: "k1:AAAA,k2" }),
+    /config: BERTH_EVENT_PUBLIC_KEYS must be <kid>:<base64 key>, comma separated$/,
+  );
+  assert.equal(
+    loadConfig({ ...good, BERTH_EVENT_PUBLIC_KEYS: "k1:AAAA, k2:BBBB" }).BERTH_EVENT_PUBLIC_KEYS,
+    "k1:AAAA, k2:BBBB",
+  );
+});
+
+Deno.test("config: the api and workers do not start without a key to sign events with", async () => {
+  for (const main of ["../../api/main.ts", "../../consumers/main.ts"]) {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL(main, import.meta.url).pathname],
+      env: { ...good, BERTH_EVENT_SIGNING_KEY: "", BERTH_EVENT_PUBLIC_KEYS: "" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 2, main);
+    const err = new TextDecoder().decode(out.stderr).trim();
+    assert.match(err, /^config: no event keys: set BERTH_EVENT_SIGNING_KEY/, main);
+    assert.equal(err.split("\n").length, 1);
+  }
+});

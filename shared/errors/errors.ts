@@ -50,6 +50,17 @@ export class Conflict extends DomainError {
   }
 }
 
+/**
+ * An `If-Match` that names none of the thing's current versions: someone changed it since the
+ * client read it, so the client's change is refused rather than applied over theirs.
+ */
+export class PreconditionFailed extends DomainError {
+  override name = "PreconditionFailed";
+  constructor(message: string) {
+    super("precondition_failed", 412, message);
+  }
+}
+
 export class SoldOut extends DomainError {
   override name = "SoldOut";
   constructor(message: string) {

@@ -51,8 +51,8 @@ export const catalogue = {
       /**
        * Version 2 carries no payment token and no guest contact: the token stays in Postgres
        * (`reservations.payment_token`, read by the payments service) and so do the guest's name
-       * and e-mail (read by notifications). Version 1 had `guest` and `paymentToken`; parsing
-       * drops them, so a v1 event still in a stream reads as v2.
+       * and e-mail (read by notifications). Version 1 had `guest` and `paymentToken`; a v1 event
+       * still in a stream reads as v2 without them.
        */
       created: {
         version: 2,
@@ -64,6 +64,20 @@ export const catalogue = {
           holdExpiresAt: z.iso.datetime({ offset: true }),
           rates: bookedRates,
         }),
+        older: [{
+          version: 1,
+          data: z.object({
+            ...reservationRef,
+            guest: z.object({ name: z.string(), email: z.string() }),
+            items: z.array(bookedItem).min(1),
+            total: money,
+            currency,
+            holdExpiresAt: z.iso.datetime({ offset: true }),
+            paymentToken: z.string(),
+            rates: bookedRates,
+          }),
+          upcast: ({ guest: _guest, paymentToken: _token, ...v2 }: Record<string, unknown>) => v2,
+        }],
       },
       confirmed: { version: 1, data: z.object({ ...reservationRef, paymentId: id }) },
       /**
@@ -240,9 +254,22 @@ export type EventData<T extends EventType> = Split<T> extends [infer D, infer E]
 export const DLQ_STREAM = "DLQ";
 export const DLQ_PREFIX = "dlq";
 
+/**
+ * An earlier version of an event type's data, kept for as long as events of it may be read (in
+ * a stream, a dead letter, a snapshot's replay): its schema, and how its data reads as the next
+ * version's.
+ */
+export interface OlderVersion {
+  version: number;
+  data: z.ZodType;
+  upcast(data: Record<string, unknown>): unknown;
+}
+
+/** An event type: its current version and schema, and every earlier version, oldest first. */
 interface EventDef {
   version: number;
   data: z.ZodType;
+  older?: readonly OlderVersion[];
 }
 
 function eventDef(type: string): EventDef | undefined {
@@ -266,9 +293,33 @@ export function versionOf(type: EventType): number {
   return eventDef(type)!.version;
 }
 
-/** The zod schema of an event type's data. */
+/** The zod schema of an event type's data (its current version). */
 export function dataSchemaOf(type: EventType): z.ZodType {
   return eventDef(type)!.data;
+}
+
+/** Every version of an event type the catalogue keeps, oldest first: the current one last. */
+export function versionsOf(type: EventType): number[] {
+  const def = eventDef(type)!;
+  return [...(def.older ?? []).map((o) => o.version), def.version];
+}
+
+/** The zod schema of one version of an event type's data; undefined for a version not kept. */
+export function versionSchemaOf(type: EventType, version: number): z.ZodType | undefined {
+  const def = eventDef(type)!;
+  if (version === def.version) return def.data;
+  return def.older?.find((o) => o.version === version)?.data;
+}
+
+/**
+ * Data of an older version of `type`, valid for that version, read as the current version:
+ * each older version's `upcast` in turn, from `version` up.
+ */
+export function upcastData(type: EventType, version: number, data: unknown): unknown {
+  for (const o of eventDef(type)!.older ?? []) {
+    if (o.version >= version) data = o.upcast(data as Record<string, unknown>);
+  }
+  return data;
 }
 
 /** Property ids are subject-token safe: letters, digits, `_` and `-` only. */

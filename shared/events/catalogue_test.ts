@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { eventTypes, parseSubject, subjectOf } from "./catalogue.ts";
-import { makeEvent, MalformedEventError, parseEvent } from "./envelope.ts";
+import { eventTypes, parseSubject, subjectOf, versionsOf } from "./catalogue.ts";
+import { makeEvent, MalformedEventError, parseEvent, receivedText } from "./envelope.ts";
 import { streamDefinitions } from "./streams.ts";
 
 Deno.test("catalogue: every event DESIGN names is there", () => {
@@ -84,4 +84,41 @@ Deno.test("envelope: data that breaks its schema is refused on both sides", () =
   }, { correlationId: "c" });
   const bad = JSON.stringify({ ...e, data: { reservationId: 5 } });
   assert.throws(() => parseEvent(bad), /bad reservation.expired data/);
+});
+
+Deno.test("versions: an older version is read as the current one; an unknown one is refused", () => {
+  assert.deepEqual(versionsOf("reservation.created"), [1, 2]);
+  const v2 = makeEvent("reservation.created", "p1", {
+    reservationId: "0190a0a0-0000-7000-8000-000000000000",
+    confirmationNumber: "RSV-2026-000001",
+    userId: "u1",
+    items: [{
+      resourceId: "r1",
+      kind: "room",
+      from: "2030-06-01",
+      to: "2030-06-02",
+      quantity: 1,
+      amount: 9000,
+    }],
+    total: 9000,
+    currency: "EUR",
+    holdExpiresAt: "2030-05-01T10:15:00.000Z",
+    rates: [{ resourceId: "r1", date: "2030-06-01", price: 9000 }],
+  }, { correlationId: "c" });
+  const guest = { name: "Ada", email: "ada@example.com" };
+  const v1 = { ...v2, version: 1, data: { ...v2.data, guest, paymentToken: "tok_ok_1" } };
+  const read = parseEvent(JSON.stringify(v1));
+  assert.deepEqual(read, v2);
+  // What was received stays as it was: the audit log keeps it, signature and all.
+  assert.equal(receivedText(read), JSON.stringify(v1));
+  // v1 without its guest is not v1.
+  const { guest: _, ...noGuest } = v1.data;
+  assert.throws(
+    () => parseEvent(JSON.stringify({ ...v1, data: noGuest })),
+    /bad reservation.created/,
+  );
+  assert.throws(
+    () => parseEvent(JSON.stringify({ ...v2, version: 3 })),
+    /reservation.created version 3 is not one this reader accepts \(1, 2\)/,
+  );
 });

@@ -1,4 +1,6 @@
-/** The event catalogue, the envelope and the stream definitions derived from them. */
+/** The event catalogue, the envelope, its signature and the stream definitions. */
 export * from "./catalogue.ts";
 export * from "./envelope.ts";
 export * from "./streams.ts";
+export * from "./keys.ts";
+export * from "./signing.ts";

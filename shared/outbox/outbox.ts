@@ -1,17 +1,21 @@
 import type { Sql } from "../db/db.ts";
 import type { Envelope } from "../events/envelope.ts";
 import { subjectOf } from "../events/catalogue.ts";
+import { sealEvent } from "../events/signing.ts";
 
-/** Writes events to the outbox inside the caller's transaction; the relay publishes them. */
+/**
+ * Writes events to the outbox inside the caller's transaction, each signed with the process's
+ * key (shared/events/signing.ts); the relay publishes them as they are.
+ */
 export async function appendToOutbox(tx: Sql, events: Envelope[]): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map((e) => ({
+  const rows = await Promise.all(events.map(async (e) => ({
     id: e.id,
     property_id: e.propertyId,
     subject: subjectOf(e.type, e.propertyId),
     type: e.type,
-    payload: JSON.stringify(e),
-  }));
+    payload: await sealEvent(e),
+  })));
   await tx`insert into outbox ${tx(rows, "id", "property_id", "subject", "type", "payload")}`;
 }
 

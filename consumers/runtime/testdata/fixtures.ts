@@ -2,7 +2,7 @@
 import { jetstream } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Sql } from "../../../shared/db/db.ts";
-import { makeEvent, subjectOf } from "../../../shared/events/mod.ts";
+import { makeEvent, sealEvent, subjectOf } from "../../../shared/events/mod.ts";
 import { defineService } from "../service.ts";
 
 /** The table the counting service writes one row per application into. */
@@ -43,7 +43,7 @@ export function countingService(instance: string, maxPauseMs = 3) {
 
 /**
  * Publishes `count` numbered `reservation.checked_in` events, round-robin over `properties`,
- * as the relay would (msg id = event id). Numbers start at `from` and rise per property.
+ * signed, as the relay would (msg id = event id). Numbers start at `from` and rise per property.
  */
 export async function publishBurst(
   nc: NatsConnection,
@@ -62,7 +62,7 @@ export async function publishBurst(
       userId: "u1",
     }, { correlationId: `burst-${n}` });
     ids.push(e.id);
-    acks.push(js.publish(subjectOf(e.type, e.propertyId), JSON.stringify(e), { msgID: e.id }));
+    acks.push(js.publish(subjectOf(e.type, e.propertyId), await sealEvent(e), { msgID: e.id }));
   }
   await Promise.all(acks);
   return ids;
