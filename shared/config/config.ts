@@ -38,6 +38,13 @@ const httpUrl = z.string().refine((v) => {
 export const configSchema = z.object({
   DATABASE_URL: pgUrl,
   NATS_URL: natsUrl,
+  /**
+   * The folder of berth's NATS keys, one NKey seed per role (`api.nk`, `relay.nk`, …); each
+   * process signs in as its role. Unset, berth connects without credentials.
+   */
+  BERTH_NATS_KEYS: z.string().min(1).optional(),
+  /** The CA file that signed the NATS servers' certificates, for `tls://` URLs. */
+  BERTH_NATS_CA: z.string().min(1).optional(),
   /** Replicas of each stream; unset, provisioning derives them from the cluster (1 to 3). */
   BERTH_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
   BERTH_HOST: z.string().min(1).default("127.0.0.1"),
