@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_QUANTITY } from "../booking/domain.ts";
+import { SSL_MODES } from "../db/ssl.ts";
 
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -11,7 +12,10 @@ const pgUrl = z.string().refine((v) => {
   } catch {
     return false;
   }
-}, "must be a postgres://user@host:port/database URL");
+}, "must be a postgres://user@host:port/database URL").refine((v) => {
+  const mode = URL.canParse(v) ? new URL(v).searchParams.get("sslmode") : null;
+  return mode === null || SSL_MODES.includes(mode);
+}, `sslmode must be one of ${SSL_MODES.join(", ")}`);
 
 const natsUrl = z.string().refine(
   (v) =>
