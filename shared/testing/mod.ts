@@ -85,17 +85,22 @@ export function connectAs(url: string, role: string, opts: { ca?: string } = {})
 }
 
 /**
- * A throwaway JetStream cluster of `size` nats-servers on free ports, formed (every node routed,
+ * A throwaway JetStream cluster of `size` nats-servers on free ports (with berth's users, and
+ * TLS for clients and routes with `tls`), formed (every node routed,
  * a meta leader elected) when it resolves; `url` lists every node.
  */
-export async function testNatsCluster(size = 3) {
+export async function testNatsCluster(size = 3, opts: { tls?: TlsFiles } = {}) {
   const dir = await Deno.makeTempDir({ prefix: "berth-nats-cluster-" });
   const ports = Array.from({ length: size }, () => ({ client: freePort(), route: freePort() }));
-  const specs = clusterNodes(ports, dir, { syncInterval: "always", auth: await testAuth() });
+  const specs = clusterNodes(ports, dir, {
+    syncInterval: "always",
+    auth: await testAuth(),
+    tls: opts.tls,
+  });
   const nodes = specs.map((s) => new NatsServer({ bin: env("BERTH_NATS_SERVER"), ...s }));
   await Promise.all(nodes.map((n) => n.start()));
   const url = natsUrlOf(specs);
-  await clusterFormed(url, size);
+  await clusterFormed(url, size, { ca: opts.tls?.ca });
   return {
     nodes,
     url,
