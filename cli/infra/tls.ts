@@ -26,58 +26,42 @@ export async function ensureCertificates(dir: string): Promise<TlsFiles> {
   const caKey = `${dir}/ca-key.pem`;
   if (await exists(files.ca) && await exists(files.cert) && await exists(files.key)) return files;
   await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-  const key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  await mustRun("openssl", [
-    "req",
-    "-x509",
-    ...key,
-    "-keyout",
-    caKey,
-    "-out",
-    files.ca,
-    "-days",
-    "3650",
-    "-subj",
-    "/CN=berth local CA",
-  ]);
+  // Flags are written as one string each and split; paths stay whole (they may hold spaces).
+  const openssl = (...parts: (string | { path: string })[]) =>
+    mustRun("openssl", parts.flatMap((p) => typeof p === "string" ? p.split(" ") : [p.path]));
+  const newKey = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
   const csr = `${dir}/server.csr`;
   const ext = `${dir}/server.ext`;
-  await mustRun("openssl", [
-    "req",
-    ...key,
-    "-keyout",
-    files.key,
+  await openssl(
+    `req -x509 ${newKey} -days 3650 -subj /CN=berth-local-CA -keyout`,
+    { path: caKey },
     "-out",
-    csr,
-    "-subj",
-    "/CN=berth nats",
-  ]);
+    {
+      path: files.ca,
+    },
+  );
+  await openssl(`req ${newKey} -subj /CN=berth-nats -keyout`, { path: files.key }, "-out", {
+    path: csr,
+  });
   // Servers dial each other's routes, so the certificate is a client's as well as a server's.
   await Deno.writeTextFile(
     ext,
     "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n",
   );
-  await mustRun("openssl", [
-    "x509",
-    "-req",
-    "-in",
-    csr,
+  const serial = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16))
+    .map((h) => h.padStart(2, "0")).join("");
+  await openssl(
+    `x509 -req -set_serial 0x${serial} -days ${SERVER_DAYS} -in`,
+    { path: csr },
     "-CA",
-    files.ca,
+    { path: files.ca },
     "-CAkey",
-    caKey,
-    "-set_serial",
-    `0x${
-      crypto.getRandomValues(new Uint8Array(8)).reduce((s, b) =>
-        s + b.toString(16).padStart(2, "0"), "")
-    }`,
-    "-days",
-    String(SERVER_DAYS),
+    { path: caKey },
     "-extfile",
-    ext,
+    { path: ext },
     "-out",
-    files.cert,
-  ]);
+    { path: files.cert },
+  );
   await Promise.all([Deno.remove(csr), Deno.remove(ext)]);
   await Promise.all([caKey, files.key].map((f) => Deno.chmod(f, 0o600)));
   return files;

@@ -18,6 +18,14 @@ export interface NatsAccess {
   ca?: string;
 }
 
+function existsSync(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
 /** Where a role's replies come: inboxes only it may subscribe to. */
 export function inboxPrefixOf(role: string): string {
   return `_INBOX.${role}`;
@@ -42,6 +50,9 @@ export function connectNats(
   const servers = url.split(",").map((s) => s.trim());
   const { role, keys, ca } = access;
   const seed = role && keys ? seedFileOf(keys, role) : null;
+  if (seed && !existsSync(seed)) {
+    return Promise.reject(new Error(`no NATS key for ${role}: ${seed} is missing`));
+  }
   return connect({
     servers,
     name,
