@@ -44,8 +44,8 @@ const simulatorSql = connectDb(config.DATABASE_URL, { max: 4, appName: "berth-pa
 const provider = new GuardedProvider(new PaymentSimulator(simulatorSql), {
   timeoutMs: config.BERTH_PAYMENT_TIMEOUT_MS,
 }, paymentMetrics(registry));
-// Every consuming service of the roster (consumers/roster.ts); those that need dependencies
-// are built with them here.
+// Every consuming service of the roster (consumers/roster.ts): the roster holds the services
+// themselves, but for those that need dependencies, which are built with them here.
 const built = new Map<string, Service>([
   [payments.name, paymentsService({ provider })],
   [reservations.name, reservationsService({ metrics: reservationMetrics(registry) })],
