@@ -4,22 +4,30 @@ import { connect, type NatsConnection, nkeyAuthenticator, nkeys } from "@nats-io
 import { connectAs, integration, testNats } from "../../shared/testing/mod.ts";
 import { connectNats } from "../../shared/nats/nats.ts";
 import { provisionStreams, subjectOf } from "../../shared/events/mod.ts";
-import { consumerConfig, defaultTuning, partitionsOf } from "../../consumers/runtime/provision.ts";
+import {
+  consumerConfig,
+  defaultTuning,
+  partitionsOf,
+  PIN_GROUP,
+} from "../../consumers/runtime/provision.ts";
 import { consumerDefinitions } from "../../consumers/runtime/mod.ts";
 import { consumingServices } from "../../consumers/roster.ts";
 import { permissionsOf, roles } from "./natsauth.ts";
 
-/** Publishes through JetStream and says whether the stream stored it. */
-async function stored(nc: NatsConnection, subject: string): Promise<boolean> {
+/** Publishes through JetStream: "stored", or why not. */
+async function publish(nc: NatsConnection, subject: string): Promise<string> {
   return await jetstream(nc).publish(subject, "{}", { timeout: 2000 }).then(
-    () => true,
-    () => false,
+    () => "stored",
+    (err) => String(err?.cause?.message ?? err?.message),
   );
 }
 
+const REFUSED = /Permissions Violation/;
 const service = (name: string) => consumingServices.find((s) => s.name === name)!;
-const firstConsumer = (name: string) =>
-  consumerDefinitions(service(name)).flatMap((d) => partitionsOf(d))[0];
+/** The service's durable consumer on `stream`'s partition `k`. */
+const consumerOf = (name: string, stream: string, k: number) =>
+  consumerDefinitions(service(name)).flatMap((d) => partitionsOf(d))
+    .find((c) => c.stream === stream && c.partition === k)!;
 
 integration(
   "NATS refuses what a role has no right to: payments forging or reading audit's",
@@ -28,8 +36,6 @@ integration(
     const harness = await connectNats(server.url, "harness");
     const jsm = await jetstreamManager(harness);
     await provisionStreams(jsm);
-    const audit = firstConsumer("audit");
-    await jsm.consumers.add(audit.stream, consumerConfig(audit, defaultTuning));
     const confirmed = subjectOf("reservation.confirmed", "p1");
     const payments = await connectAs(server.url, "payments");
     const relay = await connectAs(server.url, "relay");
@@ -38,38 +44,47 @@ integration(
       await t.step(
         "payments may not publish reservation.<p>.confirmed; the relay may",
         async () => {
-          assert.equal(await stored(payments, confirmed), false);
+          assert.match(await publish(payments, confirmed), REFUSED);
           assert.equal((await jsm.streams.info("RESERVATIONS")).state.messages, 0);
-          assert.equal(await stored(relay, confirmed), true);
+          assert.equal(await publish(relay, confirmed), "stored");
         },
       );
+      // The partition the stream put the event in, and the consumers of it.
+      const [stored] = Object.keys(
+        (await jsm.streams.info("RESERVATIONS", { subjects_filter: ">" })).state.subjects ?? {},
+      );
+      const partition = Number(stored.split(".")[3]);
+      const audit = consumerOf("audit", "RESERVATIONS", partition);
+      const own = consumerOf("payments", "RESERVATIONS", partition);
+      await jsm.consumers.add(audit.stream, consumerConfig(audit, defaultTuning));
 
       await t.step("payments may not read audit's consumer, nor look at it", async () => {
-        const js = jetstream(payments);
-        await assert.rejects(js.consumers.get(audit.stream, audit.name));
-        const next = await js.consumers.get(audit.stream, audit.name).catch(() => null);
-        assert.equal(next, null);
-        // The message the relay stored is still undelivered: nobody read it through audit's.
-        const info = await jsm.consumers.info(audit.stream, audit.name);
-        assert.equal(info.delivered.stream_seq, 0);
+        await assert.rejects(jetstream(payments).consumers.get(audit.stream, audit.name), REFUSED);
+        const pull = `$JS.API.CONSUMER.MSG.NEXT.${audit.stream}.${audit.name}`;
+        await assert.rejects(
+          payments.request(pull, JSON.stringify({ batch: 1, no_wait: true }), { timeout: 2000 }),
+          REFUSED,
+        );
       });
 
       await t.step(
-        "payments reads its own consumer and dead-letters to its own DLQ subject",
+        "payments reads its own consumer and dead-letters under its own name",
         async () => {
-          const own = firstConsumer("payments");
-          await jetstreamManager(payments).then((m) =>
-            m.consumers.add(own.stream, consumerConfig(own, defaultTuning))
-          );
+          const m = await jetstreamManager(payments);
+          await m.consumers.add(own.stream, consumerConfig(own, defaultTuning));
           const c = await jetstream(payments).consumers.get(own.stream, own.name);
-          assert.equal((await c.info()).name, own.name);
-          assert.equal(await stored(payments, `dlq.payments.${confirmed}`), true);
-          assert.equal(await stored(payments, `dlq.audit.${confirmed}`), false);
+          const [msg] = await Array.fromAsync(
+            await c.fetch({ max_messages: 1, group: PIN_GROUP, expires: 2000 }),
+          );
+          assert.equal(msg?.subject, stored);
+          assert.ok(await msg.ackAck(), "its ack is taken");
+          assert.equal(await publish(payments, `dlq.payments.${confirmed}`), "stored");
+          assert.match(await publish(payments, `dlq.audit.${confirmed}`), REFUSED);
         },
       );
 
       await t.step("the api publishes no event, and a stranger cannot connect at all", async () => {
-        assert.equal(await stored(api, subjectOf("payment.authorized", "p1")), false);
+        assert.match(await publish(api, subjectOf("payment.authorized", "p1")), REFUSED);
         const keys = await Deno.makeTempDir();
         await Deno.writeTextFile(
           `${keys}/api.nk`,
