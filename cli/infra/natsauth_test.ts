@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connect, type NatsConnection, nkeyAuthenticator, nkeys } from "@nats-io/transport-node";
+import { type NatsConnection, nkeys } from "@nats-io/transport-node";
 import { connectAs, integration, testNats } from "../../shared/testing/mod.ts";
 import { connectNats } from "../../shared/nats/nats.ts";
 import { provisionStreams, subjectOf } from "../../shared/events/mod.ts";
@@ -12,7 +12,7 @@ import {
 } from "../../consumers/runtime/provision.ts";
 import { consumerDefinitions } from "../../consumers/runtime/mod.ts";
 import { consumingServices } from "../../consumers/roster.ts";
-import { permissionsOf, roles } from "./natsauth.ts";
+import { ensureUsers, permissionsOf, roles } from "./natsauth.ts";
 
 /** Publishes through JetStream: "stored", or why not. */
 async function publish(nc: NatsConnection, subject: string): Promise<string> {
@@ -23,6 +23,44 @@ async function publish(nc: NatsConnection, subject: string): Promise<string> {
 }
 
 const REFUSED = /Permissions Violation/;
+
+/** A role's seed from the test keys. */
+const seedOf = (role: string) =>
+  new TextEncoder().encode(
+    Deno.readTextFileSync(`${Deno.env.get("BERTH_NATS_KEYS")}/${role}.nk`).trim(),
+  );
+
+/**
+ * Signs in to the server at `port` with `key` by hand (CONNECT with the nonce signed, then PING)
+ * and returns what the server answers: `PONG`, or its `-ERR`.
+ */
+async function signIn(port: number, key: nkeys.KeyPair): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const lines = conn.readable.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const until = async (done: (t: string) => boolean) => {
+    while (!done(text)) {
+      const { value, done: end } = await lines.read();
+      if (end) break;
+      text += value;
+    }
+  };
+  try {
+    await until((t) => t.includes("\r\n"));
+    const { nonce } = JSON.parse(text.slice(text.indexOf("{"), text.indexOf("\r\n")));
+    text = "";
+    const sig = nkeys.encode(key.sign(new TextEncoder().encode(nonce)));
+    const connect = { verbose: false, pedantic: false, protocol: 1, nkey: key.getPublicKey(), sig };
+    await conn.write(new TextEncoder().encode(`CONNECT ${JSON.stringify(connect)}\r\nPING\r\n`));
+    await until((t) => t.includes("PONG") || t.includes("-ERR"));
+    return text;
+  } finally {
+    lines.releaseLock();
+    try {
+      conn.close();
+    } catch { /* closed by the server */ }
+  }
+}
 const service = (name: string) => consumingServices.find((s) => s.name === name)!;
 /** The service's durable consumer on `stream`'s partition `k`. */
 const consumerOf = (name: string, stream: string, k: number) =>
@@ -83,23 +121,15 @@ integration(
         },
       );
 
-      await t.step("the api publishes no event, and a stranger cannot connect at all", async () => {
-        assert.match(await publish(api, subjectOf("payment.authorized", "p1")), REFUSED);
-        const keys = await Deno.makeTempDir();
-        await Deno.writeTextFile(
-          `${keys}/api.nk`,
-          new TextDecoder().decode(nkeys.createUser().getSeed()),
-        );
-        const stranger = nkeys.createUser().getSeed();
-        await assert.rejects(
-          connect({
-            servers: server.url,
-            reconnect: false,
-            authenticator: nkeyAuthenticator(stranger),
-          }),
-          /Authorization Violation/i,
-        );
-      });
+      await t.step(
+        "the api publishes no event; a key berth did not make cannot sign in",
+        async () => {
+          assert.match(await publish(api, subjectOf("payment.authorized", "p1")), REFUSED);
+          const answer = await signIn(server.opts.port, nkeys.createUser());
+          assert.match(answer, /-ERR 'Authorization Violation'/);
+          assert.match(await signIn(server.opts.port, nkeys.fromSeed(seedOf("api"))), /PONG/);
+        },
+      );
     } finally {
       await Promise.all([payments, relay, api, harness].map((nc) => nc.close()));
       await server.stop();
@@ -117,5 +147,26 @@ Deno.test("NATS rights: only the relay and the operator's cli publish events", (
       permissionsOf(r).subscribe.every((s) => !s.startsWith("_INBOX.") || s === `_INBOX.${r}.>`),
       `${r} reads only its own inboxes`,
     );
+  }
+});
+
+Deno.test("NATS keys: one private seed per role, kept; a removed one is made anew", async () => {
+  const keys = await Deno.makeTempDir();
+  try {
+    const first = await ensureUsers(keys);
+    assert.deepEqual(first.map((u) => u.role), roles());
+    for (const role of roles()) {
+      const stat = await Deno.stat(`${keys}/${role}.nk`);
+      assert.equal(stat.mode! & 0o777, 0o600, `${role}.nk is its owner's only`);
+    }
+    const again = await ensureUsers(keys);
+    assert.deepEqual(again.map((u) => u.nkey), first.map((u) => u.nkey), "kept across starts");
+    await Deno.remove(`${keys}/payments.nk`);
+    const rotated = await ensureUsers(keys);
+    const nkeyOf = (users: typeof first, role: string) => users.find((u) => u.role === role)!.nkey;
+    assert.notEqual(nkeyOf(rotated, "payments"), nkeyOf(first, "payments"));
+    assert.equal(nkeyOf(rotated, "relay"), nkeyOf(first, "relay"));
+  } finally {
+    await Deno.remove(keys, { recursive: true });
   }
 });
