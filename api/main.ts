@@ -27,7 +27,11 @@ const sql = connectDb(config.DATABASE_URL, {
   appName: "berth-api",
   statementTimeoutMs: statementTimeoutMs(config.BERTH_REQUEST_TIMEOUT_MS),
 });
-const nc = await connectNats(config.NATS_URL, "berth-api").catch((err) => {
+const nc = await connectNats(config.NATS_URL, "berth-api", {
+  role: "api",
+  keys: config.BERTH_NATS_KEYS,
+  ca: config.BERTH_NATS_CA,
+}).catch((err) => {
   log.warn("NATS unreachable at start; bookings still work through the outbox", { err });
   return null;
 });

@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "../shared/nats/nats.ts";
+import { natsAccess } from "./platform.ts";
 import {
   type DeadLetter,
   DeadLetterNotFound,
@@ -51,7 +52,7 @@ export async function dlq(
     out(dlqUsage);
     return 2;
   }
-  const nc = await connectNats(urls.NATS_URL, "berth-dlq");
+  const nc = await connectNats(urls.NATS_URL, "berth-dlq", { role: "cli", ...natsAccess() });
   try {
     const jsm = await jetstreamManager(nc);
     if (sub === "ls") {

@@ -2,7 +2,15 @@ import { down, up } from "./up.ts";
 import { bench, BENCH_NAMES } from "./bench.ts";
 import { test } from "./run_tests.ts";
 import { chaos } from "./chaos.ts";
-import { localNatsUrl, localPostgres, prepare, startInfra } from "./platform.ts";
+import {
+  localNatsUrl,
+  localPostgres,
+  natsAccess,
+  natsKeysDir,
+  prepare,
+  startInfra,
+} from "./platform.ts";
+import { authorizationConfig, ensureUsers } from "./infra/natsauth.ts";
 import { status } from "./status.ts";
 import { dlq } from "./dlq.ts";
 import { auditCommand } from "./audit.ts";
@@ -17,7 +25,9 @@ usage: ./berth <command>
   up [--log-level L]  start Postgres, NATS, the api, the relay and every consumer (Ctrl-C stops)
   down                stop everything \`up\` started
   test [deno test args]  run the whole test suite against throwaway databases and NATS servers
-  env                 print DATABASE_URL, NATS_URL and BERTH_URL for the instances in use
+  env                 print DATABASE_URL, NATS_URL, BERTH_URL and berth's NATS keys and CA
+  nats-auth           print the authorization block of berth's NATS users (their keys made in
+                      BERTH_NATS_KEYS when missing), for the config of a NATS of your own
   status              streams, consumer lag, dead letters and the outbox backlog
   dlq ls | show <id> | replay <id>|--all
                       list, inspect and replay dead letters (replay: back to the original subject)
@@ -44,10 +54,13 @@ usage: ./berth <command>
 function envUrls() {
   const port = Deno.env.get("BERTH_PORT") ?? "8080";
   const host = Deno.env.get("BERTH_HOST") ?? "127.0.0.1";
+  const { keys, ca } = natsAccess();
   return {
     DATABASE_URL: Deno.env.get("DATABASE_URL") ?? localPostgres.url(),
     NATS_URL: Deno.env.get("NATS_URL") ?? localNatsUrl(),
     BERTH_URL: Deno.env.get("BERTH_URL") ?? `http://${host}:${port}`,
+    ...(keys ? { BERTH_NATS_KEYS: keys } : {}),
+    ...(ca ? { BERTH_NATS_CA: ca } : {}),
   };
 }
 
@@ -73,6 +86,9 @@ async function main(args: string[]): Promise<number> {
       return await test(rest);
     case "env":
       for (const [k, v] of Object.entries(envUrls())) console.log(`export ${k}='${v}'`);
+      return 0;
+    case "nats-auth":
+      console.log(authorizationConfig(await ensureUsers(natsKeysDir())).join("\n"));
       return 0;
     case "chaos":
       return await chaos();

@@ -1,7 +1,7 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectDb } from "../shared/db/db.ts";
 import { migrate } from "../shared/db/migrate.ts";
-import { clusterReplicas, connectNats } from "../shared/nats/nats.ts";
+import { clusterReplicas, connectNats, type NatsAccess } from "../shared/nats/nats.ts";
 import { provisionStreams, type Replication } from "../shared/events/mod.ts";
 import { ConfigError, loadConfig } from "../shared/config/config.ts";
 import { LocalPostgres } from "./infra/postgres.ts";
@@ -13,6 +13,8 @@ import {
   natsUrlOf,
 } from "./infra/natsd.ts";
 import { ensureTool } from "./infra/tools.ts";
+import { ensureUsers } from "./infra/natsauth.ts";
+import { ensureCertificates, tlsFilesIn } from "./infra/tls.ts";
 import { DATA, LOGS, NATS_MONITOR_PORT, NATS_PORT } from "./infra/paths.ts";
 import { alive, gone, waitForPort } from "./infra/exec.ts";
 import type { ChildSpec, Supervisor } from "./supervisor.ts";
@@ -21,6 +23,8 @@ import type { ChildSpec, Supervisor } from "./supervisor.ts";
 export interface Infra {
   databaseUrl: string;
   natsUrl: string;
+  /** berth's NATS keys and CA: BERTH_NATS_KEYS and BERTH_NATS_CA for every process. */
+  natsAccess: Omit<NatsAccess, "role">;
   stop(): Promise<void>;
 }
 
@@ -30,6 +34,37 @@ export const localPostgres = new LocalPostgres();
 const ROUTE_PORT_OFFSET = 10;
 /** Where the nodes of the private cluster keep their stores, one folder each. */
 const NATS_CLUSTER_DIR = `${DATA}/nats-cluster`;
+
+/** Where the NKey seeds of berth's NATS users are: BERTH_NATS_KEYS, else .data/nats-keys. */
+export function natsKeysDir(): string {
+  return Deno.env.get("BERTH_NATS_KEYS") || `${DATA}/nats-keys`;
+}
+
+/** Where `up` keeps its local CA and the private NATS's certificate. */
+const NATS_TLS_DIR = `${DATA}/nats-tls`;
+
+/** True when the private NATS speaks TLS: BERTH_NATS_TLS=true. */
+function natsTls(): boolean {
+  const v = Deno.env.get("BERTH_NATS_TLS") ?? "";
+  if (!["", "true", "false"].includes(v)) {
+    throw new ConfigError("config: BERTH_NATS_TLS must be true or false");
+  }
+  return v === "true";
+}
+
+/**
+ * How berth reaches the NATS in use: the given BERTH_NATS_KEYS and BERTH_NATS_CA with a
+ * NATS_URL, else the private NATS's keys and (with TLS) its CA.
+ */
+export function natsAccess(): Omit<NatsAccess, "role"> {
+  if (Deno.env.get("NATS_URL")) {
+    return {
+      keys: Deno.env.get("BERTH_NATS_KEYS") || undefined,
+      ca: Deno.env.get("BERTH_NATS_CA") || undefined,
+    };
+  }
+  return { keys: natsKeysDir(), ca: natsTls() ? tlsFilesIn(NATS_TLS_DIR).ca : undefined };
+}
 
 /** Servers of the private NATS: BERTH_NATS_CLUSTER, 1 (default) to 5. */
 function natsClusterSize(): number {
@@ -48,12 +83,14 @@ function natsClusterSize(): number {
  */
 export function localNatsNodes(): NatsNodeSpec[] {
   const size = natsClusterSize();
+  const tls = natsTls() ? tlsFilesIn(NATS_TLS_DIR) : undefined;
   if (size === 1) {
     return [{
       port: NATS_PORT,
       monitorPort: NATS_MONITOR_PORT,
       storeDir: `${DATA}/nats`,
       logFile: `${LOGS}/nats-server.log`,
+      tls,
     }];
   }
   const ports = Array.from({ length: size }, (_, k) => ({
@@ -61,7 +98,7 @@ export function localNatsNodes(): NatsNodeSpec[] {
     route: NATS_PORT + ROUTE_PORT_OFFSET + k,
     monitor: NATS_MONITOR_PORT + k,
   }));
-  return clusterNodes(ports, NATS_CLUSTER_DIR, { logDir: LOGS });
+  return clusterNodes(ports, NATS_CLUSTER_DIR, { logDir: LOGS, tls });
 }
 
 /** NATS_URL of the private NATS: every node of it. */
@@ -116,20 +153,26 @@ export async function startInfra(
     }
     const natsUrl = Deno.env.get("NATS_URL") ??
       await startLocalNats(stops, say, opts.supervisor);
-    return { databaseUrl, natsUrl, stop };
+    return { databaseUrl, natsUrl, natsAccess: natsAccess(), stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
-/** Starts the private nats-server or cluster nodes not yet running; returns their NATS_URL. */
+/**
+ * Starts the private nats-server or cluster nodes not yet running, with berth's users (their
+ * keys made when missing) and, with BERTH_NATS_TLS, the local CA's certificate; returns their
+ * NATS_URL.
+ */
 async function startLocalNats(
   stops: (() => Promise<void>)[],
   say: (m: string) => void,
   supervisor?: Supervisor,
 ): Promise<string> {
-  const nodes = localNatsNodes();
+  const auth = { users: await ensureUsers(natsKeysDir()) };
+  const nodes = localNatsNodes().map((n) => ({ ...n, auth }));
+  if (nodes[0].tls) await ensureCertificates(NATS_TLS_DIR);
   const bin = await ensureTool("nats-server", say);
   await Deno.mkdir(LOGS, { recursive: true });
   // A cluster's nodes start together: JetStream waits for a quorum of them.
@@ -144,7 +187,7 @@ async function startLocalNats(
     else stops.push((await child.start()).stop);
   }));
   const url = natsUrlOf(nodes);
-  if (nodes.length > 1) await clusterFormed(url, nodes.length);
+  if (nodes.length > 1) await clusterFormed(url, nodes.length, { role: "cli", ...natsAccess() });
   return url;
 }
 
@@ -206,7 +249,10 @@ export async function prepare(infra: Infra, say: (m: string) => void = console.e
   } finally {
     await sql.end();
   }
-  const nc = await connectNats(infra.natsUrl, "berth-provision");
+  const nc = await connectNats(infra.natsUrl, "berth-provision", {
+    role: "cli",
+    ...infra.natsAccess,
+  });
   try {
     const replication: Replication = BERTH_NATS_REPLICAS
       ? { replicas: BERTH_NATS_REPLICAS, exact: true }

@@ -2,6 +2,7 @@ import { jetstream, type JetStreamManager, jetstreamManager } from "@nats-io/jet
 import type { NatsConnection } from "@nats-io/transport-node";
 import { connectDb, isPgError, type Sql } from "../shared/db/db.ts";
 import { connectNats } from "../shared/nats/nats.ts";
+import { natsAccess } from "./platform.ts";
 import type { Envelope } from "../shared/events/envelope.ts";
 import { openEvent } from "../shared/events/signing.ts";
 import { consumerDefinitions } from "../consumers/runtime/mod.ts";
@@ -238,7 +239,10 @@ export async function projectionsCommand(
       out(taken ? `${name}: snapshot taken at ${at.toISOString()}` : `${name}: busy, try again`);
       return taken ? 0 : 1;
     }
-    const nc = await connectNats(urls.NATS_URL, "berth-projections");
+    const nc = await connectNats(urls.NATS_URL, "berth-projections", {
+      role: "cli",
+      ...natsAccess(),
+    });
     try {
       const r = await rebuildProjection(sql, nc, p);
       const from = r.snapshotAt ? `the snapshot of ${r.snapshotAt.toISOString()} and ` : "";

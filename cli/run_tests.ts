@@ -1,18 +1,24 @@
 import { localPostgres } from "./platform.ts";
 import { ensureTool } from "./infra/tools.ts";
 import { ensureChromium } from "./infra/chromium.ts";
-import { DENO, ROOT } from "./infra/paths.ts";
+import { DATA, DENO, ROOT } from "./infra/paths.ts";
+import { ensureUsers } from "./infra/natsauth.ts";
 import { generateEventKey } from "../shared/events/keys.ts";
+
+/** The keys of berth's NATS users on the test servers (made once, kept for later runs). */
+const TEST_NATS_KEYS = `${DATA}/test-nats-keys`;
 
 /**
  * `./berth test`: lint and format checks, then every `*_test.ts` against a throwaway
  * database on the private cluster (or on DATABASE_URL's server) and throwaway
- * nats-servers the tests start themselves. Ends with `tests: N passed, N failed`.
+ * nats-servers the tests start themselves, with berth's users and permissions.
+ * Ends with `tests: N passed, N failed`.
  */
 export async function test(args: string[]): Promise<number> {
   const natsServer = await ensureTool("nats-server");
   // Installed before the tests start, so two browser tests never race for apt's lock.
   const chromium = await ensureChromium();
+  await ensureUsers(TEST_NATS_KEYS);
   let stopPg: (() => Promise<void>) | null = null;
   let adminUrl = Deno.env.get("DATABASE_URL");
   if (!adminUrl) {
@@ -40,6 +46,7 @@ export async function test(args: string[]): Promise<number> {
       BERTH_TEST_DATABASE_URL: adminUrl,
       BERTH_NATS_SERVER: natsServer,
       BERTH_CHROMIUM: chromium,
+      BERTH_NATS_KEYS: TEST_NATS_KEYS,
       LOG_LEVEL: Deno.env.get("LOG_LEVEL") ?? "silent",
       NO_COLOR: "1",
       // The tests' processes sign and accept events with a throwaway key of this run.

@@ -1,5 +1,6 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "../shared/nats/nats.ts";
+import { natsAccess } from "./platform.ts";
 import { connectDb } from "../shared/db/db.ts";
 import { outboxBacklog } from "../shared/outbox/mod.ts";
 import { readLag } from "../shared/nats/lag.ts";
@@ -26,7 +27,11 @@ function bytes(n: number): string {
 export async function status(urls: { DATABASE_URL: string; NATS_URL: string }): Promise<number> {
   let ok = true;
   try {
-    const nc = await withTimeout(connectNats(urls.NATS_URL, "berth-status"), 3000, "NATS");
+    const nc = await withTimeout(
+      connectNats(urls.NATS_URL, "berth-status", { role: "cli", ...natsAccess() }),
+      3000,
+      "NATS",
+    );
     try {
       const jsm = await jetstreamManager(nc);
       const streams = [];

@@ -39,6 +39,8 @@ export interface Platform {
   adminKey: string;
   databaseUrl: string;
   natsUrl: string;
+  /** The folder of berth's NATS keys (BERTH_NATS_KEYS), when it has them. */
+  natsKeys?: string;
   /**
    * The processes it supervises by name, as they are now (`api` once per api process, `mail`,
    * `workers`; `postgres` and `nats-server` when it started them).
@@ -115,6 +117,10 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
     infra = await startInfra({ supervisor });
     env.DATABASE_URL = infra.databaseUrl;
     env.NATS_URL = infra.natsUrl;
+    // Each process signs in to NATS as its role with its key (README, "Security").
+    const { keys, ca } = infra.natsAccess;
+    if (keys) env.BERTH_NATS_KEYS = keys;
+    if (ca) env.BERTH_NATS_CA = ca;
     await prepare(infra);
     await Deno.mkdir(LOGS, { recursive: true });
     await Deno.mkdir(RUN, { recursive: true });
@@ -142,6 +148,7 @@ export async function startPlatform(opts: { logLevel?: string } = {}): Promise<P
       adminKey: env.BERTH_ADMIN_KEY,
       databaseUrl: infra.databaseUrl,
       natsUrl: infra.natsUrl,
+      natsKeys: infra.natsAccess.keys,
       get children() {
         return supervisor.children;
       },
@@ -236,7 +243,7 @@ export async function up(opts: { logLevel?: string } = {}): Promise<number> {
   ops       ${url}/ops  (live bookings, latency, lag, occupancy; the admin key opens it)
   metrics   ${url}/metrics  (every api and workers process summed; see docs/metrics.md)
   postgres  ${platform.databaseUrl}
-  nats      ${platform.natsUrl}
+  nats      ${platform.natsUrl}  (keys ${platform.natsKeys ?? "none"})
   logs      ${LOGS}/{api,workers,mail,nats-server*}.log
   e-mail    ${Deno.env.get("BERTH_SMTP_URL") ?? `${MAIL_DIR}/*.eml (a local SMTP sink)`}
   stop      Ctrl-C or ./berth down`);

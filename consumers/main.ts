@@ -10,21 +10,18 @@ import { reportTracing } from "../shared/tracing/mod.ts";
 import { signingKeysOrExit } from "../shared/events/keys.ts";
 import { runRelay } from "../shared/outbox/mod.ts";
 import { Members, runService, type Service } from "./runtime/mod.ts";
+import { consumingServices } from "./roster.ts";
 import { uuidv7 } from "../shared/ids/uuid.ts";
 import { runSweeper } from "../shared/booking/mod.ts";
-import { audit } from "./audit/mod.ts";
-import { history } from "./history/mod.ts";
-import { analytics } from "./analytics/mod.ts";
-import { rates } from "./rates/mod.ts";
-import { inventoryPrices } from "./inventory-prices/mod.ts";
 import {
   GuardedProvider,
+  payments,
   PaymentSimulator,
   paymentsService,
   runSettlement,
 } from "./payments/mod.ts";
-import { reservationsService } from "./reservations/mod.ts";
-import { notificationsService, runNotificationDispatcher } from "./notifications/mod.ts";
+import { reservations, reservationsService } from "./reservations/mod.ts";
+import { runNotificationDispatcher } from "./notifications/mod.ts";
 import { projections, runSnapshots } from "./projections/mod.ts";
 import {
   consumerMetrics,
@@ -35,16 +32,6 @@ import {
   serveRegistry,
   sweeperMetrics,
 } from "../shared/metrics/mod.ts";
-
-/** Every consuming service this process runs (payments, reservations, ... add them here). */
-const services: Service[] = [
-  audit,
-  history,
-  analytics,
-  rates,
-  inventoryPrices,
-  notificationsService,
-];
 
 const config = loadConfigOrExit();
 configureLog({ level: config.LOG_LEVEL, service: "workers" });
@@ -60,10 +47,13 @@ const simulatorSql = connectDb(config.DATABASE_URL, { max: 4, appName: "berth-pa
 const provider = new GuardedProvider(new PaymentSimulator(simulatorSql), {
   timeoutMs: config.BERTH_PAYMENT_TIMEOUT_MS,
 }, paymentMetrics(registry));
-services.push(
-  paymentsService({ provider }),
-  reservationsService({ metrics: reservationMetrics(registry) }),
-);
+// Every consuming service of the roster (consumers/roster.ts): the roster holds the services
+// themselves, but for those that need dependencies, which are built with them here.
+const built = new Map<string, Service>([
+  [payments.name, paymentsService({ provider })],
+  [reservations.name, reservationsService({ metrics: reservationMetrics(registry) })],
+]);
+const services = consumingServices.map((s) => built.get(s.name) ?? s as Service);
 // This process's metrics, every series from start-up; under `up` the hub reads them from the
 // socket and sums them with every other process's (shared/metrics/hub.ts).
 const metrics = {
@@ -73,7 +63,17 @@ const metrics = {
 };
 if (config.BERTH_METRICS_SOCKET) serveRegistry(registry, config.BERTH_METRICS_SOCKET);
 
-const nc = await connectNats(config.NATS_URL, "berth-workers");
+// One NATS connection per role, each signed in with its own key and rights (README,
+// "Security"): the relay, the membership heartbeats, and every consuming service.
+const connectAs = (role: string) =>
+  connectNats(config.NATS_URL, `berth-workers-${role}`, {
+    role,
+    keys: config.BERTH_NATS_KEYS,
+    ca: config.BERTH_NATS_CA,
+  });
+const [relayNc, membersNc, ...serviceNcs] = await Promise.all(
+  ["relay", "workers", ...services.map((s) => s.name)].map(connectAs),
+);
 const stop = new AbortController();
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(sig, () => {
@@ -90,14 +90,14 @@ log.info("workers starting");
 // The workers processes share the partitions of every consumer among those alive (members.ts).
 // Only the consumers wait for the first round of members; the relay and the loops start at once.
 const members = new Members({ id: `workers-${Deno.pid}-${uuidv7()}` });
-const joined = members.join(nc, stop.signal);
+const joined = members.join(membersNc, stop.signal);
 await Promise.all([
-  runRelay({ sql, nc, signal: stop.signal, metrics: metrics.relay }),
-  ...services.map(async (service) => {
+  runRelay({ sql, nc: relayNc, signal: stop.signal, metrics: metrics.relay }),
+  ...services.map(async (service, i) => {
     await joined;
     await runService({
       sql,
-      nc,
+      nc: serviceNcs[i],
       service,
       members,
       signal: stop.signal,
@@ -115,7 +115,7 @@ await Promise.all([
   // A rebuild starts from the latest snapshot once events age out of the streams (7 days).
   runSnapshots({ sql, projections: Object.values(projections), signal: stop.signal }),
 ]);
-await nc.drain().catch(() => {});
+await Promise.all([relayNc, membersNc, ...serviceNcs].map((nc) => nc.drain().catch(() => {})));
 await sql.end({ timeout: 5 });
 await simulatorSql.end({ timeout: 5 });
 log.info("workers stopped");

@@ -79,7 +79,7 @@ export async function checkInvariants(p: ChaosPlatform, bookings: Booking[]): Pr
     select count(*)::int as rows,
       count(distinct payload::jsonb->'data'->>'reservationId')::int as distinct
     from outbox where type = 'reservation.created'`;
-  const nc = await connectNats(p.natsUrl, "berth-chaos");
+  const nc = await connectNats(p.natsUrl, "berth-chaos", { role: "cli", ...p.natsAccess });
   let inStream = -1;
   try {
     const jsm = await jetstreamManager(nc);

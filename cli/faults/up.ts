@@ -6,6 +6,7 @@
 import { ROOT } from "../infra/paths.ts";
 import { alive, freePort } from "../infra/exec.ts";
 import type { UpState } from "../up.ts";
+import type { NatsAccess } from "../../shared/nats/nats.ts";
 
 /** What a test or a fault suite drives. */
 export interface UpProcess {
@@ -15,6 +16,8 @@ export interface UpProcess {
   /** Its Postgres and NATS. */
   databaseUrl: string;
   natsUrl: string;
+  /** Its NATS keys and (with BERTH_NATS_TLS=true) CA, to connect as a berth role. */
+  natsAccess: Omit<NatsAccess, "role">;
   /** Its BERTH_DATA folder (logs in `logs/`). */
   data: string;
   /** The pids of the processes `up` supervises by that name, as they are now. */
@@ -113,6 +116,9 @@ export async function startUp(
   } finally {
     clearTimeout(timeout);
   }
+  // Where `up` keeps its NATS keys and CA (cli/platform.ts): its own, unless given.
+  const childEnv = { ...env, ...opts.env };
+  const tls = childEnv.BERTH_NATS_TLS === "true";
   const pids = async (name: string) => {
     const state: UpState = JSON.parse(await Deno.readTextFile(`${data}/run/up.json`));
     return state.children.filter((c) => c.name === name).map((c) => c.pid);
@@ -121,7 +127,11 @@ export async function startUp(
     url: `http://127.0.0.1:${port}`,
     adminKey: ADMIN_KEY,
     databaseUrl: `postgres://berth@127.0.0.1:${pgPort}/berth`,
-    natsUrl: `nats://127.0.0.1:${natsPort}`,
+    natsUrl: `${tls ? "tls" : "nats"}://127.0.0.1:${natsPort}`,
+    natsAccess: {
+      keys: childEnv.BERTH_NATS_KEYS || `${data}/nats-keys`,
+      ca: tls ? `${data}/nats-tls/ca.pem` : undefined,
+    },
     data,
     pids,
     async kill(name, signal = "SIGKILL") {

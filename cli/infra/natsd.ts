@@ -1,6 +1,14 @@
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats } from "../../shared/nats/nats.ts";
+import { connectNats, type NatsAccess } from "../../shared/nats/nats.ts";
 import { waitForPort } from "./exec.ts";
+import { authorizationConfig, type NatsUser } from "./natsauth.ts";
+
+/** The certificate a server shows its clients and its cluster's other nodes, and their CA. */
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  ca: string;
+}
 
 export interface NatsServerOptions {
   bin: string;
@@ -22,6 +30,10 @@ export interface NatsServerOptions {
     /** Every node's route port, this node's included (a server ignores a route to itself). */
     routes: number[];
   };
+  /** berth's users and their rights; without, anyone may connect and do anything. */
+  auth?: { users: NatsUser[]; harness?: { user: string; password: string } };
+  /** TLS for clients and cluster routes; clients then use `tls://` URLs. */
+  tls?: TlsFiles;
 }
 
 /** Where one node listens and keeps its files: the options of a server but the binary. */
@@ -38,7 +50,7 @@ export const CLUSTER_NAME = "berth";
 export function clusterNodes(
   ports: { client: number; route: number; monitor?: number }[],
   dir: string,
-  opts: { logDir?: string; syncInterval?: string } = {},
+  opts: Pick<NatsNodeSpec, "syncInterval" | "auth" | "tls"> & { logDir?: string } = {},
 ): NatsNodeSpec[] {
   const routes = ports.map((p) => p.route);
   return ports.map((p, k) => ({
@@ -48,13 +60,15 @@ export function clusterNodes(
     storeDir: `${dir}/n${k + 1}`,
     logFile: opts.logDir ? `${opts.logDir}/nats-server-n${k + 1}.log` : undefined,
     syncInterval: opts.syncInterval,
+    auth: opts.auth,
+    tls: opts.tls,
     cluster: { name: CLUSTER_NAME, port: p.route, routes },
   }));
 }
 
-/** The NATS_URL of a set of local servers: every one, comma-separated. */
-export function natsUrlOf(nodes: { port: number }[]): string {
-  return nodes.map((n) => `nats://127.0.0.1:${n.port}`).join(",");
+/** The NATS_URL of a set of local servers: every one, comma-separated (`tls://` with TLS). */
+export function natsUrlOf(nodes: { port: number; tls?: TlsFiles }[]): string {
+  return nodes.map((n) => `${n.tls ? "tls" : "nats"}://127.0.0.1:${n.port}`).join(",");
 }
 
 /**
@@ -62,8 +76,13 @@ export function natsUrlOf(nodes: { port: number }[]): string {
  * knows all `size` (its INFO lists their client URLs) and JetStream answers (it has a meta
  * leader). Provisioning reads the cluster size from that INFO, so it must not run before.
  */
-export async function clusterFormed(url: string, size: number, timeoutMs = 60_000) {
-  const nc = await connectNats(url, "berth-cluster-check");
+export async function clusterFormed(
+  url: string,
+  size: number,
+  access: NatsAccess = {},
+  timeoutMs = 60_000,
+) {
+  const nc = await connectNats(url, "berth-cluster-check", access);
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
@@ -83,11 +102,23 @@ export async function clusterFormed(url: string, size: number, timeoutMs = 60_00
 
 /**
  * The nats-server config file of a node: JetStream that fsyncs every write before the ack (unless
- * `syncInterval` says otherwise), 1 MB payloads. `compose.yaml`'s NATS runs `ops/nats/nats.conf`,
- * which `cli/compose_test.ts` checks is this function's output, so the two cannot drift.
+ * `syncInterval` says otherwise), 1 MB payloads, berth's users with their rights and TLS when
+ * given. `compose.yaml`'s NATS runs `ops/nats/nats.conf`, which `cli/compose_test.ts` checks is
+ * this function's output (without users or TLS), so the two cannot drift.
  */
 export function natsConfig(o: NatsNodeSpec): string {
   const host = o.host ?? "127.0.0.1";
+  const tls = (indent: string) =>
+    o.tls
+      ? [
+        `${indent}tls {`,
+        `${indent}  cert_file: ${JSON.stringify(o.tls.cert)}`,
+        `${indent}  key_file: ${JSON.stringify(o.tls.key)}`,
+        `${indent}  ca_file: ${JSON.stringify(o.tls.ca)}`,
+        `${indent}  timeout: 5`,
+        `${indent}}`,
+      ]
+      : [];
   return [
     `server_name: ${o.name ?? `berth_${o.port}`}`,
     `listen: ${host}:${o.port}`,
@@ -103,10 +134,13 @@ export function natsConfig(o: NatsNodeSpec): string {
         `  name: ${o.cluster.name}`,
         `  listen: 127.0.0.1:${o.cluster.port}`,
         `  routes: [${o.cluster.routes.map((r) => `nats://127.0.0.1:${r}`).join(", ")}]`,
+        ...tls("  "),
         "}",
       ]
       : []),
-  ].join("\n");
+    ...tls(""),
+    ...(o.auth ? authorizationConfig(o.auth.users, o.auth.harness) : []),
+  ].filter((line) => line !== "").join("\n");
 }
 
 /** A nats-server child process with JetStream, started and stopped by berth. */

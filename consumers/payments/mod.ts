@@ -20,7 +20,7 @@ export {
 } from "./provider.ts";
 export { PaymentSimulator, type SimulatedPayment, SimulatorRejection } from "./simulator.ts";
 export * from "./policy.ts";
-export { authorizeWithTries, type PaymentsDeps, paymentsService } from "./service.ts";
+export { authorizeWithTries, payments, type PaymentsDeps, paymentsService } from "./service.ts";
 export {
   dayBefore,
   runSettlement,

@@ -91,6 +91,9 @@ interface Worked extends Evolved {
   keys: string[];
 }
 
+/** Who the payments service is: what it reads (the reservations' money moves). */
+export const payments = { name: "payments", events: paymentEvents } as const;
+
 /** The payments service, ready for `runService`. */
 export function paymentsService(deps: PaymentsDeps) {
   const now = deps.now ?? (() => new Date());
@@ -161,8 +164,8 @@ export function paymentsService(deps: PaymentsDeps) {
   }
 
   return defineService({
-    name: "payments",
-    events: paymentEvents,
+    name: payments.name,
+    events: payments.events,
     async applyBatch(sql, batch: Batch) {
       const at = now();
       const events = batch.map((b) => b.event as PaymentEvent);

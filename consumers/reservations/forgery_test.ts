@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { jetstream } from "@nats-io/jetstream";
-import { eventually, integration } from "../../shared/testing/mod.ts";
+import { connectAs, eventually, integration } from "../../shared/testing/mod.ts";
 import {
   type Envelope,
   eventKeysFrom,
@@ -10,14 +10,14 @@ import {
   subjectOf,
 } from "../../shared/events/mod.ts";
 import { booking, seedCatalogue, testApp } from "../../api/http/test_app.ts";
-import { connectNats } from "../../shared/nats/nats.ts";
 import { listDeadLetters, runService } from "../runtime/mod.ts";
 import { platform } from "../runtime/testdata/setup.ts";
 import { reservationsService } from "./service.ts";
 
 /**
- * Whoever can publish on NATS (here a connection of another service, with a key of its own)
- * cannot confirm a reservation: a `payment.authorized` signed with a key the platform does not
+ * Whoever may publish events on NATS (here with the valid credentials of the operator's `cli`
+ * role, which may publish any event for `dlq replay`; the consuming services may not publish
+ * events at all, see cli/infra/natsauth_test.ts) still cannot confirm a reservation: a `payment.authorized` signed with a key the platform does not
  * accept, one not signed at all, and a genuine one replayed with another reservation and amount
  * all go to the DLQ with their reason and change nothing; a genuine one then confirms.
  */
@@ -31,7 +31,7 @@ integration("forged payment.authorized never confirms a reservation", async () =
     service: reservationsService(),
     signal: stop.signal,
   });
-  const intruder = await connectNats(p.server.url, "berth-notifications");
+  const intruder = await connectAs(p.server.url, "cli");
   try {
     const { propertyId, roomId } = await seedCatalogue(call);
     const book = async (from: string, to: string) => {

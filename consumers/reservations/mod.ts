@@ -1,2 +1,2 @@
 /** The reservations service: payment outcomes move reservations (see docs/payments.md). */
-export { onRefusal, type ReservationsDeps, reservationsService } from "./service.ts";
+export { onRefusal, reservations, type ReservationsDeps, reservationsService } from "./service.ts";

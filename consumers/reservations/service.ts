@@ -99,13 +99,19 @@ export function decidePaymentOutcome(
   }
 }
 
+/** Who the reservations service is: what it reads (payment outcomes). */
+export const reservations = {
+  name: "reservations",
+  events: ["payment.authorized", "payment.failed"],
+} as const;
+
 /** The reservations service, ready for `runService`. */
 export function reservationsService(deps: ReservationsDeps = {}) {
   const now = deps.now ?? (() => new Date());
   const { confirmSeconds } = deps.metrics ?? reservationMetrics(new Registry());
   const service = defineService({
-    name: "reservations",
-    events: ["payment.authorized", "payment.failed"],
+    name: reservations.name,
+    events: reservations.events,
     async applyBatch(sql, batch) {
       const outcomes: Applied[] = [];
       for (let from = 0; from < batch.length; from += STATEMENT) {

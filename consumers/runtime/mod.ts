@@ -52,6 +52,7 @@ export {
   type EventOf,
   type HandlerContext,
   type Service,
+  type ServiceIdentity,
 } from "./service.ts";
 export { ServiceDefinitionError } from "./service.ts";
 export {

@@ -9,7 +9,7 @@ import {
 import { nanos } from "@nats-io/transport-node";
 import { catalogue, type Domain, type EventType } from "../../shared/events/catalogue.ts";
 import { PARTITIONS } from "../../shared/events/streams.ts";
-import type { Service } from "./service.ts";
+import type { Service, ServiceIdentity } from "./service.ts";
 
 /** The priority group every berth consumer pins one client in. */
 export const PIN_GROUP = "berth";
@@ -67,7 +67,7 @@ export function partitionsOf(def: ConsumerDefinition, partitions = PARTITIONS) {
 }
 
 /** Derives a service's consumers from the catalogue: one per stream its events live on. */
-export function consumerDefinitions(service: Service): ConsumerDefinition[] {
+export function consumerDefinitions(service: ServiceIdentity): ConsumerDefinition[] {
   const byStream = new Map<string, ConsumerDefinition>();
   for (const type of [...new Set(service.events)]) {
     const [domain, event] = type.split(".", 2) as [Domain, string];

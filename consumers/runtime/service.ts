@@ -79,6 +79,12 @@ export interface Service<T extends EventType = EventType> {
   afterCommit?(): void;
 }
 
+/**
+ * Who a service is, apart from how it applies events: its name and the event types it reads.
+ * Its consumers, and the rights NATS gives it on them, are derived from this alone.
+ */
+export type ServiceIdentity = Pick<Service, "name" | "events">;
+
 /** Raised when a service definition cannot be run (bad name, no events, no handler). */
 export class ServiceDefinitionError extends Error {
   override name = "ServiceDefinitionError";

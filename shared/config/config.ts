@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_QUANTITY } from "../booking/domain.ts";
+import { SSL_MODES } from "../db/ssl.ts";
 
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -11,7 +12,10 @@ const pgUrl = z.string().refine((v) => {
   } catch {
     return false;
   }
-}, "must be a postgres://user@host:port/database URL");
+}, "must be a postgres://user@host:port/database URL").refine((v) => {
+  const mode = URL.canParse(v) ? new URL(v).searchParams.get("sslmode") : null;
+  return mode === null || SSL_MODES.includes(mode);
+}, `sslmode must be one of ${SSL_MODES.join(", ")}`);
 
 const natsUrl = z.string().refine(
   (v) =>
@@ -38,6 +42,13 @@ const httpUrl = z.string().refine((v) => {
 export const configSchema = z.object({
   DATABASE_URL: pgUrl,
   NATS_URL: natsUrl,
+  /**
+   * The folder of berth's NATS keys, one NKey seed per role (`api.nk`, `relay.nk`, …); each
+   * process signs in as its role. Unset, berth connects without credentials.
+   */
+  BERTH_NATS_KEYS: z.string().min(1).optional(),
+  /** The CA file that signed the NATS servers' certificates, for `tls://` URLs. */
+  BERTH_NATS_CA: z.string().min(1).optional(),
   /** Replicas of each stream; unset, provisioning derives them from the cluster (1 to 3). */
   BERTH_NATS_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
   BERTH_HOST: z.string().min(1).default("127.0.0.1"),

@@ -129,3 +129,13 @@ Deno.test("config: the api and workers do not start without a key to sign events
     assert.equal(err.split("\n").length, 1);
   }
 });
+
+Deno.test("config: DATABASE_URL's sslmode is one libpq knows", () => {
+  assert.doesNotThrow(() =>
+    loadConfig({ ...good, DATABASE_URL: `${good.DATABASE_URL}?sslmode=verify-full` })
+  );
+  assert.throws(
+    () => loadConfig({ ...good, DATABASE_URL: `${good.DATABASE_URL}?sslmode=sometimes` }),
+    /config: DATABASE_URL sslmode must be one of disable, allow/,
+  );
+});

@@ -1,5 +1,6 @@
 import postgres from "postgres";
 import { Gate, gated } from "./gate.ts";
+import { pgTls } from "./ssl.ts";
 
 /** The postgres.js client type used throughout berth. */
 export type Sql = postgres.Sql;
@@ -51,12 +52,19 @@ export function connectDb(url: string, opts: DbOptions = {}): Sql {
   return sql;
 }
 
-/** A gated postgres.js client: a pool, or a session's one connection. */
+/**
+ * A gated postgres.js client: a pool, or a session's one connection; TLS as the URL's
+ * `sslmode` and `sslrootcert` say (ssl.ts).
+ */
 function client(
   url: string,
   options: ReturnType<typeof clientOptions> & { max_lifetime?: number; onclose?: () => void },
 ): Sql {
-  return gated(postgres(url, options), new Gate(options.max, isPgUnavailable, CONNECT_TIMEOUT_MS));
+  const tls = pgTls(url);
+  return gated(
+    postgres(tls.url, { ...options, ssl: tls.ssl }),
+    new Gate(options.max, isPgUnavailable, CONNECT_TIMEOUT_MS),
+  );
 }
 
 /** True when `err` is a Postgres error with one of the given SQLSTATE codes. */

@@ -27,13 +27,23 @@ export interface TestCluster {
   destroy(): Promise<void>;
 }
 
-/** Creates, starts and migrates a throwaway cluster on a free port in /var/tmp. */
-export async function testCluster(): Promise<TestCluster> {
+/**
+ * Creates, starts and migrates a throwaway cluster on a free port in /var/tmp; `settings` adds
+ * postgresql.conf lines (TLS, say).
+ */
+export async function testCluster(
+  opts: { settings?: Record<string, string> } = {},
+): Promise<TestCluster> {
   const home = `/var/tmp/berth-test-pg-${crypto.randomUUID().slice(0, 8)}`;
   const pg = new LocalPostgres({
     port: freePort(),
     home,
-    settings: { max_connections: "100", shared_buffers: "32MB", max_wal_size: "256MB" },
+    settings: {
+      max_connections: "100",
+      shared_buffers: "32MB",
+      max_wal_size: "256MB",
+      ...opts.settings,
+    },
   });
   const start = () => pg.start(() => {}).then(() => {});
   await start();

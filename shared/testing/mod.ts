@@ -1,11 +1,20 @@
 /**
  * Test support: throwaway Postgres databases and nats-servers, real ones, made per test file.
- * `./berth test` sets BERTH_TEST_DATABASE_URL (a server to create databases on) and
- * BERTH_NATS_SERVER (the nats-server binary).
+ * `./berth test` sets BERTH_TEST_DATABASE_URL (a server to create databases on),
+ * BERTH_NATS_SERVER (the nats-server binary) and BERTH_NATS_KEYS (berth's NATS users' keys,
+ * which every test server knows and the processes a test starts sign in with).
  */
 import { connectDb, type Sql } from "../db/db.ts";
 import { migrate } from "../db/migrate.ts";
-import { clusterFormed, clusterNodes, NatsServer, natsUrlOf } from "../../cli/infra/natsd.ts";
+import {
+  clusterFormed,
+  clusterNodes,
+  NatsServer,
+  natsUrlOf,
+  type TlsFiles,
+} from "../../cli/infra/natsd.ts";
+import { ensureUsers } from "../../cli/infra/natsauth.ts";
+import { connectNats } from "../nats/nats.ts";
 import { freePort } from "../../cli/infra/exec.ts";
 
 function env(name: string): string {
@@ -43,30 +52,55 @@ export async function testDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** A throwaway nats-server with JetStream on a free port; `stop()` and `start()` again at will. */
-export async function testNats(): Promise<NatsServer> {
+/**
+ * berth's users, as `up` gives its own servers, plus the test harness: a connection without
+ * credentials (a test setting up streams or publishing what it likes) may do anything, while
+ * a connection as a role ({@link connectAs}) has that role's rights only.
+ */
+async function testAuth() {
+  const users = await ensureUsers(env("BERTH_NATS_KEYS"));
+  return { users, harness: { user: "harness", password: crypto.randomUUID() } };
+}
+
+/**
+ * A throwaway nats-server with JetStream on a free port, with berth's users (and TLS with
+ * `tls`); `stop()` and `start()` again at will.
+ */
+export async function testNats(opts: { tls?: TlsFiles } = {}): Promise<NatsServer> {
   const server = new NatsServer({
     bin: env("BERTH_NATS_SERVER"),
     port: freePort(),
     storeDir: await Deno.makeTempDir({ prefix: "berth-nats-" }),
     syncInterval: "always",
+    auth: await testAuth(),
+    tls: opts.tls,
   });
   await server.start();
   return server;
 }
 
+/** Connects to a test NATS as a berth role, with its key: with that role's rights only. */
+export function connectAs(url: string, role: string, opts: { ca?: string } = {}) {
+  return connectNats(url, `test-${role}`, { role, keys: env("BERTH_NATS_KEYS"), ca: opts.ca });
+}
+
 /**
- * A throwaway JetStream cluster of `size` nats-servers on free ports, formed (every node routed,
+ * A throwaway JetStream cluster of `size` nats-servers on free ports (with berth's users, and
+ * TLS for clients and routes with `tls`), formed (every node routed,
  * a meta leader elected) when it resolves; `url` lists every node.
  */
-export async function testNatsCluster(size = 3) {
+export async function testNatsCluster(size = 3, opts: { tls?: TlsFiles } = {}) {
   const dir = await Deno.makeTempDir({ prefix: "berth-nats-cluster-" });
   const ports = Array.from({ length: size }, () => ({ client: freePort(), route: freePort() }));
-  const specs = clusterNodes(ports, dir, { syncInterval: "always" });
+  const specs = clusterNodes(ports, dir, {
+    syncInterval: "always",
+    auth: await testAuth(),
+    tls: opts.tls,
+  });
   const nodes = specs.map((s) => new NatsServer({ bin: env("BERTH_NATS_SERVER"), ...s }));
   await Promise.all(nodes.map((n) => n.start()));
   const url = natsUrlOf(specs);
-  await clusterFormed(url, size);
+  await clusterFormed(url, size, { ca: opts.tls?.ca });
   return {
     nodes,
     url,

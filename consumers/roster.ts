@@ -1,0 +1,27 @@
+/**
+ * Every consuming service the workers process runs, as who it is (name and events read). The
+ * workers compose their services in this order, and the NATS identities (one user per service,
+ * with rights on its own consumers only) are derived from it (cli/infra/natsauth.ts), so a
+ * service added here gets both.
+ */
+import type { ServiceIdentity } from "./runtime/mod.ts";
+import { audit } from "./audit/mod.ts";
+import { history } from "./history/mod.ts";
+import { analytics } from "./analytics/mod.ts";
+import { rates } from "./rates/mod.ts";
+import { inventoryPrices } from "./inventory-prices/mod.ts";
+import { notificationsService } from "./notifications/mod.ts";
+import { payments } from "./payments/mod.ts";
+import { reservations } from "./reservations/mod.ts";
+
+/** The services, each named as its NATS user is. */
+export const consumingServices: readonly ServiceIdentity[] = [
+  audit,
+  history,
+  analytics,
+  rates,
+  inventoryPrices,
+  notificationsService,
+  payments,
+  reservations,
+];
