@@ -1,6 +1,7 @@
 import type { Sql } from "../../shared/db/db.ts";
 import type { EventType } from "../../shared/events/catalogue.ts";
 import type { Envelope } from "../../shared/events/envelope.ts";
+import { nightKey } from "../../shared/booking/mod.ts";
 import { defineService, type EventOf } from "../runtime/mod.ts";
 import { leadDays, type Night, nightsOf, utcDay } from "./nights.ts";
 
@@ -54,7 +55,7 @@ export async function applyAnalytics(tx: Sql, ...events: Envelope[]): Promise<vo
     switch (e.type) {
       case "inventory.updated":
         for (const d of e.data.dates) {
-          capacity.set(`${e.data.resourceId}\u0000${d.date}`, {
+          capacity.set(nightKey(e.data.resourceId, d.date), {
             r: e.data.resourceId,
             d: d.date,
             p: pid,
