@@ -164,3 +164,58 @@ integration(
     }
   },
 );
+
+/**
+ * `signal` with a count of the abort listeners added to it and not yet removed, and of every
+ * one ever added.
+ */
+function countListeners(signal: AbortSignal) {
+  const live = new Set<unknown>();
+  let added = 0;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = (type: string, listener: unknown, o?: unknown) => {
+    if (type === "abort") live.add(listener), added++;
+    add(type, listener as EventListener, o as AddEventListenerOptions);
+  };
+  signal.removeEventListener = (type: string, listener: unknown, o?: unknown) => {
+    if (type === "abort") live.delete(listener);
+    remove(type, listener as EventListener, o as EventListenerOptions);
+  };
+  return { live: () => live.size, added: () => added };
+}
+
+integration("relay: a busy relay leaves no abort listener behind on the stop signal", async () => {
+  const db = await testDatabase();
+  const server = await testNats();
+  const nc = await connectNats(server.url, "relay-listener-test");
+  await provisionStreams(await jetstreamManager(nc));
+  const stop = new AbortController();
+  const listeners = countListeners(stop.signal);
+  const running = runRelay({ sql: db.sql, nc, signal: stop.signal });
+  const published = async () =>
+    (await db.sql`select count(*)::int as n from outbox where published_at is not null`)[0].n;
+  try {
+    // Events keep coming, so the relay stays awake and looks again every few milliseconds:
+    // each look waits on the stop signal. Hundreds of looks stand in for a long-running relay.
+    let sent = 0;
+    while (listeners.added() < 600) {
+      await db.sql`insert into outbox (id, property_id, subject, type, payload)
+        values (${crypto.randomUUID()}, 'p1', 'reservation.p1.created', 'reservation.created',
+          '{}')`;
+      sent++;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await eventually(async () => (await published()) === sent, 10_000, "all published");
+    assert.ok(
+      listeners.live() <= 1,
+      `${listeners.live()} abort listeners left on the stop signal after ${listeners.added()}`,
+    );
+  } finally {
+    stop.abort();
+    await running;
+    await nc.close();
+    await server.stop();
+    await db.drop();
+  }
+});
