@@ -1,22 +1,22 @@
 import type { Sql } from "../../shared/db/db.ts";
-import type { EventType } from "../../shared/events/catalogue.ts";
+import { eventTypesOf } from "../../shared/events/mod.ts";
 import type { Envelope } from "../../shared/events/envelope.ts";
 import { nightKey } from "../../shared/booking/mod.ts";
 import { defineService, type EventOf } from "../runtime/mod.ts";
 import { leadDays, type Night, nightsOf, utcDay } from "./nights.ts";
 
 /** The events the KPIs are computed from. */
-export const analyticsEvents = [
-  "inventory.updated",
-  "reservation.created",
-  "reservation.confirmed",
-  "reservation.modified",
-  "reservation.cancelled",
-  "reservation.expired",
-  "reservation.failed",
-  "payment.authorized",
-  "payment.failed",
-] as const satisfies readonly EventType[];
+export const analyticsEvents = eventTypesOf(["inventory", "reservation", "payment"], [
+  // Neither moves units nor answers a payment: a stay's course and a pending modification.
+  "reservation.checked_in",
+  "reservation.checked_out",
+  "reservation.modification_requested",
+  "reservation.modification_declined",
+  // Money moved after the payment answered: no KPI reads it.
+  "payment.captured",
+  "payment.refunded",
+  "payment.settled",
+]);
 
 type AnalyticsEvent = EventOf<(typeof analyticsEvents)[number]>;
 
