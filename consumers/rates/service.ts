@@ -1,19 +1,22 @@
 import type { Sql } from "../../shared/db/db.ts";
 import type { Envelope } from "../../shared/events/envelope.ts";
+import { eventTypesOf } from "../../shared/events/mod.ts";
 import { type BatchContext, defineService, type EventOf } from "../runtime/mod.ts";
 import type { Night, Occupancy, RatesState } from "./state.ts";
 import { dynamicPrice } from "./pricing.ts";
 import { needsOf, nightKey } from "../../shared/booking/mod.ts";
 import * as q from "./queries.ts";
 
-const rateEvents = [
-  "inventory.updated",
-  "reservation.created",
-  "reservation.modified",
-  "reservation.cancelled",
-  "reservation.expired",
-  "reservation.failed",
-] as const;
+/** Capacity and the events that take or give back units: occupancy moves the price. */
+const rateEvents = eventTypesOf(["inventory", "reservation"], [
+  // Move no unit as rates count them: a confirmed stay keeps its units, and a change waiting
+  // for its payment counts once made (`reservation.modified`).
+  "reservation.confirmed",
+  "reservation.checked_in",
+  "reservation.checked_out",
+  "reservation.modification_requested",
+  "reservation.modification_declined",
+]);
 type RateEvent = EventOf<(typeof rateEvents)[number]>;
 
 /**
