@@ -4,6 +4,7 @@ import { eventually, integration, testDatabase, testNats } from "../testing/mod.
 import { connectNats } from "../nats/nats.ts";
 import { provisionStreams } from "../events/streams.ts";
 import { booking, seedCatalogue, testApp } from "../../api/http/test_app.ts";
+import { countAbortListeners } from "../testing/listeners.ts";
 import { runRelay } from "./relay.ts";
 
 integration("relay: NATS down, bookings go on; back up, all drain once and in order", async () => {
@@ -165,33 +166,13 @@ integration(
   },
 );
 
-/**
- * `signal` with a count of the abort listeners added to it and not yet removed, and of every
- * one ever added.
- */
-function countListeners(signal: AbortSignal) {
-  const live = new Set<unknown>();
-  let added = 0;
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = (type: string, listener: unknown, o?: unknown) => {
-    if (type === "abort") live.add(listener), added++;
-    add(type, listener as EventListener, o as AddEventListenerOptions);
-  };
-  signal.removeEventListener = (type: string, listener: unknown, o?: unknown) => {
-    if (type === "abort") live.delete(listener);
-    remove(type, listener as EventListener, o as EventListenerOptions);
-  };
-  return { live: () => live.size, added: () => added };
-}
-
 integration("relay: a busy relay leaves no abort listener behind on the stop signal", async () => {
   const db = await testDatabase();
   const server = await testNats();
   const nc = await connectNats(server.url, "relay-listener-test");
   await provisionStreams(await jetstreamManager(nc));
   const stop = new AbortController();
-  const listeners = countListeners(stop.signal);
+  const listeners = countAbortListeners(stop.signal);
   const running = runRelay({ sql: db.sql, nc, signal: stop.signal });
   const published = async () =>
     (await db.sql`select count(*)::int as n from outbox where published_at is not null`)[0].n;
