@@ -4,6 +4,8 @@ import { eventually, integration } from "../../shared/testing/mod.ts";
 import { countingService, createEffectsTable, publishBurst } from "./testdata/fixtures.ts";
 import { platform } from "./testdata/setup.ts";
 import { runService } from "./runner.ts";
+import { MEMBERS_SUBJECT } from "./members.ts";
+import { withTimeout } from "../../shared/time/mod.ts";
 
 const workerPath = new URL("./testdata/worker.ts", import.meta.url).pathname;
 
@@ -22,6 +24,19 @@ function startWorker(p: Platform, name: string): Deno.ChildProcess {
     stdin: "null",
     stdout: "null",
   }).spawn();
+}
+
+/**
+ * Resolves at instance `name`'s second announcement to the counting service's group: every
+ * process has had a heartbeat since the first (they beat every second), so all count it in.
+ */
+async function joined(p: Platform, name: string): Promise<void> {
+  const sub = p.nc.subscribe(`${MEMBERS_SUBJECT}.counter`);
+  let heard = 0;
+  for await (const m of sub) {
+    if (m.string() === name && ++heard === 2) break;
+  }
+  sub.unsubscribe();
 }
 
 async function applied(sql: Sql, instance?: string): Promise<number> {
@@ -154,8 +169,9 @@ integration(
         20_000,
         `the others took ${busiest}'s partitions`,
       );
+      const joining = joined(p, "d");
       workers.set("d", startWorker(p, "d"));
-      await eventually(async () => (await applied(p.sql, "d")) > 0, 20_000, "d took its share");
+      await withTimeout(joining, 20_000, "d's announcements"); // d joined and took its share
       const next = ["a", "b", "c"].find((x) => x !== busiest)!;
       await kill(workers.get(next)!, "SIGTERM");
       const afterStop = await applied(p.sql);
