@@ -2,6 +2,7 @@
  * The faults the suite injects, in order, and how recovery is measured: from the end of a
  * fault (its injection, or its release for a pause) until a new booking is confirmed.
  */
+import { sleep } from "../../shared/time/mod.ts";
 import { type ChaosPlatform, processes } from "./platform.ts";
 import { type Attempt, type Booking, bookWithRetries, type Target } from "./load.ts";
 
@@ -10,8 +11,6 @@ export interface Fault {
   /** Injects the fault, and ends it for the faults that last (a pause, an outage). */
   run(p: ChaosPlatform): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function one(p: ChaosPlatform, kind: "api" | "workers" | "nats-server" | "postgres") {
   const [pid] = await p.pids(kind);

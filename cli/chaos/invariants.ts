@@ -6,6 +6,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "../../shared/nats/nats.ts";
 import { catalogue } from "../../shared/events/catalogue.ts";
 import { verifyAuditLog } from "../../consumers/audit/mod.ts";
+import { sleep } from "../../shared/time/mod.ts";
 import type { ChaosPlatform } from "./platform.ts";
 import type { Booking } from "./load.ts";
 
@@ -14,8 +15,6 @@ export interface Check {
   ok: boolean;
   detail: string;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until nothing is under way: no pending booking, outbox and e-mail queue empty. */
 export async function settle(p: ChaosPlatform, timeoutMs = 120_000): Promise<boolean> {

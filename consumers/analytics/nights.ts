@@ -1,5 +1,5 @@
 /** Pure helpers of the analytics projection: booked units per (resource, date), lead time. */
-import { datesIn, epochDay } from "../../shared/booking/domain.ts";
+import { epochDay, nightKey, spreadOverNights } from "../../shared/booking/mod.ts";
 
 /** Units of one resource on one date and the unit price they were booked at. */
 export interface Night {
@@ -10,31 +10,17 @@ export interface Night {
 }
 
 /**
- * Spreads booked lines over their dates, summing quantities per (resource, date), priced by the
- * rates the booking was made at (0 when a rate is missing).
+ * Booked lines spread over their dates (units summed per (resource, date), as the booking
+ * engine counts them), priced by the rates the booking was made at (0 when a rate is missing).
  */
 export function nightsOf(
   items: { resourceId: string; from: string; to: string; quantity: number }[],
   rates: { resourceId: string; date: string; price: number }[],
 ): Night[] {
-  const price = new Map(rates.map((r) => [`${r.resourceId}\u0000${r.date}`, r.price]));
-  const out = new Map<string, Night>();
-  for (const it of items) {
-    for (const date of datesIn(it.from, it.to)) {
-      const k = `${it.resourceId}\u0000${date}`;
-      const n = out.get(k);
-      if (n) n.quantity += it.quantity;
-      else {out.set(k, {
-          resourceId: it.resourceId,
-          date,
-          quantity: it.quantity,
-          price: price.get(k) ?? 0,
-        });}
-    }
-  }
-  return [...out.values()].sort((a, b) =>
-    a.resourceId.localeCompare(b.resourceId) || a.date.localeCompare(b.date)
-  );
+  const price = new Map(rates.map((r) => [nightKey(r.resourceId, r.date), r.price]));
+  return spreadOverNights(items)
+    .map((n) => ({ ...n, price: price.get(nightKey(n.resourceId, n.date)) ?? 0 }))
+    .sort((a, b) => a.resourceId.localeCompare(b.resourceId) || a.date.localeCompare(b.date));
 }
 
 /** The UTC calendar day of an ISO timestamp. */

@@ -1,21 +1,22 @@
 import type { Sql } from "../../shared/db/db.ts";
-import type { EventType } from "../../shared/events/catalogue.ts";
+import { eventTypesOf } from "../../shared/events/mod.ts";
 import type { Envelope } from "../../shared/events/envelope.ts";
+import { nightKey } from "../../shared/booking/mod.ts";
 import { defineService, type EventOf } from "../runtime/mod.ts";
 import { leadDays, type Night, nightsOf, utcDay } from "./nights.ts";
 
 /** The events the KPIs are computed from. */
-export const analyticsEvents = [
-  "inventory.updated",
-  "reservation.created",
-  "reservation.confirmed",
-  "reservation.modified",
-  "reservation.cancelled",
-  "reservation.expired",
-  "reservation.failed",
-  "payment.authorized",
-  "payment.failed",
-] as const satisfies readonly EventType[];
+export const analyticsEvents = eventTypesOf(["inventory", "reservation", "payment"], [
+  // Neither moves units nor answers a payment: a stay's course and a pending modification.
+  "reservation.checked_in",
+  "reservation.checked_out",
+  "reservation.modification_requested",
+  "reservation.modification_declined",
+  // Money moved after the payment answered: no KPI reads it.
+  "payment.captured",
+  "payment.refunded",
+  "payment.settled",
+]);
 
 type AnalyticsEvent = EventOf<(typeof analyticsEvents)[number]>;
 
@@ -54,7 +55,7 @@ export async function applyAnalytics(tx: Sql, ...events: Envelope[]): Promise<vo
     switch (e.type) {
       case "inventory.updated":
         for (const d of e.data.dates) {
-          capacity.set(`${e.data.resourceId}\u0000${d.date}`, {
+          capacity.set(nightKey(e.data.resourceId, d.date), {
             r: e.data.resourceId,
             d: d.date,
             p: pid,

@@ -1,19 +1,15 @@
 import type { Sql } from "../../shared/db/db.ts";
-import type { EventType } from "../../shared/events/catalogue.ts";
+import { eventTypesOf } from "../../shared/events/mod.ts";
 import type { Envelope } from "../../shared/events/envelope.ts";
 import { defineService, type EventOf } from "../runtime/mod.ts";
 
 /** The reservation events the history projects. */
-export const historyEvents = [
-  "reservation.created",
-  "reservation.confirmed",
-  "reservation.modified",
-  "reservation.cancelled",
-  "reservation.expired",
-  "reservation.failed",
-  "reservation.checked_in",
-  "reservation.checked_out",
-] as const satisfies readonly EventType[];
+export const historyEvents = eventTypesOf(["reservation"], [
+  // A modification waiting for its payment changes nothing the history shows until it is made
+  // (`reservation.modified`).
+  "reservation.modification_requested",
+  "reservation.modification_declined",
+]);
 
 type HistoryEvent = EventOf<(typeof historyEvents)[number]>;
 

@@ -7,7 +7,7 @@
  * transaction.
  */
 import { defineService, type EventOf, eventTraceContext } from "../runtime/mod.ts";
-import type { EventType } from "../../shared/events/catalogue.ts";
+import { eventTypesOf } from "../../shared/events/mod.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
 import type { Booking } from "./booking.ts";
 import { emailedEvents, type MailedEvent, renderEmail } from "./email.ts";
@@ -17,23 +17,7 @@ import * as q from "./queries.ts";
  * Event types a webhook endpoint may subscribe to: the booking lifecycle (every reservation and
  * payment event). Notification events are left out, so a delivery never causes another.
  */
-export const webhookEventTypes = [
-  "reservation.created",
-  "reservation.confirmed",
-  "reservation.modified",
-  "reservation.modification_requested",
-  "reservation.modification_declined",
-  "reservation.cancelled",
-  "reservation.expired",
-  "reservation.failed",
-  "reservation.checked_in",
-  "reservation.checked_out",
-  "payment.authorized",
-  "payment.failed",
-  "payment.captured",
-  "payment.refunded",
-  "payment.settled",
-] as const satisfies readonly EventType[];
+export const webhookEventTypes = eventTypesOf(["reservation", "payment"]);
 
 /** Fires after queued deliveries committed, so the dispatcher of this process sends at once. */
 export const deliveriesQueued: EventTarget = new EventTarget();

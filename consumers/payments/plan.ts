@@ -3,6 +3,7 @@
  * (`planFor`), and what its answers make of the payment (`evolve`): the new payment state, the
  * movements to record and the events to publish. No I/O; time comes in as an argument.
  */
+import { eventTypesOf } from "../../shared/events/mod.ts";
 import type { EventOf } from "../runtime/mod.ts";
 import type { AuthorizeRequest, AuthorizeResult } from "./provider.ts";
 import {
@@ -19,16 +20,11 @@ import {
 } from "./policy.ts";
 
 /** The events the payments service handles. */
-export const paymentEvents = [
-  "reservation.created",
-  "reservation.confirmed",
-  "reservation.modification_requested",
-  "reservation.modified",
-  "reservation.cancelled",
-  "reservation.expired",
-  "reservation.failed",
-  "reservation.checked_out",
-] as const;
+export const paymentEvents = eventTypesOf(["reservation"], [
+  // Moves no money: a declined difference was never authorized, a check-in pays nothing.
+  "reservation.modification_declined",
+  "reservation.checked_in",
+]);
 export type PaymentEvent = EventOf<typeof paymentEvents[number]>;
 
 /** A payment as the service keeps it (a row of payments.payments). */

@@ -9,7 +9,7 @@ import { makeEvent } from "../../shared/events/envelope.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { uuidv7 } from "../../shared/ids/uuid.ts";
 import { log } from "../../shared/log/log.ts";
-import { sleep } from "../../shared/time/mod.ts";
+import { every } from "../../shared/time/mod.ts";
 
 /** The totals of one property and currency on one day. */
 export interface Settlement {
@@ -96,7 +96,7 @@ export interface SettlementOptions {
  */
 export async function runSettlement(opts: SettlementOptions): Promise<void> {
   const now = opts.now ?? (() => new Date());
-  while (!opts.signal.aborted) {
+  await every(opts.intervalMs ?? 60_000, opts.signal, async () => {
     try {
       for (let d = opts.catchUpDays ?? 7; d >= 1; d--) {
         const settled = await settleDay(opts.sql, dayBefore(now(), d), now());
@@ -105,6 +105,5 @@ export async function runSettlement(opts: SettlementOptions): Promise<void> {
     } catch (err) {
       log.warn("settlement failed; retrying", { err });
     }
-    await sleep(opts.intervalMs ?? 60_000, opts.signal);
-  }
+  });
 }

@@ -22,6 +22,49 @@ export interface Projection {
   rows(sql: Sql): Promise<unknown>;
 }
 
+const at = (schema: string, table: string) => `${schema}.${table}`;
+
+/** A live table of a projection: the columns that order its rows, and those left out of them. */
+export interface ProjectedTable {
+  name: string;
+  orderBy: readonly string[];
+  /** Columns a rebuild fills anew (a serial id), so not compared. */
+  ignore?: readonly string[];
+}
+
+/**
+ * The projection `service` keeps in the schema of its own name, written by `apply`: its
+ * `rows` are each table's rows in `orderBy` order, without the ignored columns.
+ */
+export function projectionOf(
+  // deno-lint-ignore no-explicit-any
+  service: Service<any>,
+  apply: Projection["apply"],
+  tables: readonly ProjectedTable[],
+): Projection {
+  const schema = service.name;
+  return {
+    name: service.name,
+    service,
+    schema,
+    tables: tables.map((t) => t.name),
+    apply,
+    async rows(sql: Sql): Promise<unknown> {
+      const out = [];
+      for (const t of tables) {
+        const rows = await sql`
+          select * from ${sql(at(schema, t.name))} order by ${sql(t.orderBy as string[])}`;
+        out.push(rows.map((r) => withoutColumns(r, t.ignore ?? [])));
+      }
+      return out;
+    },
+  };
+}
+
+function withoutColumns(row: Record<string, unknown>, ignore: readonly string[]) {
+  return Object.fromEntries(Object.entries(row).filter(([k]) => !ignore.includes(k)));
+}
+
 /** The schema a rebuild fills before it is copied over the live tables. */
 export const shadowOf = (p: Projection) => `${p.schema}_rebuild`;
 
@@ -30,8 +73,6 @@ export const snapshotOf = (p: Projection) => `${p.schema}_snapshot`;
 
 /** The search path under which `apply` writes the shadow. */
 export const shadowPath = (p: Projection) => `${shadowOf(p)}, public`;
-
-const at = (schema: string, table: string) => `${schema}.${table}`;
 
 /** A fresh `schema` with an empty table `like` each live table (`including all` when asked). */
 export async function copySchema(

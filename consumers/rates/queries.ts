@@ -2,8 +2,8 @@
 import type { Sql } from "../../shared/db/db.ts";
 import type { Envelope } from "../../shared/events/envelope.ts";
 import type { RateRules } from "./pricing.ts";
-import { needsOf } from "../../shared/booking/domain.ts";
-import { type Night, occupancyKey, type RatesState } from "./state.ts";
+import { needsOf, nightKey } from "../../shared/booking/mod.ts";
+import type { Night, RatesState } from "./state.ts";
 
 type Keyed = { resourceId: string; date: string };
 
@@ -41,7 +41,7 @@ export async function readState(tx: Sql, events: Envelope[]): Promise<RatesState
     nights.set(b.reservation_id, list);
     keys.push({ resourceId: b.resource_id, date: b.date });
   }
-  const unique = [...new Map(keys.map((k) => [occupancyKey(k.resourceId, k.date), k])).values()];
+  const unique = [...new Map(keys.map((k) => [nightKey(k.resourceId, k.date), k])).values()];
   const resources = [...new Set(unique.map((k) => k.resourceId))];
   const [occupancy, rules] = await Promise.all([
     tx<
@@ -66,7 +66,7 @@ export async function readState(tx: Sql, events: Envelope[]): Promise<RatesState
       from rates.rules where resource_id = any(${resources}::text[])`,
   ]);
   return {
-    occupancy: new Map(occupancy.map((o) => [occupancyKey(o.resource_id, o.date), {
+    occupancy: new Map(occupancy.map((o) => [nightKey(o.resource_id, o.date), {
       resourceId: o.resource_id,
       date: o.date,
       propertyId: o.property_id,

@@ -1,19 +1,22 @@
 import type { Sql } from "../../shared/db/db.ts";
 import type { Envelope } from "../../shared/events/envelope.ts";
+import { eventTypesOf } from "../../shared/events/mod.ts";
 import { type BatchContext, defineService, type EventOf } from "../runtime/mod.ts";
-import { type Night, type Occupancy, occupancyKey, type RatesState } from "./state.ts";
+import type { Night, Occupancy, RatesState } from "./state.ts";
 import { dynamicPrice } from "./pricing.ts";
-import { needsOf } from "../../shared/booking/domain.ts";
+import { needsOf, nightKey } from "../../shared/booking/mod.ts";
 import * as q from "./queries.ts";
 
-const rateEvents = [
-  "inventory.updated",
-  "reservation.created",
-  "reservation.modified",
-  "reservation.cancelled",
-  "reservation.expired",
-  "reservation.failed",
-] as const;
+/** Capacity and the events that take or give back units: occupancy moves the price. */
+const rateEvents = eventTypesOf(["inventory", "reservation"], [
+  // Move no unit as rates count them: a confirmed stay keeps its units, and a change waiting
+  // for its payment counts once made (`reservation.modified`).
+  "reservation.confirmed",
+  "reservation.checked_in",
+  "reservation.checked_out",
+  "reservation.modification_requested",
+  "reservation.modification_declined",
+]);
 type RateEvent = EventOf<(typeof rateEvents)[number]>;
 
 /**
@@ -49,7 +52,7 @@ function reprice(s: RatesState, cause: Envelope, key: string, ctx: BatchContext)
 /** Adds (or with -1 takes away) units of nights; returns the keys touched, in key order. */
 function addTaken(s: RatesState, propertyId: string, nights: Night[], sign: 1 | -1): string[] {
   for (const n of nights) {
-    const key = occupancyKey(n.resourceId, n.date);
+    const key = nightKey(n.resourceId, n.date);
     const o: Occupancy = s.occupancy.get(key) ?? {
       resourceId: n.resourceId,
       date: n.date,
@@ -62,7 +65,7 @@ function addTaken(s: RatesState, propertyId: string, nights: Night[], sign: 1 | 
     o.taken += sign * n.quantity;
     s.occupancy.set(key, o);
   }
-  return nights.map((n) => occupancyKey(n.resourceId, n.date)).sort();
+  return nights.map((n) => nightKey(n.resourceId, n.date)).sort();
 }
 
 /** Applies one event to the batch's state, in memory. */
@@ -72,7 +75,7 @@ function apply(s: RatesState, event: RateEvent, ctx: BatchContext) {
     case "inventory.updated": {
       const { resourceId, dates } = event.data;
       for (const d of [...dates].sort((a, b) => a.date.localeCompare(b.date))) {
-        const key = occupancyKey(resourceId, d.date);
+        const key = nightKey(resourceId, d.date);
         const o = s.occupancy.get(key);
         s.occupancy.set(key, {
           resourceId,
@@ -98,7 +101,7 @@ function apply(s: RatesState, event: RateEvent, ctx: BatchContext) {
       s.changedNights.add(d.reservationId);
       for (const r of d.rates) {
         ctx.emit(event, "rate.applied", { reservationId: d.reservationId, ...r });
-        s.applied.set(`${d.reservationId}\u0000${occupancyKey(r.resourceId, r.date)}`, {
+        s.applied.set(`${d.reservationId}\u0000${nightKey(r.resourceId, r.date)}`, {
           reservation_id: d.reservationId,
           resource_id: r.resourceId,
           date: r.date,

@@ -1,5 +1,5 @@
 /** What the rates service holds in memory while it applies a batch. */
-import type { Need } from "../../shared/booking/domain.ts";
+import type { Need } from "../../shared/booking/mod.ts";
 import type { RateRules } from "./pricing.ts";
 
 /** Units of one resource on one date (the booking engine's `needsOf` spreads lines into them). */
@@ -48,9 +48,4 @@ export interface RatesState {
   changedNights: Set<string>;
   applied: Map<string, AppliedRow>;
   history: HistoryRow[];
-}
-
-/** The key of a (resource, date). */
-export function occupancyKey(resourceId: string, date: string): string {
-  return `${resourceId}\u0000${date}`;
 }

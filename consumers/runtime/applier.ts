@@ -5,6 +5,7 @@ import { openEvent } from "../../shared/events/signing.ts";
 import { subjectOf } from "../../shared/events/catalogue.ts";
 import { log } from "../../shared/log/log.ts";
 import { sleep } from "../../shared/time/mod.ts";
+import { afterFailure, RETRY_DELAYS_MS } from "./attempts.ts";
 import { recordDeadLetter } from "./inbox.ts";
 import { Backlog } from "./backlog.ts";
 import { type Applied, applyItems, type BatchItem } from "./batch.ts";
@@ -18,9 +19,6 @@ import {
   type ConsumerOutcome,
   Registry,
 } from "../../shared/metrics/mod.ts";
-
-/** Waits between the tries of a failing event: five retries after the first try. */
-export const RETRY_DELAYS_MS: readonly number[] = [100, 200, 400, 800, 1600];
 
 /** Most events applied in one batch (one transaction). */
 export const MAX_BATCH = 500;
@@ -201,18 +199,25 @@ export class Applier implements Sink {
     }
   }
 
-  /** Retries an event that failed alone: five times with backoff, then the DLQ. */
+  /**
+   * Retries an event that failed alone, as {@link afterFailure} says: with backoff, then the
+   * DLQ. Postgres away is not a failed try: the same try is made again.
+   */
   async #retry(it: Item, firstError: string, signal: AbortSignal): Promise<void> {
     const delays = this.opts.retryDelaysMs ?? RETRY_DELAYS_MS;
     let lastError = firstError;
-    let attempt = 1;
-    while (attempt <= delays.length) {
-      log.warn("event failed; retrying", { error: lastError, attempt, subject: it.msg.subject });
-      await sleep(delays[attempt - 1], signal);
+    let failed = 1;
+    for (let next = afterFailure(failed, delays); next !== "dead_letter";) {
+      log.warn("event failed; retrying", {
+        error: lastError,
+        attempt: failed,
+        subject: it.msg.subject,
+      });
+      await sleep(next.retryInMs, signal);
       if (signal.aborted) return this.#handBack(it);
       this.#metrics.retries.inc({ service: this.opts.service.name });
       try {
-        return this.#settleAll([it], await this.#apply([it], attempt + 1));
+        return this.#settleAll([it], await this.#apply([it], failed + 1));
       } catch (err) {
         if (isPgUnavailable(err)) {
           log.warn("Postgres unavailable; waiting", { err });
@@ -220,10 +225,10 @@ export class Applier implements Sink {
           continue;
         }
         lastError = errorText(err);
-        attempt++;
+        next = afterFailure(++failed, delays);
       }
     }
-    this.#settled(it, await this.#giveUp(it, it.event, lastError, attempt, signal));
+    this.#settled(it, await this.#giveUp(it, it.event, lastError, failed, signal));
   }
 
   /** Sends a message to the DLQ, records it in the inbox, acknowledges it. */

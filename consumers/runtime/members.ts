@@ -1,6 +1,7 @@
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { hash32 } from "../../shared/booking/domain.ts";
 import { log } from "../../shared/log/log.ts";
+import { sleep } from "../../shared/time/mod.ts";
 
 /** The core NATS subject members of a group announce themselves on: `berth.members.<group>`. */
 export const MEMBERS_SUBJECT = "berth.members";
@@ -92,7 +93,7 @@ export class Members {
       clearInterval(timer);
       sub.unsubscribe();
     }, { once: true });
-    await new Promise((r) => setTimeout(r, this.#interval * 1.5));
+    await sleep(this.#interval * 1.5);
     this.#refresh();
   }
 

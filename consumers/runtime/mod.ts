@@ -55,13 +55,8 @@ export {
   type ServiceIdentity,
 } from "./service.ts";
 export { ServiceDefinitionError } from "./service.ts";
-export {
-  MAX_BATCH,
-  type Outcome,
-  RETRY_DELAYS_MS,
-  runService,
-  type RunServiceOptions,
-} from "./runner.ts";
+export { MAX_BATCH, type Outcome, runService, type RunServiceOptions } from "./runner.ts";
+export { afterFailure, type NextStep, RETRY_DELAYS_MS } from "./attempts.ts";
 export {
   type ConsumerDefinition,
   consumerDefinitions,

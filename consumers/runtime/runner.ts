@@ -17,7 +17,7 @@ import { Receiver } from "./receiver.ts";
 import type { Service } from "./service.ts";
 import type { ConsumerMetrics } from "../../shared/metrics/mod.ts";
 
-export { MAX_BATCH, type Outcome, RETRY_DELAYS_MS } from "./applier.ts";
+export { MAX_BATCH, type Outcome } from "./applier.ts";
 
 /** How to run a service. */
 export interface RunServiceOptions {

@@ -4,6 +4,8 @@ import { eventually, integration } from "../../shared/testing/mod.ts";
 import { countingService, createEffectsTable, publishBurst } from "./testdata/fixtures.ts";
 import { platform } from "./testdata/setup.ts";
 import { runService } from "./runner.ts";
+import { MEMBERS_SUBJECT } from "./members.ts";
+import { withTimeout } from "../../shared/time/mod.ts";
 
 const workerPath = new URL("./testdata/worker.ts", import.meta.url).pathname;
 
@@ -24,12 +26,42 @@ function startWorker(p: Platform, name: string): Deno.ChildProcess {
   }).spawn();
 }
 
+/**
+ * Resolves at instance `name`'s second announcement to the counting service's group: every
+ * process has had a heartbeat since the first (they beat every second), so all count it in.
+ */
+async function joined(p: Platform, name: string): Promise<void> {
+  const sub = p.nc.subscribe(`${MEMBERS_SUBJECT}.counter`);
+  let heard = 0;
+  for await (const m of sub) {
+    if (m.string() === name && ++heard === 2) break;
+  }
+  sub.unsubscribe();
+}
+
 async function applied(sql: Sql, instance?: string): Promise<number> {
   const [r] = instance
     ? await sql<{ n: number }[]>`select count(*)::int as n from test_effects
         where instance = ${instance}`
     : await sql<{ n: number }[]>`select count(*)::int as n from test_effects`;
   return r.n;
+}
+
+/** The properties of which `instance` applied events numbered above `after`. */
+async function propertiesApplied(sql: Sql, instance: string, after = 0): Promise<Set<string>> {
+  const rows = await sql<{ property_id: string }[]>`
+    select distinct property_id from test_effects where instance = ${instance} and n > ${after}`;
+  return new Set(rows.map((r) => r.property_id));
+}
+
+/**
+ * True when every consumer of the stream has delivered all it holds and has every delivery
+ * acknowledged: no redelivery can come any more, so what is applied now is final.
+ */
+async function acknowledged(p: Platform): Promise<boolean> {
+  const consumers = await p.jsm.consumers.list("RESERVATIONS").next();
+  return consumers.length > 0 &&
+    consumers.every((c) => c.num_pending === 0 && c.num_ack_pending === 0);
 }
 
 /** Every event applied exactly once, its emitted event in the outbox once, and per-property order. */
@@ -53,11 +85,11 @@ async function assertExactlyOnceInOrder(sql: Sql, ids: string[]): Promise<void> 
 }
 
 /**
- * A live flow of numbered events over 16 properties (32 every 20 ms, up to `max`) until
- * `finish()`, which stops it, waits until every event is applied, and checks exactly once and
- * in order.
+ * A live flow of numbered events over 16 properties (32 every `pauseMs`, up to `max`) until
+ * `finish()`, which stops it, waits until every event is applied and acknowledged, and checks
+ * exactly once and in order. `last()` is the number of the latest event published.
  */
-function liveFlow(p: Platform, max: number) {
+function liveFlow(p: Platform, max: number, pauseMs = 20) {
   const props = Array.from({ length: 16 }, (_, i) => `p${i + 1}`);
   const ids: string[] = [];
   let n = 1;
@@ -66,7 +98,7 @@ function liveFlow(p: Platform, max: number) {
     while (flowing && n < max) {
       ids.push(...await publishBurst(p.nc, props, 32, n));
       n += 32;
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, pauseMs));
     }
   })();
   return {
@@ -74,9 +106,10 @@ function liveFlow(p: Platform, max: number) {
       flowing = false;
       await publishing;
       await eventually(async () => (await applied(p.sql)) >= ids.length, 30_000, "all applied");
-      await new Promise((r) => setTimeout(r, 2500)); // time for a stray redelivery to act twice
+      await eventually(() => acknowledged(p), 20_000, "every delivery acknowledged");
       await assertExactlyOnceInOrder(p.sql, ids);
     },
+    last: () => n - 1,
   };
 }
 
@@ -101,7 +134,7 @@ integration(
       assert.ok(before < ids.length, `killed mid-burst (${before} applied)`);
       workers.push(startWorker(p, "a"));
       await eventually(async () => (await applied(p.sql)) >= ids.length, 30_000, "all applied");
-      await new Promise((r) => setTimeout(r, 2500)); // time for a stray redelivery to act twice
+      await eventually(() => acknowledged(p), 20_000, "every delivery acknowledged");
       await assertExactlyOnceInOrder(p.sql, ids);
       await kill(workers[1], "SIGTERM");
     } finally {
@@ -136,8 +169,9 @@ integration(
         20_000,
         `the others took ${busiest}'s partitions`,
       );
+      const joining = joined(p, "d");
       workers.set("d", startWorker(p, "d"));
-      await new Promise((r) => setTimeout(r, 3000)); // d joined and took its share
+      await withTimeout(joining, 20_000, "d's announcements"); // d joined and took its share
       const next = ["a", "b", "c"].find((x) => x !== busiest)!;
       await kill(workers.get(next)!, "SIGTERM");
       const afterStop = await applied(p.sql);
@@ -162,13 +196,30 @@ integration(
     try {
       await createEffectsTable(p.sql);
       for (const name of ["a", "b"]) workers.set(name, startWorker(p, name));
-      const flow = liveFlow(p, 6000);
+      // Slower than the others: it lasts until finish() (the cap only bounds a run gone wrong),
+      // and one process alone keeps up with it while the other is stopped.
+      const flow = liveFlow(p, 40_000, 100);
       await eventually(async () => (await applied(p.sql, "a")) > 0, 20_000, "a busy");
-      // Stopped for longer than the others wait (3 s) and than its messages' ack wait (2 s).
+      // Stopped until b applies what a received: longer than the others wait (3 s) and than
+      // a's messages' ack wait (2 s).
       workers.get("a")!.kill("SIGSTOP");
-      await new Promise((r) => setTimeout(r, 6000));
+      const stoppedAt = flow.last();
+      const ofA = await propertiesApplied(p.sql, "a");
+      await eventually(
+        async () => {
+          const byB = await propertiesApplied(p.sql, "b", stoppedAt);
+          return [...ofA].every((x) => byB.has(x));
+        },
+        20_000,
+        "b took a's partitions",
+      );
       workers.get("a")!.kill("SIGCONT");
-      await new Promise((r) => setTimeout(r, 4000));
+      const back = flow.last();
+      await eventually(
+        async () => (await propertiesApplied(p.sql, "a", back)).size > 0,
+        20_000,
+        "a got partitions back and applies new events",
+      );
       await flow.finish();
     } finally {
       for (const w of workers.values()) await kill(w, "SIGKILL").catch(() => {});

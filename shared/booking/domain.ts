@@ -4,6 +4,11 @@
  */
 import { DateInPast, InvalidTransition, ValidationFailed } from "../errors/errors.ts";
 import { SoldOutCache } from "./soldout.ts";
+import { datesIn, epochDay } from "./dates.ts";
+import type { Need } from "./nights.ts";
+import { spreadOverNights } from "./nights.ts";
+
+export { datesIn, daysIn, epochDay } from "./dates.ts";
 
 export type ResourceKind = "room" | "unit" | "seat";
 export type Status =
@@ -48,18 +53,6 @@ export function assertModifiable(status: Status): void {
   }
 }
 
-const DAY = 86_400_000;
-
-/** Days since 1970-01-01 of an ISO date. */
-export function epochDay(date: string): number {
-  return Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY);
-}
-
-/** Days in [from, to), counted arithmetically: no list of dates is built. */
-export function daysIn(from: string, to: string): number {
-  return epochDay(to) - epochDay(from);
-}
-
 /** The dates berth takes: years 2000 to 2199 (`to` included). */
 export const dateWindow = { first: "2000-01-01", last: "2199-12-31" } as const;
 
@@ -98,15 +91,6 @@ export function assertNotPast(ranges: { path: string; from: string }[], today: s
 /** The first date of a reservation's lines: the arrival, the first day or the show. */
 export function arrivalOf(items: Pick<Item, "from">[]): string {
   return items.reduce((first, it) => (it.from < first ? it.from : first), items[0].from);
-}
-
-/** Every date in [from, to), as ISO strings. */
-export function datesIn(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = epochDay(from); d < epochDay(to); d++) {
-    out.push(new Date(d * DAY).toISOString().slice(0, 10));
-  }
-  return out;
 }
 
 /** A booked line as asked for: counted `quantity` or named `seats` of one resource. */
@@ -189,25 +173,9 @@ export function resolveItems(
   return items;
 }
 
-/** One (resource, date) an operation needs, with the units it needs there. */
-export interface Need {
-  resourceId: string;
-  date: string;
-  quantity: number;
-}
-
 /** The (resource, date) units a set of items needs, summed, in lock order. */
 export function needsOf(items: Pick<Item, "resourceId" | "from" | "to" | "quantity">[]): Need[] {
-  const byKey = new Map<string, Need>();
-  for (const it of items) {
-    for (const date of datesIn(it.from, it.to)) {
-      const k = `${it.resourceId}\u0000${date}`;
-      const n = byKey.get(k);
-      if (n) n.quantity += it.quantity;
-      else byKey.set(k, { resourceId: it.resourceId, date, quantity: it.quantity });
-    }
-  }
-  return sortForLocks([...byKey.values()]);
+  return sortForLocks(spreadOverNights(items));
 }
 
 /** 32-bit FNV-1a of a string, as a signed int (Postgres `int4`). */

@@ -1,5 +1,6 @@
 /** The booking engine: domain rules, decisions, its one write path and the hold sweeper. */
 export * from "./domain.ts";
+export * from "./nights.ts";
 export {
   decideChange,
   type Decided,

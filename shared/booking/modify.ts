@@ -6,6 +6,7 @@
 import { Conflict } from "../errors/errors.ts";
 import { makeEvent } from "../events/envelope.ts";
 import { assertModifiable, inventoryState, type Item, needsOf, priceItems } from "./domain.ts";
+import { seatKey } from "./nights.ts";
 import {
   type BookedRate,
   changeOf,
@@ -48,7 +49,7 @@ export interface PendingChange {
 /** The seats of both line sets, each once: what a pending modification holds. */
 function seatsOfBoth(a: Item[], b: Item[]): SeatRow[] {
   const all = new Map(
-    [...seatRows(a), ...seatRows(b)].map((x) => [`${x.r}\u0000${x.d}\u0000${x.s}`, x]),
+    [...seatRows(a), ...seatRows(b)].map((x) => [seatKey(x.r, x.d, x.s), x]),
   );
   return [...all.values()];
 }

@@ -34,6 +34,7 @@ import {
   viewOf,
 } from "./decide.ts";
 import { decideModify } from "./modify.ts";
+import { nightKey } from "./nights.ts";
 import { adjustmentOf, cancellationRefund } from "./money.ts";
 import type { ChangeCommand, Command, Outcome } from "./write.ts";
 import { groupCommitOf } from "./group.ts";
@@ -86,7 +87,7 @@ export interface PreparedBooking {
   maxQuantity: number;
   /** The confirmation sequence number drawn with the quote. */
   seq: number;
-  /** Unit price per `${resourceId}\u0000${date}` at the quote. */
+  /** Unit price per (resource, date) at the quote, by {@link nightKey}. */
   prices: Map<string, number>;
 }
 
@@ -207,7 +208,7 @@ export async function prepareBooking(
   }
   const seat = taken.find((t) => t.length)?.[0];
   if (seat) throw new SoldOut(`seat ${seat.seat} on ${seat.date} is taken`);
-  const prices = new Map(rows.map((r) => [`${r.resource_id}\u0000${r.date}`, r.price]));
+  const prices = new Map(rows.map((r) => [nightKey(r.resource_id, r.date), r.price]));
   return { input, items, currency, timezone, maxQuantity, seq, prices };
 }
 
@@ -285,7 +286,7 @@ export async function placeBooking(
       paymentToken: input.payment.token,
       apiKeyId: ctx.apiKeyId,
       seq: p.seq,
-      priceOf: (r, d) => p.prices.get(`${r}\u0000${d}`)!,
+      priceOf: (r, d) => p.prices.get(nightKey(r, d))!,
       holdMinutes: ctx.holdMinutes,
       idempotency,
     }, idsOf(ctx));
@@ -409,8 +410,8 @@ export async function modifyReservation(
         shortageMessage(missing.map((r) => ({ resourceId: r.resource_id, date: r.date }))),
       );
     }
-    const prices = new Map(rows.map((r) => [`${r.resource_id}\u0000${r.date}`, r.price]));
-    const decided = decideModify(s, items, (r, d) => prices.get(`${r}\u0000${d}`)!, idsOf(ctx));
+    const prices = new Map(rows.map((r) => [nightKey(r.resource_id, r.date), r.price]));
+    const decided = decideModify(s, items, (r, d) => prices.get(nightKey(r, d))!, idsOf(ctx));
     const view = viewOf(decided.state);
     view.adjustment = adjustmentOf(s, decided.state.pendingChange?.total ?? decided.state.total);
     const command = withKey(decided.command, ctx.idempotency, view, modificationStatus(view));

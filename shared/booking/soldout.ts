@@ -1,3 +1,5 @@
+import { nightKey, seatKey } from "./nights.ts";
+
 /**
  * A small per-process memory of (resource, date) keys and named seats found sold out, so the
  * next attempt on them is answered `sold_out` without reading inventory. Each entry lives at
@@ -11,9 +13,7 @@ export class SoldOutCache {
   constructor(readonly boundMs = 500, readonly maxKeys = 10_000) {}
 
   static key(resourceId: string, date: string, seat?: string): string {
-    return seat === undefined
-      ? `${resourceId}\u0000${date}`
-      : `${resourceId}\u0000${date}\u0000${seat}`;
+    return seat === undefined ? nightKey(resourceId, date) : seatKey(resourceId, date, seat);
   }
 
   /** Remembers `key` as sold out as of `now`. */

@@ -8,7 +8,9 @@ import type { Envelope, InboxRef } from "../events/envelope.ts";
 import type { PendingChange } from "./modify.ts";
 import { subjectOf } from "../events/catalogue.ts";
 import { sealEvent } from "../events/signing.ts";
-import { hash32, type Item, lockKey, type Need, needsOf, sortForLocks } from "./domain.ts";
+import { hash32, type Item, lockKey, needsOf, sortForLocks } from "./domain.ts";
+import type { Need } from "./nights.ts";
+import { nightKey } from "./nights.ts";
 
 /**
  * An event for the outbox: the columns of its row, and the event, which `applyCommands` signs
@@ -245,7 +247,7 @@ export function deltasOf(needs: Need[], as: "held" | "sold", sign: 1 | -1) {
 export function netDeltas(deltas: { r: string; d: string; h: number; s: number }[]) {
   const byKey = new Map<string, { r: string; d: string; h: number; s: number }>();
   for (const x of deltas) {
-    const k = `${x.r}\u0000${x.d}`;
+    const k = nightKey(x.r, x.d);
     const cur = byKey.get(k);
     if (cur) cur.h += x.h, cur.s += x.s;
     else byKey.set(k, { ...x });

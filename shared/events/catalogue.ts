@@ -283,6 +283,25 @@ export const eventTypes: EventType[] = (Object.keys(catalogue) as Domain[]).flat
   Object.keys(catalogue[d].events).map((e) => `${d}.${e}` as EventType)
 );
 
+/** The event types of one domain, e.g. `payment.authorized`. */
+export type EventTypeOf<D extends Domain> = D extends Domain
+  ? `${D}.${Extract<keyof EventsOf<D>, string>}`
+  : never;
+
+/**
+ * The event types of `domains` in catalogue order, less those in `except`: how a service names
+ * what it reads, so an event added to one of its domains reaches it unless it opts out.
+ */
+export function eventTypesOf<const D extends Domain, const X extends EventTypeOf<D> = never>(
+  domains: readonly D[],
+  except: readonly X[] = [],
+): Exclude<EventTypeOf<D>, X>[] {
+  return eventTypes.filter((t) =>
+    (domains as readonly string[]).includes(t.split(".", 1)[0]) &&
+    !(except as readonly string[]).includes(t)
+  ) as unknown as Exclude<EventTypeOf<D>, X>[];
+}
+
 /** True when `type` names an event of the catalogue. */
 export function isEventType(type: string): type is EventType {
   return eventDef(type) !== undefined;

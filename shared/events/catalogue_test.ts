@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { eventTypes, parseSubject, subjectOf, versionsOf } from "./catalogue.ts";
+import { eventTypes, eventTypesOf, parseSubject, subjectOf, versionsOf } from "./catalogue.ts";
 import { makeEvent, MalformedEventError, parseEvent, receivedText } from "./envelope.ts";
 import { streamDefinitions } from "./streams.ts";
 
@@ -120,5 +120,20 @@ Deno.test("versions: an older version is read as the current one; an unknown one
   assert.throws(
     () => parseEvent(JSON.stringify({ ...v2, version: 3 })),
     /reservation.created version 3 is not one this reader accepts \(1, 2\)/,
+  );
+});
+
+Deno.test("eventTypesOf: every event of the domains asked, less those left out", () => {
+  assert.deepEqual(eventTypesOf(["inventory"]), ["inventory.updated"]);
+  assert.deepEqual(eventTypesOf(["rate", "notification"], ["rate.applied"]), [
+    "rate.updated",
+    "notification.sent",
+    "notification.failed",
+  ]);
+  const reservation = eventTypes.filter((t) => t.startsWith("reservation."));
+  assert.deepEqual(eventTypesOf(["reservation"]), reservation);
+  assert.deepEqual(
+    eventTypesOf(["reservation"], ["reservation.checked_in"]),
+    reservation.filter((t) => t !== "reservation.checked_in"),
   );
 });

@@ -4,6 +4,7 @@ import { eventually, integration, testDatabase, testNats } from "../testing/mod.
 import { connectNats } from "../nats/nats.ts";
 import { provisionStreams } from "../events/streams.ts";
 import { booking, seedCatalogue, testApp } from "../../api/http/test_app.ts";
+import { countAbortListeners } from "../testing/listeners.ts";
 import { runRelay } from "./relay.ts";
 
 integration("relay: NATS down, bookings go on; back up, all drain once and in order", async () => {
@@ -164,3 +165,38 @@ integration(
     }
   },
 );
+
+integration("relay: a busy relay leaves no abort listener behind on the stop signal", async () => {
+  const db = await testDatabase();
+  const server = await testNats();
+  const nc = await connectNats(server.url, "relay-listener-test");
+  await provisionStreams(await jetstreamManager(nc));
+  const stop = new AbortController();
+  const listeners = countAbortListeners(stop.signal);
+  const running = runRelay({ sql: db.sql, nc, signal: stop.signal });
+  const published = async () =>
+    (await db.sql`select count(*)::int as n from outbox where published_at is not null`)[0].n;
+  try {
+    // Events keep coming, so the relay stays awake and looks again every few milliseconds:
+    // each look waits on the stop signal. Hundreds of looks stand in for a long-running relay.
+    let sent = 0;
+    while (listeners.added() < 600) {
+      await db.sql`insert into outbox (id, property_id, subject, type, payload)
+        values (${crypto.randomUUID()}, 'p1', 'reservation.p1.created', 'reservation.created',
+          '{}')`;
+      sent++;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await eventually(async () => (await published()) === sent, 10_000, "all published");
+    assert.ok(
+      listeners.live() <= 1,
+      `${listeners.live()} abort listeners left on the stop signal after ${listeners.added()}`,
+    );
+  } finally {
+    stop.abort();
+    await running;
+    await nc.close();
+    await server.stop();
+    await db.drop();
+  }
+});
