@@ -5,8 +5,8 @@
  * workers process is killed and started again), and the sums add up to what the clients saw.
  */
 import assert from "node:assert/strict";
-import { eventually, integration, testDatabase, testNats } from "../shared/testing/mod.ts";
-import { documentedMetrics, familyOf } from "../shared/testing/prometheus.ts";
+import { eventually, integration, testDatabase, testNats } from "../testing/mod.ts";
+import { documentedMetrics, familyOf } from "../testing/prometheus.ts";
 import { nameOf, parseScrape, type Scrape, valuesOf } from "../shared/metrics/mod.ts";
 import { freePort } from "./infra/exec.ts";
 import { ROOT } from "./infra/paths.ts";

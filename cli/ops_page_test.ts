@@ -4,8 +4,8 @@
  * add up to the bookings. The screenshot stays in `.data/screenshots/ops.png`.
  */
 import assert from "node:assert/strict";
-import { eventually, integration } from "../shared/testing/mod.ts";
-import { withPage } from "../shared/testing/browser.ts";
+import { eventually, integration } from "../testing/mod.ts";
+import { withPage } from "../testing/browser.ts";
 import { startUp } from "./faults/up.ts";
 
 const SCREENSHOTS = new URL("../.data/screenshots/", import.meta.url).pathname;

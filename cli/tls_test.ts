@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { integration, testNatsCluster } from "../shared/testing/mod.ts";
+import { integration, testNatsCluster } from "../testing/mod.ts";
 import { connectNats } from "../shared/nats/nats.ts";
 import { provisionStreams, subjectOf } from "../shared/events/mod.ts";
 import { startUp } from "./faults/up.ts";

@@ -7,11 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { createConfig, lintFromString } from "@redocly/openapi-core";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { type Answer, ContractChecker } from "../../shared/testing/openapi.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { type Answer, ContractChecker } from "../../testing/openapi.ts";
 import { connectDb } from "../../shared/db/db.ts";
 import { changeStatus, localDate } from "../../shared/booking/mod.ts";
-import { ADMIN_KEY, rawHttp, testApp } from "../http/test_app.ts";
+import { ADMIN_KEY, rawHttp, testApp } from "../../testing/app.ts";
 
 type App = ReturnType<typeof testApp>["app"];
 

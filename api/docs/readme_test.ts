@@ -4,8 +4,8 @@
  * the document declares, and every environment variable berth reads is documented.
  */
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { testApp } from "../http/test_app.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { testApp } from "../../testing/app.ts";
 import { BEGIN, END, endpointTable } from "./readme.ts";
 import { errorCodes } from "./page.ts";
 

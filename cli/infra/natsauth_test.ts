@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { type NatsConnection, nkeys } from "@nats-io/transport-node";
-import { connectAs, integration, testNats } from "../../shared/testing/mod.ts";
+import { connectAs, integration, testNats } from "../../testing/mod.ts";
 import { connectNats } from "../../shared/nats/nats.ts";
 import { provisionStreams, subjectOf } from "../../shared/events/mod.ts";
 import {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { eventually, integration } from "../../shared/testing/mod.ts";
+import { eventually, integration } from "../../testing/mod.ts";
 import { nonPublicRange } from "../../shared/net/address.ts";
 import { notificationsPlatform } from "./testdata/platform.ts";
 

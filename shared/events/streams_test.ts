@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AckPolicy, jetstreamManager } from "@nats-io/jetstream";
-import { eventually, integration, testNats, testNatsCluster } from "../testing/mod.ts";
+import { eventually, integration, testNats, testNatsCluster } from "../../testing/mod.ts";
 import { clusterReplicas, connectNats } from "../nats/nats.ts";
 import { provisionStreams, streamDefinitions } from "./streams.ts";
 

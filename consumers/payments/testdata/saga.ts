@@ -6,9 +6,9 @@
 import { connectNats } from "../../../shared/nats/nats.ts";
 import { provisionStreams } from "../../../shared/events/streams.ts";
 import { runRelay } from "../../../shared/outbox/mod.ts";
-import { testDatabase, testNats } from "../../../shared/testing/mod.ts";
+import { testDatabase, testNats } from "../../../testing/mod.ts";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { seedCatalogue, testApp, TestClock } from "../../../api/http/test_app.ts";
+import { seedCatalogue, testApp, TestClock } from "../../../testing/app.ts";
 import { runService } from "../../runtime/mod.ts";
 import { reservationsService } from "../../reservations/mod.ts";
 import { GuardedProvider } from "../provider.ts";
