@@ -12,7 +12,7 @@ import {
   type Status,
   viewOf,
 } from "../../shared/booking/mod.ts";
-import * as s from "./schemas.ts";
+import type * as s from "./schemas.ts";
 import * as op from "./contract.ts";
 
 /** The date after `date`. */

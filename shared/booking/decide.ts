@@ -4,7 +4,7 @@
  * the client gets. Time and ids come in as arguments; nothing here does I/O.
  */
 import { Conflict } from "../errors/errors.ts";
-import { type EventType } from "../events/catalogue.ts";
+import type { EventType } from "../events/catalogue.ts";
 import { type Envelope, makeEvent } from "../events/envelope.ts";
 import {
   type Action,
