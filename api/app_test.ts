@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { integration, testDatabase, testNats } from "../testing/mod.ts";
 import { parseScrape, valuesOf } from "../shared/metrics/mod.ts";
-import { connectNats } from "../shared/nats/nats.ts";
-import { connectDb } from "../shared/db/db.ts";
+import { connectNats } from "../shared/nats/mod.ts";
+import { connectDb } from "../shared/db/mod.ts";
 import { booking, seedCatalogue, testApp } from "../testing/app.ts";
 
 integration("gateway: keys, roles, revocation", async () => {

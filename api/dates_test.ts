@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { integration, testDatabase } from "../testing/mod.ts";
-import type { Sql } from "../shared/db/db.ts";
+import type { Sql } from "../shared/db/mod.ts";
 import { booking, seedCatalogue, testApp, TestClock } from "../testing/app.ts";
 
 type Response = Awaited<ReturnType<ReturnType<typeof testApp>["call"]>>;

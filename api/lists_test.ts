@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { integration, testDatabase } from "../testing/mod.ts";
-import { uuidv7 } from "../shared/ids/uuid.ts";
+import { uuidv7 } from "../shared/ids/mod.ts";
 import { booking, seedCatalogue, testApp } from "../testing/app.ts";
 
 type Call = ReturnType<typeof testApp>["call"];

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { connectDb } from "../shared/db/db.ts";
+import { connectDb } from "../shared/db/mod.ts";
 import { eventually, integration } from "../testing/mod.ts";
 import { testCluster } from "../testing/cluster.ts";
 import { booking, seedCatalogue, testApp } from "../testing/app.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { integration } from "../testing/mod.ts";
 import { makeEvent, subjectOf } from "../shared/events/mod.ts";
-import { DlqHeaders, dlqSubject } from "../consumers/runtime/dlq.ts";
+import { DlqHeaders, dlqSubject } from "../consumers/runtime/mod.ts";
 import { headers } from "@nats-io/transport-node";
 import { platform } from "../testing/platform.ts";
 import { dlq } from "./dlq.ts";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { eventually, integration } from "../testing/mod.ts";
 import { withPage } from "../testing/browser.ts";
-import { startUp } from "./faults/up.ts";
+import { startUp } from "./faults/mod.ts";
 
 const SCREENSHOTS = new URL("../.data/screenshots/", import.meta.url).pathname;
 const BOOKINGS = 6;

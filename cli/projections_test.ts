@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { eventually, integration } from "../testing/mod.ts";
-import { streamDefinitions } from "../shared/events/streams.ts";
-import { eventKeysFrom, subjectOf, useEventKeys } from "../shared/events/mod.ts";
+import { eventKeysFrom, streamDefinitions, subjectOf, useEventKeys } from "../shared/events/mod.ts";
 import { booking, seedCatalogue, testApp } from "../testing/app.ts";
 import { analytics, analyticsReplay } from "../consumers/analytics/mod.ts";
 import { audit, auditReplay, verifyAuditLog } from "../consumers/audit/mod.ts";

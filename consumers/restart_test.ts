@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectDb } from "../shared/db/db.ts";
-import { connectNats } from "../shared/nats/nats.ts";
+import { connectDb } from "../shared/db/mod.ts";
+import { connectNats } from "../shared/nats/mod.ts";
 import { provisionStreams } from "../shared/events/mod.ts";
 import { eventually, integration, testNats } from "../testing/mod.ts";
 import { testCluster } from "../testing/cluster.ts";

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { integration, tableDigests, testDatabase } from "../../testing/mod.ts";
-import type { Sql } from "../../shared/db/db.ts";
+import type { Sql } from "../../shared/db/mod.ts";
 import { ADMIN_KEY, rawHttp, testApp } from "../../testing/app.ts";
 import {
   exampleRequest,

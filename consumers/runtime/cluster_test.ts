@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { eventually, integration, testNatsCluster } from "../../testing/mod.ts";
-import { readLag } from "../../shared/nats/lag.ts";
+import { readLag } from "../../shared/nats/mod.ts";
 import type { Envelope } from "../../shared/events/mod.ts";
 import { booking, testApp } from "../../testing/app.ts";
 import { pipeline } from "../../testing/pipeline.ts";

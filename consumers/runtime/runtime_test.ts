@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Sql } from "../../shared/db/db.ts";
+import type { Sql } from "../../shared/db/mod.ts";
 import { eventually, integration } from "../../testing/mod.ts";
 import { countingService, createEffectsTable, publishBurst } from "./testdata/fixtures.ts";
 import { platform } from "../../testing/platform.ts";

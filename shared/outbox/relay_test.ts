@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { eventually, integration, testDatabase, testNats } from "../../testing/mod.ts";
-import { connectNats } from "../nats/nats.ts";
-import { provisionStreams } from "../events/streams.ts";
+import { connectNats } from "../nats/mod.ts";
+import { provisionStreams } from "../events/mod.ts";
 import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
 import { countAbortListeners } from "../../testing/listeners.ts";
 import { runRelay } from "./relay.ts";

@@ -5,8 +5,8 @@
  * a webhook receiver.
  */
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats } from "../../../shared/nats/nats.ts";
-import { provisionStreams } from "../../../shared/events/streams.ts";
+import { connectNats } from "../../../shared/nats/mod.ts";
+import { provisionStreams } from "../../../shared/events/mod.ts";
 import { runRelay } from "../../../shared/outbox/mod.ts";
 import { testDatabase, testNats } from "../../../testing/mod.ts";
 import { booking, seedCatalogue, testApp } from "../../../testing/app.ts";

@@ -3,8 +3,8 @@
  * streams, the api in-process, the outbox relay, and the payments and reservations services
  * running through the consumer runtime against the deterministic simulator.
  */
-import { connectNats } from "../../../shared/nats/nats.ts";
-import { provisionStreams } from "../../../shared/events/streams.ts";
+import { connectNats } from "../../../shared/nats/mod.ts";
+import { provisionStreams } from "../../../shared/events/mod.ts";
 import { runRelay } from "../../../shared/outbox/mod.ts";
 import { testDatabase, testNats } from "../../../testing/mod.ts";
 import { jetstreamManager } from "@nats-io/jetstream";

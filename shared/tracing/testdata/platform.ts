@@ -6,10 +6,10 @@
  */
 import { jetstreamManager } from "@nats-io/jetstream";
 import { ADMIN_KEY } from "../../../testing/app.ts";
-import { freePort, waitForPort } from "../../../cli/infra/exec.ts";
+import { freePort, waitForPort } from "../../../cli/infra/mod.ts";
 import { testSmtpServer } from "../../../testing/smtp.ts";
-import { provisionStreams } from "../../events/streams.ts";
-import { connectNats } from "../../nats/nats.ts";
+import { provisionStreams } from "../../events/mod.ts";
+import { connectNats } from "../../nats/mod.ts";
 import { testDatabase, testNats } from "../../../testing/mod.ts";
 import { tracingEnv } from "../mod.ts";
 
