@@ -16,6 +16,12 @@ import {
 } from "../cli/infra/mod.ts";
 import { connectNats } from "../shared/nats/mod.ts";
 
+/**
+ * The infrastructure helpers (cli/infra) that tests outside cli/ use: `shared/` imports nothing
+ * from cli/, so its tests take them from here.
+ */
+export { ensureCertificates, freePort, waitForPort } from "../cli/infra/mod.ts";
+
 function env(name: string): string {
   const v = Deno.env.get(name);
   if (!v) throw new Error(`${name} is not set: run the tests with ./berth test`);

@@ -1,7 +1,7 @@
 /**
  * The server keeps its contract: the README's walk-through, every other operation and the error
  * cases are sent to the api, and every answer goes through an OpenAPI response validator
- * against `/openapi.json` (`shared/testing/openapi.ts`): an undeclared status, another
+ * against `/openapi.json` (`testing/openapi.ts`): an undeclared status, another
  * Content-Type or a body off its schema fails. The document itself is linted with Redocly's
  * recommended rules.
  */

@@ -144,7 +144,7 @@ integration(
         assert.deepEqual(
           missing,
           [],
-          "add their valid requests to examplesOf in api/hostile/world.ts",
+          "add their valid requests to examplesOf in api/hostile/testdata/world.ts",
         );
         for (const x of targets) {
           const r = exampleRequest(x, { ...admin, "idempotency-key": crypto.randomUUID() });

@@ -6,11 +6,10 @@
  */
 import { jetstreamManager } from "@nats-io/jetstream";
 import { ADMIN_KEY } from "../../../testing/app.ts";
-import { freePort, waitForPort } from "../../../cli/infra/mod.ts";
 import { testSmtpServer } from "../../../testing/smtp.ts";
 import { provisionStreams } from "../../events/mod.ts";
 import { connectNats } from "../../nats/mod.ts";
-import { testDatabase, testNats } from "../../../testing/mod.ts";
+import { freePort, testDatabase, testNats, waitForPort } from "../../../testing/mod.ts";
 import { tracingEnv } from "../mod.ts";
 
 const entry = (path: string) => new URL(`../../../${path}`, import.meta.url).pathname;
