@@ -69,7 +69,7 @@ Deno.test("README: every environment variable berth reads is documented", async 
   const docs = await Deno.readTextFile(README) +
     await Deno.readTextFile(new URL("loadtests/README.md", root));
   const read = new Set<string>();
-  for (const dir of ["api/", "cli/", "consumers/", "shared/", "loadtests/"]) {
+  for (const dir of ["api/", "cli/", "consumers/", "shared/", "testing/", "loadtests/"]) {
     for await (const file of sources(new URL(dir, root))) {
       const text = await Deno.readTextFile(file);
       const constants = new Set(
