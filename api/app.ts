@@ -2,15 +2,17 @@ import { $, OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { timeout } from "hono/timeout";
 import { HTTPException } from "hono/http-exception";
-import type { Deps, Env } from "./http/env.ts";
-import { onError, onNotFound } from "./http/problem.ts";
-import { requestContext } from "./gateway/context.ts";
-import { observe } from "./gateway/observe.ts";
-import { traceRoute } from "./gateway/trace.ts";
-import { authenticate } from "./gateway/auth.ts";
-import { rateLimit } from "./gateway/ratelimit.ts";
-import { readBody } from "./gateway/body.ts";
-import { healthRoutes } from "./health/routes.ts";
+import type { Deps, Env } from "./http/mod.ts";
+import { onError, onNotFound } from "./http/mod.ts";
+import {
+  authenticate,
+  observe,
+  rateLimit,
+  readBody,
+  requestContext,
+  traceRoute,
+} from "./gateway/mod.ts";
+import { healthRoutes } from "./health/mod.ts";
 import { keyRoutes } from "./keys/mod.ts";
 import { catalogueRoutes } from "./catalogue/mod.ts";
 import { reservationRoutes, reservationSearchRoutes } from "./reservations/mod.ts";
@@ -19,12 +21,11 @@ import { auditRoutes } from "./audit/mod.ts";
 import { historyRoutes } from "./history/mod.ts";
 import { analyticsRoutes } from "./analytics/mod.ts";
 import { rateRoutes } from "./rates/mod.ts";
-import type { Principal } from "./keys/keys.ts";
+import type { Principal } from "./keys/mod.ts";
 import { buildInfo, PlatformMetrics } from "../shared/metrics/mod.ts";
 import { VERSION } from "./version.ts";
-import { docsRoutes } from "./docs/routes.ts";
+import { docsRoutes, documentedRoutes, type OpenApiDocument, openApiDocument } from "./docs/mod.ts";
 import { opsPageRoutes, opsRoutes } from "./ops/mod.ts";
-import { documentedRoutes, type OpenApiDocument, openApiDocument } from "./docs/openapi.ts";
 
 /**
  * How long Postgres lets a statement of the api run: 80 % of the request deadline. A statement

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase, testNats } from "../shared/testing/mod.ts";
+import { integration, testDatabase, testNats } from "../testing/mod.ts";
 import { parseScrape, valuesOf } from "../shared/metrics/mod.ts";
-import { connectNats } from "../shared/nats/nats.ts";
-import { connectDb } from "../shared/db/db.ts";
-import { booking, seedCatalogue, testApp } from "./http/test_app.ts";
+import { connectNats } from "../shared/nats/mod.ts";
+import { connectDb } from "../shared/db/mod.ts";
+import { booking, seedCatalogue, testApp } from "../testing/app.ts";
 
 integration("gateway: keys, roles, revocation", async () => {
   const db = await testDatabase();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../shared/testing/mod.ts";
-import type { Sql } from "../shared/db/db.ts";
-import { booking, seedCatalogue, testApp, TestClock } from "./http/test_app.ts";
+import { integration, testDatabase } from "../testing/mod.ts";
+import type { Sql } from "../shared/db/mod.ts";
+import { booking, seedCatalogue, testApp, TestClock } from "../testing/app.ts";
 
 type Response = Awaited<ReturnType<ReturnType<typeof testApp>["call"]>>;
 

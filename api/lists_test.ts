@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../shared/testing/mod.ts";
-import { uuidv7 } from "../shared/ids/uuid.ts";
-import { booking, seedCatalogue, testApp } from "./http/test_app.ts";
+import { integration, testDatabase } from "../testing/mod.ts";
+import { uuidv7 } from "../shared/ids/mod.ts";
+import { booking, seedCatalogue, testApp } from "../testing/app.ts";
 
 type Call = ReturnType<typeof testApp>["call"];
 

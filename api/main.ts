@@ -4,16 +4,16 @@
  * each process keeps one V8 heap of its own.
  * Composition root: config, Postgres pool, NATS connection, the app, then the server.
  */
-import { loadConfigOrExit } from "../shared/config/config.ts";
-import { connectDb } from "../shared/db/db.ts";
-import { connectNats } from "../shared/nats/nats.ts";
-import { configureLog, log } from "../shared/log/log.ts";
+import { loadConfigOrExit } from "../shared/config/mod.ts";
+import { connectDb } from "../shared/db/mod.ts";
+import { connectNats } from "../shared/nats/mod.ts";
+import { configureLog, log } from "../shared/log/mod.ts";
 import { reportTracing } from "../shared/tracing/mod.ts";
-import { signingKeysOrExit } from "../shared/events/keys.ts";
+import { signingKeysOrExit } from "../shared/events/mod.ts";
 import { Registry, serveRegistry } from "../shared/metrics/mod.ts";
 import { createApp, statementTimeoutMs } from "./app.ts";
 import { SoldOutCache } from "../shared/booking/mod.ts";
-import { keyResolver } from "./gateway/auth.ts";
+import { keyResolver } from "./gateway/mod.ts";
 import { findActiveKey } from "./keys/mod.ts";
 
 const config = loadConfigOrExit();

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { connectDb } from "../shared/db/db.ts";
-import { eventually, integration } from "../shared/testing/mod.ts";
-import { testCluster } from "../shared/testing/cluster.ts";
-import { booking, seedCatalogue, testApp } from "./http/test_app.ts";
+import { connectDb } from "../shared/db/mod.ts";
+import { eventually, integration } from "../testing/mod.ts";
+import { testCluster } from "../testing/cluster.ts";
+import { booking, seedCatalogue, testApp } from "../testing/app.ts";
 
 /** Well before the request deadline (BERTH_REQUEST_TIMEOUT_MS, 10 s): a functional bound. */
 const PROMPTLY_MS = 5000;

@@ -1,4 +1,4 @@
-import { connectDb } from "../shared/db/db.ts";
+import { connectDb } from "../shared/db/mod.ts";
 import { verifyAuditLog } from "../consumers/audit/mod.ts";
 
 /** The usage line of `./berth audit`. */

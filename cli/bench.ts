@@ -1,17 +1,26 @@
 import { type Platform, startPlatform } from "./up.ts";
-import { ensureTool } from "./infra/tools.ts";
-import { postgresBinDir } from "./infra/postgres.ts";
-import { run } from "./infra/exec.ts";
-import { ROOT } from "./infra/paths.ts";
-import { killK6, RESULTS } from "./bench/k6.ts";
-import { startSandbox } from "./bench/sandbox.ts";
-import { BenchDb } from "./bench/db.ts";
-import { type Bench, continueAll } from "./bench/context.ts";
-import { type Knobs, knobsSet, type Plan, plan, readKnobs, STEPS } from "./bench/knobs.ts";
-import { DeadlockLog, privateClusterLog } from "./bench/pglog.ts";
-import { runSteps } from "./bench/steps.ts";
-import { type BenchReport, describeMachine, renderReport } from "./bench/report.ts";
-import { evaluateTargets } from "./bench/targets.ts";
+import { ensureTool, postgresBinDir, ROOT, run } from "./infra/mod.ts";
+import {
+  type Bench,
+  BenchDb,
+  type BenchReport,
+  continueAll,
+  DeadlockLog,
+  describeMachine,
+  evaluateTargets,
+  killK6,
+  type Knobs,
+  knobsSet,
+  type Plan,
+  plan,
+  privateClusterLog,
+  readKnobs,
+  renderReport,
+  RESULTS,
+  runSteps,
+  startSandbox,
+  STEPS,
+} from "./bench/mod.ts";
 
 /** Names `./berth bench` accepts: every step of a full run (k6 scenarios, pgbench, idle, ...). */
 export const BENCH_NAMES: readonly string[] = STEPS;

@@ -6,11 +6,18 @@
  * clients saw and the recovery times, then the invariants. Exit 0 when every invariant holds
  * and the platform recovered from every fault.
  */
-import { startChaosPlatform } from "./chaos/platform.ts";
-import { startLoad, type Target } from "./chaos/load.ts";
-import { type FaultResult, faults, runFault } from "./chaos/faults.ts";
-import { type Check, checkInvariants, settle } from "./chaos/invariants.ts";
-import type { Booking } from "./chaos/load.ts";
+import {
+  type Check,
+  checkInvariants,
+  type FaultResult,
+  faults,
+  runFault,
+  settle,
+  startChaosPlatform,
+  startLoad,
+  type Target,
+} from "./chaos/mod.ts";
+import type { Booking } from "./chaos/mod.ts";
 
 const PROPERTIES = 10;
 const DAYS = 30;

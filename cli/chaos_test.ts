@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { integration } from "../shared/testing/mod.ts";
+import { integration } from "../testing/mod.ts";
 import { chaosOptions, formatChaos, runChaos } from "./chaos.ts";
 
 integration(

@@ -5,10 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { configSchema, loadConfig } from "../shared/config/config.ts";
-import { natsConfig, type NatsNodeSpec } from "./infra/natsd.ts";
-import { TOOL_VERSIONS } from "./infra/tools.ts";
-import { ROOT } from "./infra/paths.ts";
+import { configSchema, loadConfig } from "../shared/config/mod.ts";
+import { natsConfig, type NatsNodeSpec, ROOT, TOOL_VERSIONS } from "./infra/mod.ts";
 
 interface Service {
   image?: string;

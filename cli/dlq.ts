@@ -1,5 +1,5 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connectNats } from "../shared/nats/nats.ts";
+import { connectNats } from "../shared/nats/mod.ts";
 import { natsAccess } from "./platform.ts";
 import {
   type DeadLetter,

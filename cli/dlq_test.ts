@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { integration } from "../shared/testing/mod.ts";
+import { integration } from "../testing/mod.ts";
 import { makeEvent, subjectOf } from "../shared/events/mod.ts";
-import { DlqHeaders, dlqSubject } from "../consumers/runtime/dlq.ts";
+import { DlqHeaders, dlqSubject } from "../consumers/runtime/mod.ts";
 import { headers } from "@nats-io/transport-node";
-import { platform } from "../consumers/runtime/testdata/setup.ts";
+import { platform } from "../testing/platform.ts";
 import { dlq } from "./dlq.ts";
 
 integration("berth dlq: ls, show and replay --all back to the original subject", async () => {

@@ -9,8 +9,8 @@
  * - `event-public.keys`: one `<kid>:<base64 raw public key>` a line, every key accepted, the
  *   signing key's included.
  */
-import { DATA } from "./infra/paths.ts";
-import { generateEventKey, newKid } from "../shared/events/keys.ts";
+import { DATA } from "./infra/mod.ts";
+import { generateEventKey, newKid } from "../shared/events/mod.ts";
 
 /** Where `up` keeps its event keys. */
 export const KEYS_DIR = `${DATA}/keys`;

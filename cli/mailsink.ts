@@ -5,7 +5,7 @@
  */
 // @ts-types="@types/smtp-server"
 import { SMTPServer } from "smtp-server";
-import { DATA } from "./infra/paths.ts";
+import { DATA } from "./infra/mod.ts";
 
 /** Where the sink writes messages. */
 export const MAIL_DIR = `${DATA}/mail`;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 // @ts-types="@types/nodemailer"
 import nodemailer from "nodemailer";
-import { eventually, integration } from "../shared/testing/mod.ts";
-import { freePort, waitForPort } from "./infra/exec.ts";
+import { eventually, integration } from "../testing/mod.ts";
+import { freePort, waitForPort } from "./infra/mod.ts";
 
 integration("mail sink: a message sent over SMTP lands as an .eml file", async () => {
   const root = await Deno.makeTempDir();

@@ -10,14 +10,13 @@ import {
   prepare,
   startInfra,
 } from "./platform.ts";
-import { authorizationConfig, ensureUsers } from "./infra/natsauth.ts";
+import { authorizationConfig, ensureTool, ensureUsers, type Tool } from "./infra/mod.ts";
 import { status } from "./status.ts";
 import { dlq } from "./dlq.ts";
 import { auditCommand } from "./audit.ts";
 import { projectionsCommand } from "./projections.ts";
-import { ensureTool, type Tool } from "./infra/tools.ts";
 import { keysCommand, localEventKeys } from "./keys.ts";
-import { writeSchemas } from "../shared/events/compat.ts";
+import { writeSchemas } from "../shared/events/mod.ts";
 
 const usage = `berth: an event-driven booking platform
 

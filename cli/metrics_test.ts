@@ -5,13 +5,11 @@
  * workers process is killed and started again), and the sums add up to what the clients saw.
  */
 import assert from "node:assert/strict";
-import { eventually, integration, testDatabase, testNats } from "../shared/testing/mod.ts";
-import { documentedMetrics, familyOf } from "../shared/testing/prometheus.ts";
+import { eventually, integration, testDatabase, testNats } from "../testing/mod.ts";
+import { documentedMetrics, familyOf } from "../testing/prometheus.ts";
 import { nameOf, parseScrape, type Scrape, valuesOf } from "../shared/metrics/mod.ts";
-import { freePort } from "./infra/exec.ts";
-import { ROOT } from "./infra/paths.ts";
-import { processes } from "./chaos/platform.ts";
-import { startLoad } from "./chaos/load.ts";
+import { freePort, ROOT } from "./infra/mod.ts";
+import { processes, startLoad } from "./chaos/mod.ts";
 import { seed } from "./chaos.ts";
 
 const ADMIN_KEY = "berth-metrics-test-admin-key";

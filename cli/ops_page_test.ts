@@ -4,9 +4,9 @@
  * add up to the bookings. The screenshot stays in `.data/screenshots/ops.png`.
  */
 import assert from "node:assert/strict";
-import { eventually, integration } from "../shared/testing/mod.ts";
-import { withPage } from "../shared/testing/browser.ts";
-import { startUp } from "./faults/up.ts";
+import { eventually, integration } from "../testing/mod.ts";
+import { withPage } from "../testing/browser.ts";
+import { startUp } from "./faults/mod.ts";
 
 const SCREENSHOTS = new URL("../.data/screenshots/", import.meta.url).pathname;
 const BOOKINGS = 6;

@@ -1,22 +1,27 @@
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectDb } from "../shared/db/db.ts";
-import { migrate } from "../shared/db/migrate.ts";
-import { clusterReplicas, connectNats, type NatsAccess } from "../shared/nats/nats.ts";
+import { connectDb, migrate } from "../shared/db/mod.ts";
+import { clusterReplicas, connectNats, type NatsAccess } from "../shared/nats/mod.ts";
 import { provisionStreams, type Replication } from "../shared/events/mod.ts";
-import { ConfigError, loadConfig } from "../shared/config/config.ts";
-import { LocalPostgres } from "./infra/postgres.ts";
+import { ConfigError, loadConfig } from "../shared/config/mod.ts";
 import {
+  alive,
   clusterFormed,
   clusterNodes,
+  DATA,
+  ensureCertificates,
+  ensureTool,
+  ensureUsers,
+  gone,
+  LocalPostgres,
+  LOGS,
+  NATS_MONITOR_PORT,
+  NATS_PORT,
   type NatsNodeSpec,
   NatsServer,
   natsUrlOf,
-} from "./infra/natsd.ts";
-import { ensureTool } from "./infra/tools.ts";
-import { ensureUsers } from "./infra/natsauth.ts";
-import { ensureCertificates, tlsFilesIn } from "./infra/tls.ts";
-import { DATA, LOGS, NATS_MONITOR_PORT, NATS_PORT } from "./infra/paths.ts";
-import { alive, gone, waitForPort } from "./infra/exec.ts";
+  tlsFilesIn,
+  waitForPort,
+} from "./infra/mod.ts";
 import type { ChildSpec, Supervisor } from "./supervisor.ts";
 
 /** The infrastructure berth talks to, and what it started itself (to stop it again). */

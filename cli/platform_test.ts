@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { localNatsNodes, localNatsUrl } from "./platform.ts";
-import { NATS_MONITOR_PORT, NATS_PORT } from "./infra/paths.ts";
+import { NATS_MONITOR_PORT, NATS_PORT } from "./infra/mod.ts";
 
 /** Runs `fn` with BERTH_NATS_CLUSTER set to `value`, then puts back what was there. */
 function withCluster(value: string, fn: () => void): void {

@@ -1,10 +1,10 @@
 import { jetstream, type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { connectDb, isPgError, type Sql } from "../shared/db/db.ts";
-import { connectNats } from "../shared/nats/nats.ts";
+import { connectDb, isPgError, type Sql } from "../shared/db/mod.ts";
+import { connectNats } from "../shared/nats/mod.ts";
 import { natsAccess } from "./platform.ts";
-import type { Envelope } from "../shared/events/envelope.ts";
-import { openEvent } from "../shared/events/signing.ts";
+import type { Envelope } from "../shared/events/mod.ts";
+import { openEvent } from "../shared/events/mod.ts";
 import { consumerDefinitions } from "../consumers/runtime/mod.ts";
 import {
   copySchema,
@@ -13,13 +13,13 @@ import {
   eventsAgedOut,
   lockLive,
   type Projection,
-  projections,
   restoreSnapshot,
   shadowOf,
   shadowPath,
   snapshotTakenAt,
   takeSnapshot,
 } from "../consumers/projections/mod.ts";
+import { projections } from "../consumers/roster.ts";
 
 /**
  * Raised when a projection cannot be rebuilt as it is: events it contains have aged out of the

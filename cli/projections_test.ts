@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { eventually, integration } from "../shared/testing/mod.ts";
-import { streamDefinitions } from "../shared/events/streams.ts";
-import { eventKeysFrom, subjectOf, useEventKeys } from "../shared/events/mod.ts";
-import { booking, seedCatalogue, testApp } from "../api/http/test_app.ts";
+import { eventually, integration } from "../testing/mod.ts";
+import { eventKeysFrom, streamDefinitions, subjectOf, useEventKeys } from "../shared/events/mod.ts";
+import { booking, seedCatalogue, testApp } from "../testing/app.ts";
 import { analytics, analyticsReplay } from "../consumers/analytics/mod.ts";
 import { audit, auditReplay, verifyAuditLog } from "../consumers/audit/mod.ts";
 import { history, historyReplay } from "../consumers/history/mod.ts";
-import { pipeline } from "../consumers/analytics/testdata/pipeline.ts";
+import { pipeline } from "../testing/pipeline.ts";
 import { SNAPSHOT_EVERY_MS, snapshotTakenAt, takeSnapshot } from "../consumers/projections/mod.ts";
 import { projectionsCommand } from "./projections.ts";
 

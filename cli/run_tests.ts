@@ -1,9 +1,6 @@
 import { localPostgres } from "./platform.ts";
-import { ensureTool } from "./infra/tools.ts";
-import { ensureChromium } from "./infra/chromium.ts";
-import { DATA, DENO, ROOT } from "./infra/paths.ts";
-import { ensureUsers } from "./infra/natsauth.ts";
-import { generateEventKey } from "../shared/events/keys.ts";
+import { DATA, DENO, ensureChromium, ensureTool, ensureUsers, ROOT } from "./infra/mod.ts";
+import { generateEventKey } from "../shared/events/mod.ts";
 
 /** The keys of berth's NATS users on the test servers (made once, kept for later runs). */
 const TEST_NATS_KEYS = `${DATA}/test-nats-keys`;

@@ -1,9 +1,8 @@
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats } from "../shared/nats/nats.ts";
+import { connectNats, readLag } from "../shared/nats/mod.ts";
 import { natsAccess } from "./platform.ts";
-import { connectDb } from "../shared/db/db.ts";
+import { connectDb } from "../shared/db/mod.ts";
 import { outboxBacklog } from "../shared/outbox/mod.ts";
-import { readLag } from "../shared/nats/lag.ts";
 import { withTimeout } from "../shared/time/mod.ts";
 
 /** Formats rows as a left-aligned text table. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { eventually } from "../shared/testing/mod.ts";
+import { eventually } from "../testing/mod.ts";
 import { type ChildSpec, MAX_RESTARTS_A_MINUTE, Supervisor } from "./supervisor.ts";
 
 /** A child without a process: it "exits" when the test says so. */

@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { integration, testNatsCluster } from "../shared/testing/mod.ts";
-import { connectNats } from "../shared/nats/nats.ts";
+import { integration, testNatsCluster } from "../testing/mod.ts";
+import { connectNats } from "../shared/nats/mod.ts";
 import { provisionStreams, subjectOf } from "../shared/events/mod.ts";
-import { startUp } from "./faults/up.ts";
-import { Booker } from "./faults/booking.ts";
-import { ensureCertificates } from "./infra/tls.ts";
+import { Booker, startUp } from "./faults/mod.ts";
+import { ensureCertificates } from "./infra/mod.ts";
 
 /**
  * `./berth up` with BERTH_NATS_TLS=true: its NATS speaks TLS only, with a certificate of the

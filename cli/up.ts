@@ -7,9 +7,8 @@ import {
   stopLocalNats,
 } from "./platform.ts";
 import { type ChildSpec, Supervisor } from "./supervisor.ts";
-import { DENO, LOGS, ROOT, RUN } from "./infra/paths.ts";
-import { alive, waitForPort } from "./infra/exec.ts";
-import { ConfigError, loadConfig } from "../shared/config/config.ts";
+import { alive, DENO, LOGS, ROOT, RUN, waitForPort } from "./infra/mod.ts";
+import { ConfigError, loadConfig } from "../shared/config/mod.ts";
 import { MAIL_DIR, MAIL_PORT } from "./mailsink.ts";
 import { tracingEnv } from "../shared/tracing/mod.ts";
 import { localEventKeys } from "./keys.ts";

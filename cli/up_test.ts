@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { integration } from "../shared/testing/mod.ts";
-import { startUp } from "./faults/up.ts";
-import { Booker } from "./faults/booking.ts";
+import { integration } from "../testing/mod.ts";
+import { Booker, startUp } from "./faults/mod.ts";
 
 /**
  * `./berth up` keeps what it started running, its infrastructure included: the nats-server and

@@ -2,16 +2,16 @@
  * The workers process: the outbox relay, the hold-expiry sweeper, every consumer service and
  * the daily snapshots of the projections. Composition root for everything that is not HTTP.
  */
-import { loadConfigOrExit } from "../shared/config/config.ts";
-import { connectDb } from "../shared/db/db.ts";
-import { connectNats } from "../shared/nats/nats.ts";
-import { configureLog, log } from "../shared/log/log.ts";
+import { loadConfigOrExit } from "../shared/config/mod.ts";
+import { connectDb } from "../shared/db/mod.ts";
+import { connectNats } from "../shared/nats/mod.ts";
+import { configureLog, log } from "../shared/log/mod.ts";
 import { reportTracing } from "../shared/tracing/mod.ts";
-import { signingKeysOrExit } from "../shared/events/keys.ts";
+import { signingKeysOrExit } from "../shared/events/mod.ts";
 import { runRelay } from "../shared/outbox/mod.ts";
 import { Members, runService, type Service } from "./runtime/mod.ts";
-import { consumingServices } from "./roster.ts";
-import { uuidv7 } from "../shared/ids/uuid.ts";
+import { consumingServices, projections } from "./roster.ts";
+import { uuidv7 } from "../shared/ids/mod.ts";
 import { runSweeper } from "../shared/booking/mod.ts";
 import {
   GuardedProvider,
@@ -22,7 +22,7 @@ import {
 } from "./payments/mod.ts";
 import { reservations, reservationsService } from "./reservations/mod.ts";
 import { runNotificationDispatcher } from "./notifications/mod.ts";
-import { projections, runSnapshots } from "./projections/mod.ts";
+import { runSnapshots } from "./projections/mod.ts";
 import {
   consumerMetrics,
   paymentMetrics,

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectDb } from "../shared/db/db.ts";
-import { connectNats } from "../shared/nats/nats.ts";
+import { connectDb } from "../shared/db/mod.ts";
+import { connectNats } from "../shared/nats/mod.ts";
 import { provisionStreams } from "../shared/events/mod.ts";
-import { eventually, integration, testNats } from "../shared/testing/mod.ts";
-import { testCluster } from "../shared/testing/cluster.ts";
+import { eventually, integration, testNats } from "../testing/mod.ts";
+import { testCluster } from "../testing/cluster.ts";
 import { sleep } from "../shared/time/mod.ts";
-import { booking, seedCatalogue, testApp } from "../api/http/test_app.ts";
+import { booking, seedCatalogue, testApp } from "../testing/app.ts";
 
 const main = new URL("./main.ts", import.meta.url).pathname;
 

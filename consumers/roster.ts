@@ -5,9 +5,10 @@
  * service added here gets both.
  */
 import type { ServiceIdentity } from "./runtime/mod.ts";
-import { audit } from "./audit/mod.ts";
-import { history } from "./history/mod.ts";
-import { analytics } from "./analytics/mod.ts";
+import type { Projection } from "./projections/mod.ts";
+import { audit, auditReplay } from "./audit/mod.ts";
+import { history, historyReplay } from "./history/mod.ts";
+import { analytics, analyticsReplay } from "./analytics/mod.ts";
 import { rates } from "./rates/mod.ts";
 import { inventoryPrices } from "./inventory-prices/mod.ts";
 import { notificationsService } from "./notifications/mod.ts";
@@ -25,3 +26,13 @@ export const consumingServices: readonly ServiceIdentity[] = [
   payments,
   reservations,
 ];
+
+/**
+ * Every projection `./berth projections` knows, by name. (Here, not in projections/, which the
+ * services' replay descriptors import: the list of them belongs with the list of services.)
+ */
+export const projections: Record<string, Projection> = {
+  analytics: analyticsReplay,
+  audit: auditReplay,
+  history: historyReplay,
+};

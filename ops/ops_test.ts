@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { ensureTool } from "../cli/infra/tools.ts";
-import { run } from "../cli/infra/exec.ts";
-import { documentedMetrics, familyOf } from "../shared/testing/prometheus.ts";
+import { ensureTool, run } from "../cli/infra/mod.ts";
+import { documentedMetrics, familyOf } from "../testing/prometheus.ts";
 
 const here = (path: string) => new URL(path, import.meta.url).pathname;
 

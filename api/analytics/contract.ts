@@ -1,6 +1,6 @@
 /** The KPIs operation as clients see it (see `api/http/openapi.ts` for the style). */
 import { z } from "zod";
-import { json, operation } from "../http/openapi.ts";
+import { json, operation } from "../http/mod.ts";
 import { catalogueSchemas as cat } from "../catalogue/mod.ts";
 
 export const kpiQuery = cat.dateRange({}, 366).strict();

@@ -1,5 +1,5 @@
 /** Reads the analytics projection and computes the KPIs (docs/services.md defines each). */
-import type { Sql } from "../../shared/db/db.ts";
+import type { Sql } from "../../shared/db/mod.ts";
 
 /** One day's KPIs as Postgres computed them: exact numerics, as text. */
 export interface KpiRow {

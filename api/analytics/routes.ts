@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Env } from "../http/env.ts";
-import { apiModule } from "../http/openapi.ts";
-import { NotFound } from "../../shared/errors/errors.ts";
+import type { Env } from "../http/mod.ts";
+import { apiModule } from "../http/mod.ts";
+import { NotFound } from "../../shared/errors/mod.ts";
 import { kpis, propertyCurrency } from "./queries.ts";
 import * as op from "./contract.ts";
 

@@ -1,9 +1,8 @@
 /** The audit log's operation as clients see it (see `api/http/openapi.ts` for the style). */
 import { z } from "zod";
-import { json, operation } from "../http/openapi.ts";
+import { cursorParam, json, operation, pageSchema } from "../http/mod.ts";
 import { catalogueSchemas as cat } from "../catalogue/mod.ts";
-import { propertyIdPattern } from "../../shared/events/catalogue.ts";
-import { cursorParam, pageSchema } from "../http/cursor.ts";
+import { propertyIdPattern } from "../../shared/events/mod.ts";
 
 export const auditQuery = z.object({
   reservationId: z.uuid().optional(),

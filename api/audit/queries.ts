@@ -1,6 +1,5 @@
 /** Reads the audit service's log (audit.audit_log). */
-import type { Sql } from "../../shared/db/db.ts";
-import type { PageOpts } from "../../shared/db/page.ts";
+import type { PageOpts, Sql } from "../../shared/db/mod.ts";
 
 export interface AuditRow {
   id: string;

@@ -1,8 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Env } from "../http/env.ts";
+import type { Env } from "../http/mod.ts";
 import { z } from "zod";
-import { apiModule } from "../http/openapi.ts";
-import { pageOf, positionOf } from "../http/cursor.ts";
+import { apiModule, pageOf, positionOf } from "../http/mod.ts";
 import { auditEntries } from "./queries.ts";
 import * as op from "./contract.ts";
 

@@ -1,7 +1,6 @@
 /** The catalogue's operations as clients see them (see `api/http/openapi.ts` for the style). */
 import { z } from "zod";
-import { json, operation } from "../http/openapi.ts";
-import { pageQuery, pageSchema } from "../http/cursor.ts";
+import { json, operation, pageQuery, pageSchema } from "../http/mod.ts";
 import * as s from "./schemas.ts";
 
 /** The strong ETag of a range of inventory, in the answers that read or set it. */

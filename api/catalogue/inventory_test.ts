@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { booking, seedCatalogue, testApp } from "../http/test_app.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
 
 integration("inventory: two admins set one range, the second one's stale PUT is 412", async () => {
   const db = await testDatabase();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
 import { MAX_PRICE } from "../../shared/booking/mod.ts";
-import { seedCatalogue, testApp } from "../http/test_app.ts";
+import { seedCatalogue, testApp } from "../../testing/app.ts";
 
 integration(
   "money limits: a price or rate bound above MAX_PRICE is 400 and writes nothing",

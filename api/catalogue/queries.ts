@@ -1,6 +1,5 @@
 /** SQL of the catalogue: properties, resources, seats, inventory and availability. */
-import type { Sql } from "../../shared/db/db.ts";
-import type { PageOpts } from "../../shared/db/page.ts";
+import type { PageOpts, Sql } from "../../shared/db/mod.ts";
 
 export interface PropertyRow {
   id: string;

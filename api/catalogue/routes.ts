@@ -1,14 +1,17 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { z } from "zod";
-import type { Env } from "../http/env.ts";
-import { apiModule } from "../http/openapi.ts";
-import { pageOf, positionOf } from "../http/cursor.ts";
-import { assertIfMatch, contentEtag } from "../http/etag.ts";
-import { Conflict, NotFound, ValidationFailed } from "../../shared/errors/errors.ts";
-import { inTransaction, isPgError } from "../../shared/db/db.ts";
-import { assertNotPast, datesIn, localDate, sortForLocks } from "../../shared/booking/mod.ts";
-import { lockDates } from "../../shared/booking/queries.ts";
-import { makeEvent } from "../../shared/events/envelope.ts";
+import type { Env } from "../http/mod.ts";
+import { apiModule, assertIfMatch, contentEtag, pageOf, positionOf } from "../http/mod.ts";
+import { Conflict, NotFound, ValidationFailed } from "../../shared/errors/mod.ts";
+import { inTransaction, isPgError } from "../../shared/db/mod.ts";
+import {
+  assertNotPast,
+  datesIn,
+  localDate,
+  lockDates,
+  sortForLocks,
+} from "../../shared/booking/mod.ts";
+import { makeEvent } from "../../shared/events/mod.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import * as s from "./schemas.ts";
 import * as q from "./queries.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { propertyIdPattern } from "../../shared/events/catalogue.ts";
+import { propertyIdPattern } from "../../shared/events/mod.ts";
 import { dateWindow, daysIn, MAX_NIGHTS, MAX_PRICE } from "../../shared/booking/mod.ts";
 
 const currencies = new Set(Intl.supportedValuesOf("currency"));

@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import openapiTS, { astToString } from "openapi-typescript";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
 import { localDate } from "../../shared/booking/mod.ts";
-import { ADMIN_KEY, testApp } from "../http/test_app.ts";
+import { ADMIN_KEY, testApp } from "../../testing/app.ts";
 
 const root = new URL("../../", import.meta.url);
 

@@ -1,6 +1,6 @@
 /** The reference's own operations (see `api/http/openapi.ts` for the style). */
 import { z } from "zod";
-import { json, operation } from "../http/openapi.ts";
+import { json, operation } from "../http/mod.ts";
 
 export const openApiJson = operation({
   method: "get",

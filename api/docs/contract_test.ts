@@ -1,17 +1,17 @@
 /**
  * The server keeps its contract: the README's walk-through, every other operation and the error
  * cases are sent to the api, and every answer goes through an OpenAPI response validator
- * against `/openapi.json` (`shared/testing/openapi.ts`): an undeclared status, another
+ * against `/openapi.json` (`testing/openapi.ts`): an undeclared status, another
  * Content-Type or a body off its schema fails. The document itself is linted with Redocly's
  * recommended rules.
  */
 import assert from "node:assert/strict";
 import { createConfig, lintFromString } from "@redocly/openapi-core";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { type Answer, ContractChecker } from "../../shared/testing/openapi.ts";
-import { connectDb } from "../../shared/db/db.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { type Answer, ContractChecker } from "../../testing/openapi.ts";
+import { connectDb } from "../../shared/db/mod.ts";
 import { changeStatus, localDate } from "../../shared/booking/mod.ts";
-import { ADMIN_KEY, rawHttp, testApp } from "../http/test_app.ts";
+import { ADMIN_KEY, rawHttp, testApp } from "../../testing/app.ts";
 
 type App = ReturnType<typeof testApp>["app"];
 

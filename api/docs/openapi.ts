@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Env } from "../http/env.ts";
+import type { Env } from "../http/mod.ts";
 import { VERSION } from "../version.ts";
-import { problem } from "../http/openapi.ts";
+import { problem } from "../http/mod.ts";
 import type { RouteOf } from "../../shared/metrics/mod.ts";
 
 /** An OpenAPI 3.1 document as `/openapi.json` serves it. */

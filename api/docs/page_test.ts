@@ -4,9 +4,9 @@
  * page loads nothing but itself. The screenshots stay in `.data/screenshots/docs-*.png`.
  */
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { withPage } from "../../shared/testing/browser.ts";
-import { testApp } from "../http/test_app.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { withPage } from "../../testing/browser.ts";
+import { testApp } from "../../testing/app.ts";
 
 const SCREENSHOTS = new URL("../../.data/screenshots/", import.meta.url).pathname;
 

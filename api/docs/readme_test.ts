@@ -4,8 +4,8 @@
  * the document declares, and every environment variable berth reads is documented.
  */
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { testApp } from "../http/test_app.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { testApp } from "../../testing/app.ts";
 import { BEGIN, END, endpointTable } from "./readme.ts";
 import { errorCodes } from "./page.ts";
 
@@ -69,7 +69,7 @@ Deno.test("README: every environment variable berth reads is documented", async 
   const docs = await Deno.readTextFile(README) +
     await Deno.readTextFile(new URL("loadtests/README.md", root));
   const read = new Set<string>();
-  for (const dir of ["api/", "cli/", "consumers/", "shared/", "loadtests/"]) {
+  for (const dir of ["api/", "cli/", "consumers/", "shared/", "testing/", "loadtests/"]) {
     for await (const file of sources(new URL(dir, root))) {
       const text = await Deno.readTextFile(file);
       const constants = new Set(

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Env } from "../http/env.ts";
-import { apiModule } from "../http/openapi.ts";
+import type { Env } from "../http/mod.ts";
+import { apiModule } from "../http/mod.ts";
 import type { OpenApiDocument } from "./openapi.ts";
 import * as op from "./contract.ts";
 import { docsPage } from "./page.ts";

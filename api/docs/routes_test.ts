@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { testApp } from "../http/test_app.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { testApp } from "../../testing/app.ts";
 
 integration("docs: /openapi.json is OpenAPI 3.1 built from the declared routes", async () => {
   const db = await testDatabase();

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import type { Env } from "../http/env.ts";
-import { DomainError } from "../../shared/errors/errors.ts";
+import type { Env } from "../http/mod.ts";
+import { DomainError } from "../../shared/errors/mod.ts";
 
 /**
  * Reads the whole request body before any handler does, so no handler waits on a client: more

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { ADMIN_KEY, rawHttp, testApp } from "../http/test_app.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { ADMIN_KEY, rawHttp, testApp } from "../../testing/app.ts";
 
 integration("gateway: a body shorter than its Content-Length is 408, not a hang", async () => {
   const db = await testDatabase();

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { uuidv7 } from "../../shared/ids/uuid.ts";
-import { withLogContext } from "../../shared/log/log.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
+import { withLogContext } from "../../shared/log/mod.ts";
 import { activeTraceId } from "../../shared/tracing/mod.ts";
 
 const safeId = /^[A-Za-z0-9._:-]{1,128}$/;

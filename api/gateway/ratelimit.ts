@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import type { Env } from "../http/env.ts";
-import { DomainError } from "../../shared/errors/errors.ts";
+import type { Env } from "../http/mod.ts";
+import { DomainError } from "../../shared/errors/mod.ts";
 
 /**
  * A token bucket per API key and instance: `perSecond` requests a second with bursts of the

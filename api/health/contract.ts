@@ -1,6 +1,6 @@
 /** The operations of the platform's health (see `api/http/openapi.ts` for the style). */
 import { z } from "zod";
-import { json, operation, problemJson } from "../http/openapi.ts";
+import { json, operation, problemJson } from "../http/mod.ts";
 
 /** "ok", or why a dependency did not answer. */
 const check = z.string().meta({ description: "`ok`, or why it failed", example: "ok" });

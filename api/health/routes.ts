@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Env } from "../http/env.ts";
-import { apiModule } from "../http/openapi.ts";
+import type { Env } from "../http/mod.ts";
+import { apiModule } from "../http/mod.ts";
 import * as op from "./contract.ts";
 import type { PlatformMetrics } from "../../shared/metrics/mod.ts";
 import { scrape } from "./scrape.ts";

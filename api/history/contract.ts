@@ -1,9 +1,8 @@
 /** Booking history's operation as clients see it (see `api/http/openapi.ts` for the style). */
 import { z } from "zod";
-import { json, operation } from "../http/openapi.ts";
+import { cursorParam, json, operation, pageSchema } from "../http/mod.ts";
 import { reservationSchemas as res } from "../reservations/mod.ts";
 import { catalogueSchemas as cat } from "../catalogue/mod.ts";
-import { cursorParam, pageSchema } from "../http/cursor.ts";
 
 export const userParam = z.object({ userId: res.userId.meta({ example: "guest-42" }) });
 

@@ -1,7 +1,6 @@
 /** Reads the history service's projection (history.user_reservations). */
-import type { Sql } from "../../shared/db/db.ts";
+import type { PageOpts, Sql } from "../../shared/db/mod.ts";
 import type { ItemView, Status } from "../../shared/booking/mod.ts";
-import type { PageOpts } from "../../shared/db/page.ts";
 
 export interface HistoryRow {
   reservation_id: string;

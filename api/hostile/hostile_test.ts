@@ -10,19 +10,19 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { integration, tableDigests, testDatabase } from "../../shared/testing/mod.ts";
-import type { Sql } from "../../shared/db/db.ts";
-import { ADMIN_KEY, rawHttp, testApp } from "../http/test_app.ts";
+import { integration, tableDigests, testDatabase } from "../../testing/mod.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { ADMIN_KEY, rawHttp, testApp } from "../../testing/app.ts";
 import {
   exampleRequest,
   type HostileRequest,
   hostileRequest,
   paramsOf,
   type Target,
-} from "./arbitraries.ts";
-import { fixedCases } from "./cases.ts";
-import { examplesOf, seedWorld } from "./world.ts";
-import { ContractChecker } from "../../shared/testing/openapi.ts";
+} from "./testdata/arbitraries.ts";
+import { fixedCases } from "./testdata/cases.ts";
+import { examplesOf, seedWorld } from "./testdata/world.ts";
+import { ContractChecker } from "../../testing/openapi.ts";
 
 /** Set once the app is built: every answer of a declared operation is held to /openapi.json. */
 let contract: ContractChecker | undefined;
@@ -144,7 +144,7 @@ integration(
         assert.deepEqual(
           missing,
           [],
-          "add their valid requests to examplesOf in api/hostile/world.ts",
+          "add their valid requests to examplesOf in api/hostile/testdata/world.ts",
         );
         for (const x of targets) {
           const r = exampleRequest(x, { ...admin, "idempotency-key": crypto.randomUUID() });

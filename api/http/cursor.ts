@@ -7,8 +7,8 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
-import { ValidationFailed } from "../../shared/errors/errors.ts";
-import type { Position } from "../../shared/db/page.ts";
+import { ValidationFailed } from "../../shared/errors/mod.ts";
+import type { Position } from "../../shared/db/mod.ts";
 
 /** `limit` of a list: 1 to `max` items a page, `fallback` when absent. */
 export const limitParam = (fallback = 50, max = 200) =>

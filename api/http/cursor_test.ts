@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { encodeCursor, positionOf } from "./cursor.ts";
-import { ValidationFailed } from "../../shared/errors/errors.ts";
+import { ValidationFailed } from "../../shared/errors/mod.ts";
 
 const id = z.uuid();
 const position = { at: "2030-06-01T08:00:00.123456Z", id: "0190a8f0-0000-7000-8000-000000000001" };

@@ -1,8 +1,8 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { Sql } from "../../shared/db/db.ts";
-import type { Config } from "../../shared/config/config.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import type { Config } from "../../shared/config/mod.ts";
 import type { Registry } from "../../shared/metrics/mod.ts";
-import type { Principal } from "../keys/keys.ts";
+import type { Principal } from "../keys/mod.ts";
 import type { SoldOutCache } from "../../shared/booking/mod.ts";
 
 /** What the api needs from outside; passed in by main.ts (or a test), never imported. */

@@ -6,7 +6,7 @@
  */
 import type { Context } from "hono";
 import { createHash } from "node:crypto";
-import { PreconditionFailed } from "../../shared/errors/errors.ts";
+import { PreconditionFailed } from "../../shared/errors/mod.ts";
 
 /** The strong ETag of a version: `"3"`. */
 export const etagOf = (version: number): string => `"${version}"`;

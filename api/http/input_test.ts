@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { booking, seedCatalogue, testApp } from "./test_app.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
 
 type Call = ReturnType<typeof testApp>["call"];
 

@@ -35,9 +35,9 @@ import { createRoute, OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi
 import type { MiddlewareHandler } from "hono";
 import type { ZodType } from "zod";
 import type { Env } from "./env.ts";
-import { requireRole } from "../gateway/auth.ts";
+import { requireRole } from "./role.ts";
 import { fieldErrors, requireJson, textErrors } from "./validate.ts";
-import { ValidationFailed } from "../../shared/errors/errors.ts";
+import { ValidationFailed } from "../../shared/errors/mod.ts";
 
 /** Who may call an operation: anyone, any API key, or an admin key. */
 export type Role = "public" | "key" | "admin";

@@ -3,9 +3,9 @@ import { HTTPException } from "hono/http-exception";
 import { PatternRouter } from "hono/router/pattern-router";
 import { z } from "zod";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { DomainError, type FieldError } from "../../shared/errors/errors.ts";
-import { isPgError, isPgUnavailable } from "../../shared/db/db.ts";
-import { log } from "../../shared/log/log.ts";
+import { DomainError, type FieldError } from "../../shared/errors/mod.ts";
+import { isPgError, isPgUnavailable } from "../../shared/db/mod.ts";
+import { log } from "../../shared/log/mod.ts";
 import { fieldErrors, JSON_ONLY } from "./validate.ts";
 
 /** An RFC 9457 problem document with berth's stable `code`. */

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { FieldError } from "../../shared/errors/errors.ts";
+import type { FieldError } from "../../shared/errors/mod.ts";
 
 /** Turns zod issues into problem+json field errors. */
 export function fieldErrors(error: z.ZodError, prefix = ""): FieldError[] {

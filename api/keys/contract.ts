@@ -1,8 +1,7 @@
 /** API keys' operations as clients see them (see `api/http/openapi.ts` for the style). */
 import { z } from "zod";
-import { json, operation } from "../http/openapi.ts";
-import { instant } from "../catalogue/schemas.ts";
-import { pageQuery, pageSchema } from "../http/cursor.ts";
+import { json, operation, pageQuery, pageSchema } from "../http/mod.ts";
+import { instant } from "../catalogue/mod.ts";
 
 export const createKeyBody = z.object({
   name: z.string().trim().min(1).max(200).meta({ example: "front desk" }),

@@ -1,5 +1,4 @@
-import type { Sql } from "../../shared/db/db.ts";
-import type { PageOpts } from "../../shared/db/page.ts";
+import type { PageOpts, Sql } from "../../shared/db/mod.ts";
 import type { Role } from "./keys.ts";
 
 export interface ApiKeyRow {

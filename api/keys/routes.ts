@@ -1,9 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Env } from "../http/env.ts";
-import { apiModule } from "../http/openapi.ts";
-import { pageOf, positionOf } from "../http/cursor.ts";
-import { NotFound } from "../../shared/errors/errors.ts";
-import { uuidv7 } from "../../shared/ids/uuid.ts";
+import type { Env } from "../http/mod.ts";
+import { apiModule, pageOf, positionOf } from "../http/mod.ts";
+import { NotFound } from "../../shared/errors/mod.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
 import { hashKey, newKey } from "./keys.ts";
 import { type ApiKeyRow, insertKey, listKeys, revokeKey } from "./queries.ts";
 import * as op from "./contract.ts";

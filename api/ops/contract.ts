@@ -1,6 +1,6 @@
 /** The ops page's operations (see `api/http/openapi.ts` for the style). */
 import { z } from "zod";
-import { json, operation } from "../http/openapi.ts";
+import { json, operation } from "../http/mod.ts";
 import { catalogueSchemas as cat } from "../catalogue/mod.ts";
 
 const consumer = z.object({

@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Env } from "../http/env.ts";
-import { apiModule } from "../http/openapi.ts";
+import type { Env } from "../http/mod.ts";
+import { apiModule } from "../http/mod.ts";
 import type { PlatformMetrics } from "../../shared/metrics/mod.ts";
-import { scrape } from "../health/scrape.ts";
+import { scrape } from "../health/mod.ts";
 import { OPS_PAGE } from "./page.ts";
 import { opsSummary } from "./summary.ts";
 import * as op from "./contract.ts";

@@ -3,7 +3,7 @@
  * scrape as `/metrics` (every process summed), and occupancy of the coming days from Postgres.
  * Counters are totals since `up` started; the page turns two polls into rates.
  */
-import type { Sql } from "../../shared/db/db.ts";
+import type { Sql } from "../../shared/db/mod.ts";
 import { parseScrape, type Scrape, seriesOf, sumOf } from "../../shared/metrics/mod.ts";
 
 /** Days of occupancy shown, today (at each property) first. */

@@ -1,5 +1,5 @@
 /** Dynamic rates' operations as clients see them (see `api/http/openapi.ts` for the style). */
-import { json, operation } from "../http/openapi.ts";
+import { json, operation } from "../http/mod.ts";
 import * as s from "./schemas.ts";
 
 export const putRateRules = operation({

@@ -1,5 +1,5 @@
 /** The rates service's tables (rates.*) as the api reads and writes them. */
-import type { Sql } from "../../shared/db/db.ts";
+import type { Sql } from "../../shared/db/mod.ts";
 
 /** Tiers in basis points, as the rates service reads them. */
 export interface StoredRules {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
 import { changeStatus } from "../../shared/booking/mod.ts";
-import { booking, testApp, TestClock } from "../http/test_app.ts";
+import { booking, testApp, TestClock } from "../../testing/app.ts";
 
 /** A hotel whose policy refunds all until 48 h before arrival, then half. */
 async function hotel(call: ReturnType<typeof testApp>["call"]) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { eventually, integration, testDatabase } from "../../shared/testing/mod.ts";
+import { eventually, integration, testDatabase } from "../../testing/mod.ts";
 import { changeStatus } from "../../shared/booking/mod.ts";
-import { booking, seedCatalogue, testApp, TestClock } from "../http/test_app.ts";
+import { booking, seedCatalogue, testApp, TestClock } from "../../testing/app.ts";
 
 integration(
   "idempotent changes: cancel, check-in, check-out and PATCH take an Idempotency-Key",

@@ -1,9 +1,8 @@
 /** Reservations' operations as clients see them (see `api/http/openapi.ts` for the style). */
 import { z } from "zod";
-import { json, operation } from "../http/openapi.ts";
+import { json, operation, pageSchema } from "../http/mod.ts";
 import * as s from "./schemas.ts";
 import { catalogueSchemas as cat } from "../catalogue/mod.ts";
-import { pageSchema } from "../http/cursor.ts";
 
 /** The Idempotency-Key header of a write to a reservation. */
 function idempotencyHeader(required: boolean) {

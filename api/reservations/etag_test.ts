@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
 import { changeStatus } from "../../shared/booking/mod.ts";
-import { booking, seedCatalogue, testApp, TestClock } from "../http/test_app.ts";
+import { booking, seedCatalogue, testApp, TestClock } from "../../testing/app.ts";
 
 const MORNING = Date.parse("2030-06-01T08:00:00Z");
 

@@ -5,7 +5,7 @@
  * and reading a stored answer.
  */
 import { createHash } from "node:crypto";
-import type { Sql } from "../../shared/db/db.ts";
+import type { Sql } from "../../shared/db/mod.ts";
 
 export interface StoredAnswer {
   requestHash: string;

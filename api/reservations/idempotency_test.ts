@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { booking, seedCatalogue, testApp, TestClock } from "../http/test_app.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { booking, seedCatalogue, testApp, TestClock } from "../../testing/app.ts";
 import { canonicalJson } from "./idempotency.ts";
 
 Deno.test("idempotency: canonical JSON ignores key order", () => {

@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { Env } from "../http/env.ts";
-import { apiModule } from "../http/openapi.ts";
-import { Conflict, DomainError, ValidationFailed } from "../../shared/errors/errors.ts";
+import type { Env } from "../http/mod.ts";
+import { apiModule, ifMatchOf, withEtag } from "../http/mod.ts";
+import { Conflict, DomainError, ValidationFailed } from "../../shared/errors/mod.ts";
 import {
   type Action,
   changeStatus,
@@ -17,7 +17,6 @@ import {
 import * as s from "./schemas.ts";
 import { requestHash, type StoredAnswer, storedAnswer } from "./idempotency.ts";
 import * as op from "./contract.ts";
-import { ifMatchOf, withEtag } from "../http/etag.ts";
 
 /** A status a reservation write answers with. */
 type Written = 200 | 201 | 202;

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { dateRange, day, id, instant, isoDate, seatName } from "../catalogue/schemas.ts";
-import { cursorParam, limitParam } from "../http/cursor.ts";
+import { dateRange, day, id, instant, isoDate, seatName } from "../catalogue/mod.ts";
+import { cursorParam, limitParam } from "../http/mod.ts";
 import { MAX_QUANTITY } from "../../shared/booking/mod.ts";
 
 export const item = dateRange({

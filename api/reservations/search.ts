@@ -1,10 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import type { Env } from "../http/env.ts";
-import { apiModule } from "../http/openapi.ts";
-import { pageOf, positionOf } from "../http/cursor.ts";
-import { findProperty } from "../catalogue/queries.ts";
-import { NotFound } from "../../shared/errors/errors.ts";
+import type { Env } from "../http/mod.ts";
+import { apiModule, pageOf, positionOf } from "../http/mod.ts";
+import { findProperty } from "../catalogue/mod.ts";
+import { NotFound } from "../../shared/errors/mod.ts";
 import {
   localDate,
   type ReservationFilter,
@@ -12,7 +11,7 @@ import {
   type Status,
   viewOf,
 } from "../../shared/booking/mod.ts";
-import * as s from "./schemas.ts";
+import type * as s from "./schemas.ts";
 import * as op from "./contract.ts";
 
 /** The date after `date`. */

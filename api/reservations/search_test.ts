@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { booking, seedCatalogue, testApp, TestClock } from "../http/test_app.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { booking, seedCatalogue, testApp, TestClock } from "../../testing/app.ts";
 
 /** The morning of 1 June 2030 in Amsterdam: the seeded rooms start today. */
 const MORNING = Date.parse("2030-06-01T08:00:00Z");

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
 import { SoldOutCache } from "../../shared/booking/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
-import { booking, seedCatalogue, testApp } from "../http/test_app.ts";
+import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
 
 integration(
   "sold-out memory: answered without inventory for its bound, a release forgets",

@@ -1,8 +1,7 @@
 /** Webhooks' operations as clients see them (see `api/http/openapi.ts` for the style). */
 import { z } from "zod";
-import { json, operation } from "../http/openapi.ts";
+import { json, operation, pageQuery, pageSchema } from "../http/mod.ts";
 import * as s from "./schemas.ts";
-import { pageQuery, pageSchema } from "../http/cursor.ts";
 
 export const createWebhook = operation({
   method: "post",

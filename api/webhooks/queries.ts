@@ -1,6 +1,5 @@
 /** SQL of the webhook registry (schema `notifications`, owned by the notifications domain). */
-import type { Sql } from "../../shared/db/db.ts";
-import type { PageOpts } from "../../shared/db/page.ts";
+import type { PageOpts, Sql } from "../../shared/db/mod.ts";
 
 export interface EndpointRow {
   id: string;

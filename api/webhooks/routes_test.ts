@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { seedCatalogue, testApp } from "../http/test_app.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { seedCatalogue, testApp } from "../../testing/app.ts";
 
 integration("webhooks: register, list, read, delete; admin only; validated", async (t) => {
   const db = await testDatabase();

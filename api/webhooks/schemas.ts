@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { eventTypes } from "../../shared/events/catalogue.ts";
-import { webhookUrlProblem } from "../../shared/net/address.ts";
+import { eventTypes } from "../../shared/events/mod.ts";
+import { webhookUrlProblem } from "../../shared/net/mod.ts";
 import { catalogueSchemas } from "../catalogue/mod.ts";
-import { cursorParam } from "../http/cursor.ts";
+import { cursorParam } from "../http/mod.ts";
 
 /**
  * Event types an endpoint may subscribe to: every reservation and payment event of the

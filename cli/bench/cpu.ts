@@ -1,5 +1,5 @@
 /** CPU time of the platform's processes, from /proc/<pid>/stat, over a quiet interval. */
-import { run } from "../infra/exec.ts";
+import { run } from "../infra/mod.ts";
 
 /** A process to watch and the name it is reported under. */
 export interface Watched {

@@ -5,9 +5,9 @@
  */
 import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { connectDb, type Sql } from "../../shared/db/db.ts";
-import { connectNats } from "../../shared/nats/nats.ts";
-import { DLQ_STREAM } from "../../shared/events/catalogue.ts";
+import { connectDb, type Sql } from "../../shared/db/mod.ts";
+import { connectNats } from "../../shared/nats/mod.ts";
+import { DLQ_STREAM } from "../../shared/events/mod.ts";
 import { sameServer } from "./pgbench.ts";
 
 /** Server statistics of the run database. */

@@ -1,4 +1,4 @@
-import { LOGS, ROOT } from "../infra/paths.ts";
+import { LOGS, ROOT } from "../infra/mod.ts";
 import {
   type K6Summary,
   readSummary,

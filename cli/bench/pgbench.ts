@@ -1,8 +1,5 @@
-import { connectDb } from "../../shared/db/db.ts";
-import { migrate } from "../../shared/db/migrate.ts";
-import { postgresBinDir } from "../infra/postgres.ts";
-import { mustRun, run } from "../infra/exec.ts";
-import { ROOT } from "../infra/paths.ts";
+import { connectDb, migrate } from "../../shared/db/mod.ts";
+import { mustRun, postgresBinDir, ROOT, run } from "../infra/mod.ts";
 
 /** The scratch database on berth's cluster that pgbench uses, so berth's own data stays as is. */
 export const SCRATCH_DB = "berth_bench";

@@ -1,5 +1,5 @@
 /** Deadlocks as Postgres logs them: `ERROR:  deadlock detected` lines written during a run. */
-import type { Sql } from "../../shared/db/db.ts";
+import type { Sql } from "../../shared/db/mod.ts";
 
 /** The number of `deadlock detected` lines in a piece of the Postgres log. */
 export function countDeadlocks(text: string): number {

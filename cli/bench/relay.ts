@@ -5,14 +5,11 @@
  * touched.
  */
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectDb } from "../../shared/db/db.ts";
-import { migrate } from "../../shared/db/migrate.ts";
-import { connectNats } from "../../shared/nats/nats.ts";
-import { provisionStreams } from "../../shared/events/streams.ts";
-import { runRelay } from "../../shared/outbox/relay.ts";
-import { NatsServer } from "../infra/natsd.ts";
-import { ensureTool } from "../infra/tools.ts";
-import { freePort, run } from "../infra/exec.ts";
+import { connectDb, migrate } from "../../shared/db/mod.ts";
+import { connectNats } from "../../shared/nats/mod.ts";
+import { provisionStreams } from "../../shared/events/mod.ts";
+import { runRelay } from "../../shared/outbox/mod.ts";
+import { ensureTool, freePort, NatsServer, run } from "../infra/mod.ts";
 import { sameServer } from "./pgbench.ts";
 import { sleep } from "./lag.ts";
 

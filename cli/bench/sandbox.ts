@@ -1,9 +1,6 @@
-import { connectDb } from "../../shared/db/db.ts";
+import { connectDb } from "../../shared/db/mod.ts";
 import { localPostgres } from "../platform.ts";
-import { NatsServer } from "../infra/natsd.ts";
-import { ensureTool } from "../infra/tools.ts";
-import { freePort } from "../infra/exec.ts";
-import { LOGS } from "../infra/paths.ts";
+import { ensureTool, freePort, LOGS, NatsServer } from "../infra/mod.ts";
 import { sameServer } from "./pgbench.ts";
 
 /** The database a bench run gets to itself, on the same Postgres server as berth's. */

@@ -3,8 +3,8 @@
  * sink, against what the clients were answered.
  */
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats } from "../../shared/nats/nats.ts";
-import { catalogue } from "../../shared/events/catalogue.ts";
+import { connectNats } from "../../shared/nats/mod.ts";
+import { catalogue } from "../../shared/events/mod.ts";
 import { verifyAuditLog } from "../../consumers/audit/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
 import type { ChaosPlatform } from "./platform.ts";

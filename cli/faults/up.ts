@@ -3,10 +3,9 @@
  * ports, so it never meets the developer's platform or another run's: for fault tests and a
  * fault suite that kill its processes and look at what comes back.
  */
-import { ROOT } from "../infra/paths.ts";
-import { alive, freePort } from "../infra/exec.ts";
+import { alive, freePort, ROOT } from "../infra/mod.ts";
 import type { UpState } from "../up.ts";
-import type { NatsAccess } from "../../shared/nats/nats.ts";
+import type { NatsAccess } from "../../shared/nats/mod.ts";
 
 /** What a test or a fault suite drives. */
 export interface UpProcess {

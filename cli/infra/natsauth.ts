@@ -11,10 +11,9 @@ import {
   DLQ_STREAM,
   type Domain,
   eventTypes,
-} from "../../shared/events/catalogue.ts";
-import { inboxPrefixOf, seedFileOf } from "../../shared/nats/nats.ts";
-import { consumerDefinitions, partitionsOf } from "../../consumers/runtime/provision.ts";
-import { MEMBERS_SUBJECT } from "../../consumers/runtime/members.ts";
+} from "../../shared/events/mod.ts";
+import { inboxPrefixOf, seedFileOf } from "../../shared/nats/mod.ts";
+import { consumerDefinitions, MEMBERS_SUBJECT, partitionsOf } from "../../consumers/runtime/mod.ts";
 import { consumingServices } from "../../consumers/roster.ts";
 
 /** What a user may publish and subscribe to (nats-server `permissions`, allow lists). */

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { type NatsConnection, nkeys } from "@nats-io/transport-node";
-import { connectAs, integration, testNats } from "../../shared/testing/mod.ts";
-import { connectNats } from "../../shared/nats/nats.ts";
+import { connectAs, integration, testNats } from "../../testing/mod.ts";
+import { connectNats } from "../../shared/nats/mod.ts";
 import { provisionStreams, subjectOf } from "../../shared/events/mod.ts";
 import {
   consumerConfig,
+  consumerDefinitions,
   defaultTuning,
   partitionsOf,
   PIN_GROUP,
-} from "../../consumers/runtime/provision.ts";
-import { consumerDefinitions } from "../../consumers/runtime/mod.ts";
+} from "../../consumers/runtime/mod.ts";
 import { consumingServices } from "../../consumers/roster.ts";
 import { ensureUsers, permissionsOf, roles } from "./natsauth.ts";
 

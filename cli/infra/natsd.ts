@@ -1,5 +1,5 @@
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats, type NatsAccess } from "../../shared/nats/nats.ts";
+import { connectNats, type NatsAccess } from "../../shared/nats/mod.ts";
 import { waitForPort } from "./exec.ts";
 import { authorizationConfig, type NatsUser } from "./natsauth.ts";
 

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { eventually, integration } from "../../shared/testing/mod.ts";
+import { eventually, integration } from "../../testing/mod.ts";
 import { changeStatus } from "../../shared/booking/mod.ts";
-import { booking, seedCatalogue, testApp, TestClock } from "../../api/http/test_app.ts";
+import { booking, seedCatalogue, testApp, TestClock } from "../../testing/app.ts";
 import { analytics, analyticsReplay } from "./mod.ts";
 import { audit, auditReplay, verifyAuditLog } from "../audit/mod.ts";
 import { history, historyReplay } from "../history/mod.ts";
 import { auditCommand } from "../../cli/audit.ts";
 import { projectionsCommand } from "../../cli/projections.ts";
-import { pipeline } from "./testdata/pipeline.ts";
+import { pipeline } from "../../testing/pipeline.ts";
 
 const DAY1 = Date.parse("2030-05-20T10:00:00Z");
 const DAY = 86_400_000;

@@ -1,4 +1,4 @@
-import { projectionOf } from "../projections/projection.ts";
+import { projectionOf } from "../projections/mod.ts";
 import { analytics, applyAnalytics } from "./service.ts";
 
 /** How `./berth projections rebuild analytics` rebuilds the KPI tables (cli/projections.ts). */

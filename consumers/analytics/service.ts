@@ -1,6 +1,6 @@
-import type { Sql } from "../../shared/db/db.ts";
+import type { Sql } from "../../shared/db/mod.ts";
 import { eventTypesOf } from "../../shared/events/mod.ts";
-import type { Envelope } from "../../shared/events/envelope.ts";
+import type { Envelope } from "../../shared/events/mod.ts";
 import { nightKey } from "../../shared/booking/mod.ts";
 import { defineService, type EventOf } from "../runtime/mod.ts";
 import { leadDays, type Night, nightsOf, utcDay } from "./nights.ts";

@@ -1,4 +1,4 @@
-import { projectionOf } from "../projections/projection.ts";
+import { projectionOf } from "../projections/mod.ts";
 import { applyAudit, audit } from "./service.ts";
 
 /**

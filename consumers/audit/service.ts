@@ -1,6 +1,5 @@
-import type { Sql } from "../../shared/db/db.ts";
-import { eventTypes } from "../../shared/events/catalogue.ts";
-import { type Envelope, receivedText } from "../../shared/events/envelope.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { type Envelope, eventTypes, receivedText } from "../../shared/events/mod.ts";
 import { defineService } from "../runtime/mod.ts";
 import { chainOf, entryHash, GENESIS, reservationIdOf, sha256 } from "./chain.ts";
 

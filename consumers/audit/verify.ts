@@ -1,6 +1,5 @@
-import type { Sql } from "../../shared/db/db.ts";
-import { type EventKeys, eventKeys } from "../../shared/events/keys.ts";
-import { verifySignature } from "../../shared/events/signing.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { type EventKeys, eventKeys, verifySignature } from "../../shared/events/mod.ts";
 import { entryHash, GENESIS, sha256 } from "./chain.ts";
 
 /** The first entry whose link does not hold, and why. */

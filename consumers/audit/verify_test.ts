@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { inTransaction } from "../../shared/db/db.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { inTransaction } from "../../shared/db/mod.ts";
 import {
   eventKeysFrom,
   generateEventKey,

@@ -1,4 +1,4 @@
-import { projectionOf } from "../projections/projection.ts";
+import { projectionOf } from "../projections/mod.ts";
 import { applyHistory, history } from "./service.ts";
 
 /** How `./berth projections rebuild history` rebuilds the projection (see cli/projections.ts). */

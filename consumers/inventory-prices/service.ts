@@ -1,5 +1,5 @@
 import { applyCommands, type Command } from "../../shared/booking/mod.ts";
-import { log } from "../../shared/log/log.ts";
+import { log } from "../../shared/log/mod.ts";
 import { defineService } from "../runtime/mod.ts";
 
 /**

@@ -5,12 +5,12 @@
  * decides (sent, retry later, failed; an endpoint answering 410 too often is disabled) and, once
  * a delivery is settled, appends `notification.sent` or `notification.failed` to the outbox.
  */
-import type { Sql } from "../../shared/db/db.ts";
-import { inTransaction, isPgUnavailable } from "../../shared/db/db.ts";
-import { makeEvent } from "../../shared/events/envelope.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { inTransaction, isPgUnavailable } from "../../shared/db/mod.ts";
+import { makeEvent } from "../../shared/events/mod.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
-import { log, withLogContext } from "../../shared/log/log.ts";
+import { log, withLogContext } from "../../shared/log/mod.ts";
 import { annotateSpan, inSpan, SpanKind, traceContextOf } from "../../shared/tracing/mod.ts";
 import { CircuitOpenError } from "../payments/mod.ts";
 import { Breakers, type BreakerTuning, UnhealthyAnswer } from "./breakers.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { makeEvent } from "../../shared/events/envelope.ts";
+import { makeEvent } from "../../shared/events/mod.ts";
 import type { Booking } from "./booking.ts";
 import { emailedEvents, type MailedEvent, paymentTrouble, renderEmail } from "./email.ts";
 

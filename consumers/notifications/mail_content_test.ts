@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { eventually, integration } from "../../shared/testing/mod.ts";
-import { booking } from "../../api/http/test_app.ts";
+import { eventually, integration } from "../../testing/mod.ts";
+import { booking } from "../../testing/app.ts";
 import { sweepOnce } from "../../shared/booking/mod.ts";
 import { notificationsPlatform } from "./testdata/platform.ts";
-import type { ReceivedMail } from "./testdata/smtp.ts";
+import type { ReceivedMail } from "../../testing/smtp.ts";
 
 const T = 20_000;
 

@@ -13,8 +13,8 @@
  * Receivers check deliveries with {@link verifySignature}. See docs/notifications.md.
  * @module
  */
-import type { Sql } from "../../shared/db/db.ts";
-import type { Config } from "../../shared/config/config.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import type { Config } from "../../shared/config/mod.ts";
 import { Dispatcher, type DispatcherOptions } from "./dispatcher.ts";
 import { smtpMailer } from "./mailer.ts";
 import { deliveriesQueued } from "./service.ts";

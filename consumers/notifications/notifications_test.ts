@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { eventually, integration } from "../../shared/testing/mod.ts";
+import { eventually, integration } from "../../testing/mod.ts";
 import { sweepOnce } from "../../shared/booking/mod.ts";
 import { notificationsPlatform, WEBHOOK_TIMEOUT_MS } from "./testdata/platform.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { eventually, integration } from "../../shared/testing/mod.ts";
-import { nonPublicRange } from "../../shared/net/address.ts";
+import { eventually, integration } from "../../testing/mod.ts";
+import { nonPublicRange } from "../../shared/net/mod.ts";
 import { notificationsPlatform } from "./testdata/platform.ts";
 
 const T = 20_000;

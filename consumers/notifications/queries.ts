@@ -4,7 +4,7 @@
  * which events do not carry, the lines with their resources' names, the property and its
  * policy).
  */
-import type { Sql } from "../../shared/db/db.ts";
+import type { Sql } from "../../shared/db/mod.ts";
 import type { BookedLine, Booking } from "./booking.ts";
 import type { Decision } from "./policy.ts";
 import type { TraceContext } from "../../shared/tracing/mod.ts";

@@ -8,7 +8,7 @@
  */
 import { defineService, type EventOf, eventTraceContext } from "../runtime/mod.ts";
 import { eventTypesOf } from "../../shared/events/mod.ts";
-import { uuidv7 } from "../../shared/ids/uuid.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
 import type { Booking } from "./booking.ts";
 import { emailedEvents, type MailedEvent, renderEmail } from "./email.ts";
 import * as q from "./queries.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { eventTypes } from "../../shared/events/catalogue.ts";
+import { eventTypes } from "../../shared/events/mod.ts";
 import { notificationsService, webhookEventTypes } from "./service.ts";
 import { emailedEvents } from "./email.ts";
 

@@ -4,7 +4,7 @@ import {
   nonPublicRange,
   privateHostProblem,
   webhookUrlProblem,
-} from "../../shared/net/address.ts";
+} from "../../shared/net/mod.ts";
 import type { SendResult } from "./policy.ts";
 
 const refuse = (why: string): SendResult => ({

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { eventually, integration } from "../../shared/testing/mod.ts";
+import { eventually, integration } from "../../testing/mod.ts";
 import { MAX_PRICE } from "../../shared/booking/mod.ts";
-import { booking } from "../../api/http/test_app.ts";
+import { booking } from "../../testing/app.ts";
 import { fresh, sagaPlatform } from "./testdata/saga.ts";
 
 integration("money beyond int4: placed, read, paid and cancelled to the minor unit", async () => {

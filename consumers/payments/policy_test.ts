@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MAX_TOTAL } from "../../shared/booking/domain.ts";
+import { MAX_TOTAL } from "../../shared/booking/mod.ts";
 import {
   cancellationSteps,
   captureRule,

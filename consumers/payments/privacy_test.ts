@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { eventually, integration } from "../../shared/testing/mod.ts";
-import { streamDefinitions } from "../../shared/events/streams.ts";
-import { booking } from "../../api/http/test_app.ts";
+import { eventually, integration } from "../../testing/mod.ts";
+import { streamDefinitions } from "../../shared/events/mod.ts";
+import { booking } from "../../testing/app.ts";
 import { fresh, sagaPlatform } from "./testdata/saga.ts";
 
 integration(

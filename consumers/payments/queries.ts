@@ -1,5 +1,5 @@
 /** The payments service's queries: its own tables in the `payments` schema, and property facts. */
-import type { Sql } from "../../shared/db/db.ts";
+import type { Sql } from "../../shared/db/mod.ts";
 import type { Movement, PaymentState, PropertyFacts } from "./plan.ts";
 
 /** The payments of these reservations, by reservation id. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { eventually, integration } from "../../shared/testing/mod.ts";
-import { booking } from "../../api/http/test_app.ts";
+import { eventually, integration } from "../../testing/mod.ts";
+import { booking } from "../../testing/app.ts";
 import { fresh, sagaPlatform } from "./testdata/saga.ts";
 import { settleDay } from "./settlement.ts";
 

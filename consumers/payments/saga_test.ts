@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { eventually, integration } from "../../shared/testing/mod.ts";
+import { eventually, integration } from "../../testing/mod.ts";
 import { sweepOnce } from "../../shared/booking/mod.ts";
-import { booking } from "../../api/http/test_app.ts";
+import { booking } from "../../testing/app.ts";
 import { fresh, sagaPlatform, TEST_TIMEOUT_MS } from "./testdata/saga.ts";
 import { parseScrape } from "../../shared/metrics/mod.ts";
 

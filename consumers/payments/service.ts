@@ -15,10 +15,10 @@
  * events (and the later events of the same property) wait in the backlog until the call
  * settles, then come again and find its answer kept here.
  */
-import { inTransaction, type Sql } from "../../shared/db/db.ts";
-import { type Envelope, makeEvent } from "../../shared/events/envelope.ts";
-import { uuidv7 } from "../../shared/ids/uuid.ts";
-import { log } from "../../shared/log/log.ts";
+import { inTransaction, type Sql } from "../../shared/db/mod.ts";
+import { type Envelope, makeEvent } from "../../shared/events/mod.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
+import { log } from "../../shared/log/mod.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
 import {

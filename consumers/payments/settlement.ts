@@ -4,11 +4,11 @@
  * Captures and refunds count; voids moved no money and do not. A day is settled once: the
  * settlement row's key (day, property, currency) is written in the same transaction as the event.
  */
-import { inTransaction, type Sql } from "../../shared/db/db.ts";
-import { makeEvent } from "../../shared/events/envelope.ts";
+import { inTransaction, type Sql } from "../../shared/db/mod.ts";
+import { makeEvent } from "../../shared/events/mod.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
-import { uuidv7 } from "../../shared/ids/uuid.ts";
-import { log } from "../../shared/log/log.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
+import { log } from "../../shared/log/mod.ts";
 import { every } from "../../shared/time/mod.ts";
 
 /** The totals of one property and currency on one day. */

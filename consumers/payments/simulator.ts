@@ -8,7 +8,7 @@
  * refunded, voided) and its idempotency memory in Postgres (schema `payment_simulator`), like a
  * real card network that outlives a berth restart, and refuses moves the ledger does not allow.
  */
-import type { Sql } from "../../shared/db/db.ts";
+import type { Sql } from "../../shared/db/mod.ts";
 import type {
   AuthorizeRequest,
   AuthorizeResult,

@@ -3,8 +3,8 @@
  * migrations/0025). Each function is one autocommit statement (or two) on the simulator's own
  * `Sql`: the simulator stands for an outside party, so its writes never join a berth transaction.
  */
-import type { Sql } from "../../shared/db/db.ts";
-import { isPgError } from "../../shared/db/db.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { isPgError } from "../../shared/db/mod.ts";
 import type { AuthorizeRequest, AuthorizeResult, MoneyRequest } from "./provider.ts";
 
 /** What the simulator knows about one payment. */

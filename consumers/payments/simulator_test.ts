@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
 import { PaymentSimulator, SimulatorRejection } from "./simulator.ts";
 import { GuardedProvider } from "./provider.ts";
 import { authorizeWithTries } from "./service.ts";

@@ -4,8 +4,8 @@
  * (`<schema>_rebuild`) and the snapshot (`<schema>_snapshot`) are copies of the same tables,
  * made at run time with `create table … (like …)`, so they follow the live tables' migrations.
  */
-import type { Sql } from "../../shared/db/db.ts";
-import type { Envelope } from "../../shared/events/envelope.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import type { Envelope } from "../../shared/events/mod.ts";
 import type { Service } from "../runtime/mod.ts";
 
 /** A projection `./berth projections rebuild` knows. */

@@ -7,8 +7,8 @@
  * latest replacing the one before. The workers take one a day ({@link runSnapshots});
  * `./berth projections snapshot <name>` takes one at once.
  */
-import type { Sql } from "../../shared/db/db.ts";
-import { log } from "../../shared/log/log.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { log } from "../../shared/log/mod.ts";
 import { every } from "../../shared/time/mod.ts";
 import { copyRows, copySchema, type Projection, shadowOf, snapshotOf } from "./projection.ts";
 

@@ -1,6 +1,6 @@
 /** The rates service's SQL: one read and one write per table for a whole batch. */
-import type { Sql } from "../../shared/db/db.ts";
-import type { Envelope } from "../../shared/events/envelope.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import type { Envelope } from "../../shared/events/mod.ts";
 import type { RateRules } from "./pricing.ts";
 import { needsOf, nightKey } from "../../shared/booking/mod.ts";
 import type { Night, RatesState } from "./state.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { eventually, integration } from "../../shared/testing/mod.ts";
-import { booking, testApp } from "../../api/http/test_app.ts";
-import { pipeline } from "../analytics/testdata/pipeline.ts";
+import { eventually, integration } from "../../testing/mod.ts";
+import { booking, testApp } from "../../testing/app.ts";
+import { pipeline } from "../../testing/pipeline.ts";
 import { inventoryPrices } from "../inventory-prices/mod.ts";
 import { dynamicPrice, multiplierBps } from "./pricing.ts";
 import { rates } from "./mod.ts";

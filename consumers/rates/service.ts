@@ -1,5 +1,5 @@
-import type { Sql } from "../../shared/db/db.ts";
-import type { Envelope } from "../../shared/events/envelope.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import type { Envelope } from "../../shared/events/mod.ts";
 import { eventTypesOf } from "../../shared/events/mod.ts";
 import { type BatchContext, defineService, type EventOf } from "../runtime/mod.ts";
 import type { Night, Occupancy, RatesState } from "./state.ts";

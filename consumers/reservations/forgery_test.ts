@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { jetstream } from "@nats-io/jetstream";
-import { connectAs, eventually, integration } from "../../shared/testing/mod.ts";
+import { connectAs, eventually, integration } from "../../testing/mod.ts";
 import {
   type Envelope,
   eventKeysFrom,
@@ -9,9 +9,9 @@ import {
   sealEvent,
   subjectOf,
 } from "../../shared/events/mod.ts";
-import { booking, seedCatalogue, testApp } from "../../api/http/test_app.ts";
+import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
 import { listDeadLetters, runService } from "../runtime/mod.ts";
-import { platform } from "../runtime/testdata/setup.ts";
+import { platform } from "../../testing/platform.ts";
 import { reservationsService } from "./service.ts";
 
 /**

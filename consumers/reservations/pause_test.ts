@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { jetstream } from "@nats-io/jetstream";
-import { eventually, integration } from "../../shared/testing/mod.ts";
+import { eventually, integration } from "../../testing/mod.ts";
 import { makeEvent, sealEvent, subjectOf } from "../../shared/events/mod.ts";
-import { booking, seedCatalogue, testApp } from "../../api/http/test_app.ts";
+import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
 import { sleep } from "../../shared/time/mod.ts";
-import { platform } from "../runtime/testdata/setup.ts";
+import { platform } from "../../testing/platform.ts";
 
 const workerPath = new URL("./testdata/worker.ts", import.meta.url).pathname;
 

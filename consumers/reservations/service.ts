@@ -12,17 +12,17 @@
  * failed or cancelled changes nothing here: the payments service voids it on that event.
  */
 import {
+  applyCommands,
   type Command,
   decideChange,
   decideModificationOutcome,
   readReservations,
 } from "../../shared/booking/mod.ts";
 import type { ReservationState } from "../../shared/booking/mod.ts";
-import { applyCommands } from "../../shared/booking/mod.ts";
-import { DomainError } from "../../shared/errors/errors.ts";
-import { uuidv7 } from "../../shared/ids/uuid.ts";
-import { log } from "../../shared/log/log.ts";
-import type { Sql } from "../../shared/db/db.ts";
+import { DomainError } from "../../shared/errors/mod.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
+import { log } from "../../shared/log/mod.ts";
+import type { Sql } from "../../shared/db/mod.ts";
 import { type Applied, type BatchEvent, defineService, withinEvent } from "../runtime/mod.ts";
 import { Registry, type ReservationMetrics, reservationMetrics } from "../../shared/metrics/mod.ts";
 

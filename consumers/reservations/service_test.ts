@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../../shared/testing/mod.ts";
-import { type Envelope, makeEvent } from "../../shared/events/envelope.ts";
-import { booking, seedCatalogue, testApp } from "../../api/http/test_app.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { type Envelope, makeEvent } from "../../shared/events/mod.ts";
+import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
 import type { BatchEvent } from "../runtime/mod.ts";
 import { onRefusal, reservationsService } from "./service.ts";
 

@@ -1,9 +1,12 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
-import { isPgUnavailable, type Sql } from "../../shared/db/db.ts";
-import { type Envelope, MalformedEventError } from "../../shared/events/envelope.ts";
-import { openEvent } from "../../shared/events/signing.ts";
-import { subjectOf } from "../../shared/events/catalogue.ts";
-import { log } from "../../shared/log/log.ts";
+import { isPgUnavailable, type Sql } from "../../shared/db/mod.ts";
+import {
+  type Envelope,
+  MalformedEventError,
+  openEvent,
+  subjectOf,
+} from "../../shared/events/mod.ts";
+import { log } from "../../shared/log/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
 import { afterFailure, RETRY_DELAYS_MS } from "./attempts.ts";
 import { recordDeadLetter } from "./inbox.ts";

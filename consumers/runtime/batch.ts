@@ -1,11 +1,11 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import { inTransaction, type Sql } from "../../shared/db/db.ts";
-import { type Envelope, makeEvent } from "../../shared/events/envelope.ts";
-import type { EventData, EventType } from "../../shared/events/catalogue.ts";
+import { inTransaction, type Sql } from "../../shared/db/mod.ts";
+import { type Envelope, makeEvent } from "../../shared/events/mod.ts";
+import type { EventData, EventType } from "../../shared/events/mod.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
-import { withLogContext } from "../../shared/log/log.ts";
-import { uuidv7 } from "../../shared/ids/uuid.ts";
-import { hash32 } from "../../shared/booking/domain.ts";
+import { withLogContext } from "../../shared/log/mod.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
+import { hash32 } from "../../shared/booking/mod.ts";
 import type { BatchEvent, EventOf, HandlerContext, Service } from "./service.ts";
 import { startEventSpans, withinEvent } from "./spans.ts";
 

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { eventually, integration, testNatsCluster } from "../../shared/testing/mod.ts";
-import { readLag } from "../../shared/nats/lag.ts";
+import { eventually, integration, testNatsCluster } from "../../testing/mod.ts";
+import { readLag } from "../../shared/nats/mod.ts";
 import type { Envelope } from "../../shared/events/mod.ts";
-import { booking, testApp } from "../../api/http/test_app.ts";
-import { pipeline } from "../analytics/testdata/pipeline.ts";
+import { booking, testApp } from "../../testing/app.ts";
+import { pipeline } from "../../testing/pipeline.ts";
 import { GuardedProvider, PaymentSimulator, paymentsService } from "../payments/mod.ts";
 import { reservationsService } from "../reservations/mod.ts";
 import { notificationsService } from "../notifications/mod.ts";

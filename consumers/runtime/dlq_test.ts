@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { eventually, integration } from "../../shared/testing/mod.ts";
+import { eventually, integration } from "../../testing/mod.ts";
 import {
   consumerMetrics,
   parseScrape,
@@ -21,7 +21,7 @@ import {
   runService,
 } from "./mod.ts";
 import { numberOf, publishBurst } from "./testdata/fixtures.ts";
-import { platform } from "./testdata/setup.ts";
+import { platform } from "../../testing/platform.ts";
 
 integration("consumers are derived from the catalogue and provisioned idempotently", async () => {
   const p = await platform();

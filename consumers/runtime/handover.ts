@@ -1,9 +1,9 @@
 import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { log } from "../../shared/log/log.ts";
+import { log } from "../../shared/log/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
-import type { Sql } from "../../shared/db/db.ts";
-import { parseSubject } from "../../shared/events/catalogue.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { parseSubject } from "../../shared/events/mod.ts";
 import { settledEvents } from "./inbox.ts";
 import type { ConsumerDefinition } from "./provision.ts";
 

@@ -1,5 +1,5 @@
-import type { Sql } from "../../shared/db/db.ts";
-import type { Envelope } from "../../shared/events/envelope.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import type { Envelope } from "../../shared/events/mod.ts";
 
 /** Where an event came from, recorded beside the service's inbox row. */
 export interface InboxEntry {

@@ -1,6 +1,6 @@
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
-import { hash32 } from "../../shared/booking/domain.ts";
-import { log } from "../../shared/log/log.ts";
+import { hash32 } from "../../shared/booking/mod.ts";
+import { log } from "../../shared/log/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
 
 /** The core NATS subject members of a group announce themselves on: `berth.members.<group>`. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ownerOf } from "./members.ts";
-import { uuidv7 } from "../../shared/ids/uuid.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
 
 const keys = Array.from({ length: 128 }, (_, i) => `svc${i % 16}-reservations-${i % 8}-${i}`);
 

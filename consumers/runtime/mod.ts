@@ -58,6 +58,7 @@ export { ServiceDefinitionError } from "./service.ts";
 export { MAX_BATCH, type Outcome, runService, type RunServiceOptions } from "./runner.ts";
 export { afterFailure, type NextStep, RETRY_DELAYS_MS } from "./attempts.ts";
 export {
+  consumerConfig,
   type ConsumerDefinition,
   consumerDefinitions,
   type ConsumerTuning,
@@ -80,4 +81,4 @@ export {
   listDeadLetters,
   replayDeadLetter,
 } from "./dlq.ts";
-export { type ConsumerLag, type LagReport, readLag } from "../../shared/nats/lag.ts";
+export { type ConsumerLag, type LagReport, readLag } from "../../shared/nats/mod.ts";

@@ -1,9 +1,9 @@
 import type { Consumer, JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { Sql } from "../../shared/db/db.ts";
-import { parseSubject } from "../../shared/events/catalogue.ts";
-import { log } from "../../shared/log/log.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { parseSubject } from "../../shared/events/mod.ts";
+import { log } from "../../shared/log/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
 import { HandoverBarrier } from "./handover.ts";
 import { type ConsumerDefinition, type ConsumerTuning, PIN_GROUP } from "./provision.ts";

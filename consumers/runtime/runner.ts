@@ -1,8 +1,8 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { Sql } from "../../shared/db/db.ts";
-import { uuidv7 } from "../../shared/ids/uuid.ts";
-import { log } from "../../shared/log/log.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
+import { log } from "../../shared/log/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
 import { Applier, type Outcome } from "./applier.ts";
 import { Members } from "./members.ts";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import type { Sql } from "../../shared/db/db.ts";
-import { eventually, integration } from "../../shared/testing/mod.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { eventually, integration } from "../../testing/mod.ts";
 import { countingService, createEffectsTable, publishBurst } from "./testdata/fixtures.ts";
-import { platform } from "./testdata/setup.ts";
+import { platform } from "../../testing/platform.ts";
 import { runService } from "./runner.ts";
 import { MEMBERS_SUBJECT } from "./members.ts";
 import { withTimeout } from "../../shared/time/mod.ts";

@@ -1,6 +1,5 @@
-import type { Sql } from "../../shared/db/db.ts";
-import type { EventData, EventType } from "../../shared/events/catalogue.ts";
-import type { Envelope, InboxRef } from "../../shared/events/envelope.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import type { Envelope, EventData, EventType, InboxRef } from "../../shared/events/mod.ts";
 import type { Applied } from "./batch.ts";
 
 /** One envelope type per event type of the union `T`, so `switch (event.type)` narrows `data`. */

@@ -9,7 +9,7 @@
  */
 import type { JsMsg } from "@nats-io/jetstream";
 import type { Context, Span } from "@opentelemetry/api";
-import type { Envelope } from "../../shared/events/envelope.ts";
+import type { Envelope } from "../../shared/events/mod.ts";
 import {
   activeTraceContext,
   failSpan,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../testing/mod.ts";
-import { booking, seedCatalogue, testApp } from "../../api/http/test_app.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
 
 integration("concurrency: 300 racing clients for 7 rooms get exactly 7", async () => {
   const db = await testDatabase();

@@ -3,9 +3,9 @@
  * booking) and a request, the command for `booking_apply`, the event it publishes and the view
  * the client gets. Time and ids come in as arguments; nothing here does I/O.
  */
-import { Conflict } from "../errors/errors.ts";
-import { type EventType } from "../events/catalogue.ts";
-import { type Envelope, makeEvent } from "../events/envelope.ts";
+import { Conflict } from "../errors/mod.ts";
+import type { EventType } from "../events/mod.ts";
+import { type Envelope, makeEvent } from "../events/mod.ts";
 import {
   type Action,
   arrivalOf,

@@ -2,7 +2,7 @@
  * The booking domain's pure rules: reservation states and their transitions, what each state
  * does to inventory, dates, prices and lock keys. No I/O; clocks and ids come in as arguments.
  */
-import { DateInPast, InvalidTransition, ValidationFailed } from "../errors/errors.ts";
+import { DateInPast, InvalidTransition, ValidationFailed } from "../errors/mod.ts";
 import { SoldOutCache } from "./soldout.ts";
 import { datesIn, epochDay } from "./dates.ts";
 import type { Need } from "./nights.ts";

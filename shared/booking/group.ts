@@ -3,8 +3,8 @@
  * flight are gathered and sent together as one `booking_apply` statement, one commit. Each
  * command keeps its own outcome; a caller's promise settles only after its batch committed.
  */
-import type { Sql } from "../db/db.ts";
-import { log } from "../log/log.ts";
+import type { Sql } from "../db/mod.ts";
+import { log } from "../log/mod.ts";
 import { applyCommands, type Command, type Outcome } from "./write.ts";
 
 interface Waiting {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../testing/mod.ts";
-import { booking, seedCatalogue, testApp } from "../../api/http/test_app.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
 import { groupCommitOf } from "./group.ts";
 
 integration(

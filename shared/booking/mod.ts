@@ -33,7 +33,7 @@ export { applyCommands, batchLocks, type Command, type Outcome } from "./write.t
 export { GroupCommit, groupCommitOf } from "./group.ts";
 export { runSweeper, sweepOnce } from "./sweeper.ts";
 export { SoldOutCache } from "./soldout.ts";
-export { inventoryOn } from "./queries.ts";
+export { inventoryOn, lockDates } from "./queries.ts";
 export { type Found, type ReservationFilter, searchReservations } from "./search.ts";
 export {
   type Adjustment,

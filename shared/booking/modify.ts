@@ -3,8 +3,8 @@
  * is made at once; one that raises the total waits for the difference to be authorized, holding
  * what it adds, and is then made or dropped by the payment's answer.
  */
-import { Conflict } from "../errors/errors.ts";
-import { makeEvent } from "../events/envelope.ts";
+import { Conflict } from "../errors/mod.ts";
+import { makeEvent } from "../events/mod.ts";
 import { assertModifiable, inventoryState, type Item, needsOf, priceItems } from "./domain.ts";
 import { seatKey } from "./nights.ts";
 import {

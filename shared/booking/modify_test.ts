@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { decideChange, type ReservationState } from "./decide.ts";
 import { decideModificationOutcome, decideModify } from "./modify.ts";
 import type { Item } from "./domain.ts";
-import { DomainError } from "../errors/errors.ts";
+import type { DomainError } from "../errors/mod.ts";
 
 let n = 0;
 const ctx = {

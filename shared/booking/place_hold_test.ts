@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../testing/mod.ts";
-import { seedCatalogue, testApp } from "../../api/http/test_app.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
+import { seedCatalogue, testApp } from "../../testing/app.ts";
 import { placeBooking, prepareBooking } from "./reservations.ts";
 
 const ctx = () => ({ now: new Date(), correlationId: "t", holdMinutes: 15, apiKeyId: "k" });

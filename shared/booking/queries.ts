@@ -1,5 +1,5 @@
 /** The booking engine's SQL: tagged templates over the tables of migrations/0001_core.sql. */
-import type { Sql } from "../db/db.ts";
+import type { Sql } from "../db/mod.ts";
 import { lockKey, type ResourceKind, type Status } from "./domain.ts";
 import type { Need } from "./nights.ts";
 import type { ReservationState } from "./decide.ts";

@@ -5,15 +5,15 @@
  * what was read still holds; when it does not, the operation reads again and decides again.
  * Shared by the api, the reservations consumer and the hold-expiry sweeper.
  */
-import type { Sql } from "../db/db.ts";
+import type { Sql } from "../db/mod.ts";
 import {
   Conflict,
   NotFound,
   PreconditionFailed,
   SoldOut,
   ValidationFailed,
-} from "../errors/errors.ts";
-import { uuidv7 } from "../ids/uuid.ts";
+} from "../errors/mod.ts";
+import { uuidv7 } from "../ids/mod.ts";
 import {
   type Action,
   arrivalOf,

@@ -3,8 +3,7 @@
  * guest e-mail and last change, a page at a time in one stable order (created_at, id), each
  * filter backed by an index of migration 0080.
  */
-import type { Sql } from "../db/db.ts";
-import type { PageOpts, Position } from "../db/page.ts";
+import type { PageOpts, Position, Sql } from "../db/mod.ts";
 import type { Status } from "./domain.ts";
 import type { ReservationState } from "./decide.ts";
 import { reservationStates } from "./queries.ts";

@@ -1,8 +1,8 @@
-import type { Sql } from "../db/db.ts";
-import { DomainError } from "../errors/errors.ts";
-import { log } from "../log/log.ts";
+import type { Sql } from "../db/mod.ts";
+import { DomainError } from "../errors/mod.ts";
+import { log } from "../log/mod.ts";
 import { sleep } from "../time/mod.ts";
-import { uuidv7 } from "../ids/uuid.ts";
+import { uuidv7 } from "../ids/mod.ts";
 import { expiredHolds, nextHoldDue } from "./queries.ts";
 import { readReservations } from "./reservations.ts";
 import { decideChange, type Decided } from "./decide.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { eventually, integration, testDatabase } from "../testing/mod.ts";
-import { booking, seedCatalogue, testApp, TestClock } from "../../api/http/test_app.ts";
+import { eventually, integration, testDatabase } from "../../testing/mod.ts";
+import { booking, seedCatalogue, testApp, TestClock } from "../../testing/app.ts";
 import { runSweeper, sweepOnce } from "./sweeper.ts";
 import { changeStatus } from "./reservations.ts";
 import { MAX_PRICE } from "./domain.ts";

@@ -3,11 +3,10 @@
  * batch of commands decided in TypeScript, sent as one statement that takes every lock of the
  * batch up front in one global order and returns each command's own outcome.
  */
-import type { Sql } from "../db/db.ts";
-import type { Envelope, InboxRef } from "../events/envelope.ts";
+import type { Sql } from "../db/mod.ts";
+import type { Envelope, InboxRef } from "../events/mod.ts";
 import type { PendingChange } from "./modify.ts";
-import { subjectOf } from "../events/catalogue.ts";
-import { sealEvent } from "../events/signing.ts";
+import { sealEvent, subjectOf } from "../events/mod.ts";
 import { hash32, type Item, lockKey, needsOf, sortForLocks } from "./domain.ts";
 import type { Need } from "./nights.ts";
 import { nightKey } from "./nights.ts";

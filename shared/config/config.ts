@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { MAX_QUANTITY } from "../booking/domain.ts";
-import { SSL_MODES } from "../db/ssl.ts";
+import { MAX_QUANTITY } from "../booking/mod.ts";
+import { SSL_MODES } from "../db/mod.ts";
 
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);

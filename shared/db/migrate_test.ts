@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { integration, testDatabase } from "../testing/mod.ts";
+import { integration, testDatabase } from "../../testing/mod.ts";
 import { migrate } from "./migrate.ts";
 
 integration("migrate: applied once each, also when two processes race", async () => {

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { connectDb } from "./db.ts";
-import { integration } from "../testing/mod.ts";
-import { testCluster } from "../testing/cluster.ts";
-import { ensureCertificates } from "../../cli/infra/tls.ts";
+import { ensureCertificates, integration } from "../../testing/mod.ts";
+import { testCluster } from "../../testing/cluster.ts";
 
 /** A CA and a server certificate the postgres user may read (its key its own, as it demands). */
 async function serverCertificates() {

@@ -9,7 +9,7 @@ import {
   versionSchemaOf,
   versionsOf,
 } from "./catalogue.ts";
-import { uuidv7 } from "../ids/uuid.ts";
+import { uuidv7 } from "../ids/mod.ts";
 import { activeTraceContext, type TraceContext } from "../tracing/mod.ts";
 
 /**

@@ -4,3 +4,4 @@ export * from "./envelope.ts";
 export * from "./streams.ts";
 export * from "./keys.ts";
 export * from "./signing.ts";
+export { writeSchemas } from "./compat.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { AckPolicy, jetstreamManager } from "@nats-io/jetstream";
-import { eventually, integration, testNats, testNatsCluster } from "../testing/mod.ts";
-import { clusterReplicas, connectNats } from "../nats/nats.ts";
+import { eventually, integration, testNats, testNatsCluster } from "../../testing/mod.ts";
+import { clusterReplicas, connectNats } from "../nats/mod.ts";
 import { provisionStreams, streamDefinitions } from "./streams.ts";
 
 const names = streamDefinitions.map((s) => s.name);

@@ -1,9 +1,9 @@
 import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Registry } from "prom-client";
-import type { Sql } from "../db/db.ts";
+import type { Sql } from "../db/mod.ts";
 import { inventoryOn } from "../booking/mod.ts";
-import { oldestUnacked, readLag } from "../nats/lag.ts";
+import { oldestUnacked, readLag } from "../nats/mod.ts";
 import { outboxBacklog } from "../outbox/mod.ts";
 import { withTimeout } from "../time/mod.ts";
 import { platformGauges } from "./catalogue.ts";

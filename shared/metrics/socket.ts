@@ -3,7 +3,7 @@
  * connection with one text (its registry as JSON; the hub's sum as Prometheus text) and closes
  * it. Local sockets, not NATS: metrics must answer while NATS is down.
  */
-import { log } from "../log/log.ts";
+import { log } from "../log/mod.ts";
 
 /** Answers every connection on the unix socket `path` with `answer()`; replaces a stale one. */
 export function serveOnSocket(path: string, answer: () => Promise<string>): Deno.Listener {

@@ -1,5 +1,5 @@
 import type { JetStreamManager } from "@nats-io/jetstream";
-import { DLQ_PREFIX, DLQ_STREAM } from "../events/catalogue.ts";
+import { DLQ_PREFIX, DLQ_STREAM } from "../events/mod.ts";
 
 /** How far one durable consumer is behind. */
 export interface ConsumerLag {

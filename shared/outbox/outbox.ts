@@ -1,7 +1,6 @@
-import type { Sql } from "../db/db.ts";
-import type { Envelope } from "../events/envelope.ts";
-import { subjectOf } from "../events/catalogue.ts";
-import { sealEvent } from "../events/signing.ts";
+import type { Sql } from "../db/mod.ts";
+import type { Envelope } from "../events/mod.ts";
+import { sealEvent, subjectOf } from "../events/mod.ts";
 
 /**
  * Writes events to the outbox inside the caller's transaction, each signed with the process's

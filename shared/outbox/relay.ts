@@ -1,7 +1,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
-import { openSession, type Session, type Sql } from "../db/db.ts";
-import { log } from "../log/log.ts";
+import { openSession, type Session, type Sql } from "../db/mod.ts";
+import { log } from "../log/mod.ts";
 import { sleep } from "../time/mod.ts";
 import { traceHeaders } from "../tracing/mod.ts";
 import { Registry, type RelayMetrics, relayMetrics } from "../metrics/mod.ts";

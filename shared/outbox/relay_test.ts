@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { eventually, integration, testDatabase, testNats } from "../testing/mod.ts";
-import { connectNats } from "../nats/nats.ts";
-import { provisionStreams } from "../events/streams.ts";
-import { booking, seedCatalogue, testApp } from "../../api/http/test_app.ts";
-import { countAbortListeners } from "../testing/listeners.ts";
+import { eventually, integration, testDatabase, testNats } from "../../testing/mod.ts";
+import { connectNats } from "../nats/mod.ts";
+import { provisionStreams } from "../events/mod.ts";
+import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
+import { countAbortListeners } from "../../testing/listeners.ts";
 import { runRelay } from "./relay.ts";
 
 integration("relay: NATS down, bookings go on; back up, all drain once and in order", async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { countAbortListeners } from "../testing/listeners.ts";
+import { countAbortListeners } from "../../testing/listeners.ts";
 import { every, sleep } from "./mod.ts";
 
 Deno.test("sleep: a sleep that ran out leaves no listener on the signal", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { booking, seedCatalogue } from "../../api/http/test_app.ts";
-import { eventually, integration } from "../testing/mod.ts";
+import { booking, seedCatalogue } from "../../testing/app.ts";
+import { eventually, integration } from "../../testing/mod.ts";
 import { Kind, otlpReceiver, type ReceivedSpan } from "./testdata/otlp.ts";
 import { tracedPlatform } from "./testdata/platform.ts";
 

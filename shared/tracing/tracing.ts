@@ -15,7 +15,7 @@ import {
   SpanStatusCode,
   trace,
 } from "@opentelemetry/api";
-import { log } from "../log/log.ts";
+import { log } from "../log/mod.ts";
 
 export { SpanKind };
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { makeEvent } from "../events/envelope.ts";
+import { makeEvent } from "../events/mod.ts";
 import { inSpan, traceHeaders, tracing, tracingEnv } from "./mod.ts";
 
 Deno.test("tracing env: nothing without OTEL_EXPORTER_OTLP_ENDPOINT", () => {

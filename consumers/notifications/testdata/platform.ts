@@ -5,16 +5,16 @@
  * a webhook receiver.
  */
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats } from "../../../shared/nats/nats.ts";
-import { provisionStreams } from "../../../shared/events/streams.ts";
+import { connectNats } from "../../../shared/nats/mod.ts";
+import { provisionStreams } from "../../../shared/events/mod.ts";
 import { runRelay } from "../../../shared/outbox/mod.ts";
-import { testDatabase, testNats } from "../../../shared/testing/mod.ts";
-import { booking, seedCatalogue, testApp } from "../../../api/http/test_app.ts";
+import { testDatabase, testNats } from "../../../testing/mod.ts";
+import { booking, seedCatalogue, testApp } from "../../../testing/app.ts";
 import { runService } from "../../runtime/mod.ts";
 import { GuardedProvider, PaymentSimulator, paymentsService } from "../../payments/mod.ts";
 import { reservationsService } from "../../reservations/mod.ts";
 import { deliveriesQueued, Dispatcher, notificationsService, smtpMailer } from "../mod.ts";
-import { testSmtpServer } from "./smtp.ts";
+import { testSmtpServer } from "../../../testing/smtp.ts";
 import { testReceiver } from "./receiver.ts";
 
 /** Webhook timeout in these tests. */

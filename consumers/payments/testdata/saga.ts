@@ -3,12 +3,12 @@
  * streams, the api in-process, the outbox relay, and the payments and reservations services
  * running through the consumer runtime against the deterministic simulator.
  */
-import { connectNats } from "../../../shared/nats/nats.ts";
-import { provisionStreams } from "../../../shared/events/streams.ts";
+import { connectNats } from "../../../shared/nats/mod.ts";
+import { provisionStreams } from "../../../shared/events/mod.ts";
 import { runRelay } from "../../../shared/outbox/mod.ts";
-import { testDatabase, testNats } from "../../../shared/testing/mod.ts";
+import { testDatabase, testNats } from "../../../testing/mod.ts";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { seedCatalogue, testApp, TestClock } from "../../../api/http/test_app.ts";
+import { seedCatalogue, testApp, TestClock } from "../../../testing/app.ts";
 import { runService } from "../../runtime/mod.ts";
 import { reservationsService } from "../../reservations/mod.ts";
 import { GuardedProvider } from "../provider.ts";

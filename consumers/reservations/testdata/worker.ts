@@ -2,8 +2,8 @@
  * The reservations service in a process of its own, for tests that stop or kill it: runs it
  * against DATABASE_URL and NATS_URL until SIGTERM.
  */
-import { connectDb } from "../../../shared/db/db.ts";
-import { connectNats } from "../../../shared/nats/nats.ts";
+import { connectDb } from "../../../shared/db/mod.ts";
+import { connectNats } from "../../../shared/nats/mod.ts";
 import { runService } from "../../runtime/mod.ts";
 import { reservationsService } from "../service.ts";
 

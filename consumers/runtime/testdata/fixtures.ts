@@ -1,7 +1,7 @@
 /** Test fixtures: a counting service and bursts of numbered events, shared by tests and worker. */
 import { jetstream } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { Sql } from "../../../shared/db/db.ts";
+import type { Sql } from "../../../shared/db/mod.ts";
 import { makeEvent, sealEvent, subjectOf } from "../../../shared/events/mod.ts";
 import { defineService } from "../service.ts";
 

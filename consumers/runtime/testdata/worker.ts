@@ -2,8 +2,8 @@
  * A service instance in its own process, for tests that kill it: runs the counting service
  * against DATABASE_URL and NATS_URL as instance INSTANCE until SIGTERM.
  */
-import { connectDb } from "../../../shared/db/db.ts";
-import { connectNats } from "../../../shared/nats/nats.ts";
+import { connectDb } from "../../../shared/db/mod.ts";
+import { connectNats } from "../../../shared/nats/mod.ts";
 import { runService } from "../runner.ts";
 import { Members } from "../members.ts";
 import { countingService } from "./fixtures.ts";

@@ -5,12 +5,11 @@
  * to `otlpEndpoint`.
  */
 import { jetstreamManager } from "@nats-io/jetstream";
-import { ADMIN_KEY } from "../../../api/http/test_app.ts";
-import { freePort, waitForPort } from "../../../cli/infra/exec.ts";
-import { testSmtpServer } from "../../../consumers/notifications/testdata/smtp.ts";
-import { provisionStreams } from "../../events/streams.ts";
-import { connectNats } from "../../nats/nats.ts";
-import { testDatabase, testNats } from "../../testing/mod.ts";
+import { ADMIN_KEY } from "../../../testing/app.ts";
+import { testSmtpServer } from "../../../testing/smtp.ts";
+import { provisionStreams } from "../../events/mod.ts";
+import { connectNats } from "../../nats/mod.ts";
+import { freePort, testDatabase, testNats, waitForPort } from "../../../testing/mod.ts";
 import { tracingEnv } from "../mod.ts";
 
 const entry = (path: string) => new URL(`../../../${path}`, import.meta.url).pathname;

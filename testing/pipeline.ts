@@ -1,14 +1,12 @@
 /** Test support: database, nats-server, streams, the relay and the given services running. */
 import { jetstreamManager } from "@nats-io/jetstream";
-import { clusterReplicas, connectNats } from "../../../shared/nats/nats.ts";
-import { provisionStreams } from "../../../shared/events/streams.ts";
-import { testDatabase, testNats } from "../../../shared/testing/mod.ts";
-import { runRelay } from "../../../shared/outbox/mod.ts";
-import { type ConsumerTuning, runService, type Service } from "../../runtime/mod.ts";
-import { inTransaction, type Sql } from "../../../shared/db/db.ts";
-import { appendToOutbox } from "../../../shared/outbox/mod.ts";
-import { makeEvent } from "../../../shared/events/envelope.ts";
-import type { EventData, EventType } from "../../../shared/events/catalogue.ts";
+import { clusterReplicas, connectNats } from "../shared/nats/mod.ts";
+import { makeEvent, provisionStreams } from "../shared/events/mod.ts";
+import { testDatabase, testNats } from "./mod.ts";
+import { appendToOutbox, runRelay } from "../shared/outbox/mod.ts";
+import { type ConsumerTuning, runService, type Service } from "../consumers/runtime/mod.ts";
+import { inTransaction, type Sql } from "../shared/db/mod.ts";
+import type { EventData, EventType } from "../shared/events/mod.ts";
 
 // deno-lint-ignore no-explicit-any
 type Services = Service<any>[];

@@ -4,18 +4,23 @@
  * BERTH_NATS_SERVER (the nats-server binary) and BERTH_NATS_KEYS (berth's NATS users' keys,
  * which every test server knows and the processes a test starts sign in with).
  */
-import { connectDb, type Sql } from "../db/db.ts";
-import { migrate } from "../db/migrate.ts";
+import { connectDb, migrate, type Sql } from "../shared/db/mod.ts";
 import {
   clusterFormed,
   clusterNodes,
+  ensureUsers,
+  freePort,
   NatsServer,
   natsUrlOf,
   type TlsFiles,
-} from "../../cli/infra/natsd.ts";
-import { ensureUsers } from "../../cli/infra/natsauth.ts";
-import { connectNats } from "../nats/nats.ts";
-import { freePort } from "../../cli/infra/exec.ts";
+} from "../cli/infra/mod.ts";
+import { connectNats } from "../shared/nats/mod.ts";
+
+/**
+ * The infrastructure helpers (cli/infra) that tests outside cli/ use: `shared/` imports nothing
+ * from cli/, so its tests take them from here.
+ */
+export { ensureCertificates, freePort, waitForPort } from "../cli/infra/mod.ts";
 
 function env(name: string): string {
   const v = Deno.env.get(name);

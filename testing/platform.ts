@@ -1,8 +1,8 @@
 /** A migrated database, a nats-server with the berth streams, and connections to both. */
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connectNats } from "../../../shared/nats/nats.ts";
-import { provisionStreams } from "../../../shared/events/streams.ts";
-import { testDatabase, testNats } from "../../../shared/testing/mod.ts";
+import { connectNats } from "../shared/nats/mod.ts";
+import { provisionStreams } from "../shared/events/mod.ts";
+import { testDatabase, testNats } from "./mod.ts";
 
 /** Starts everything a runtime test needs; `close()` tears it down. */
 export async function platform() {

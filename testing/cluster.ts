@@ -2,11 +2,9 @@
  * A Postgres cluster of its own for tests that crash, stop or freeze the server: the shared
  * test cluster of `./berth test` must stay up for every other test file.
  */
-import { LocalPostgres } from "../../cli/infra/postgres.ts";
-import { alive, freePort } from "../../cli/infra/exec.ts";
-import { sleep } from "../time/mod.ts";
-import { migrate } from "../db/migrate.ts";
-import { connectDb } from "../db/db.ts";
+import { alive, freePort, LocalPostgres } from "../cli/infra/mod.ts";
+import { sleep } from "../shared/time/mod.ts";
+import { connectDb, migrate } from "../shared/db/mod.ts";
 
 /** A running cluster with a migrated `berth` database, and the faults a test can cause. */
 export interface TestCluster {

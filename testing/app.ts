@@ -1,12 +1,12 @@
 /** Test support for the api: the real app over a throwaway database, called in-process. */
 import type { NatsConnection } from "@nats-io/transport-node";
-import { loadConfig } from "../../shared/config/config.ts";
-import type { Sql } from "../../shared/db/db.ts";
-import { Registry } from "../../shared/metrics/mod.ts";
-import { createApp } from "../app.ts";
-import { keyResolver } from "../gateway/auth.ts";
-import { findActiveKey } from "../keys/mod.ts";
-import type { SoldOutCache } from "../../shared/booking/mod.ts";
+import { loadConfig } from "../shared/config/mod.ts";
+import type { Sql } from "../shared/db/mod.ts";
+import { Registry } from "../shared/metrics/mod.ts";
+import { createApp } from "../api/app.ts";
+import { keyResolver } from "../api/gateway/mod.ts";
+import { findActiveKey } from "../api/keys/mod.ts";
+import type { SoldOutCache } from "../shared/booking/mod.ts";
 
 export const ADMIN_KEY = "test-admin-key-0123456789";
 

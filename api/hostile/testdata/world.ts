@@ -2,9 +2,9 @@
  * The catalogue the hostile-input suite attacks, made through the api, and one valid request
  * per route against it: the suite mutates these, so most of its requests reach the handlers.
  */
-import type { Sql } from "../../shared/db/db.ts";
-import { changeStatus, localDate } from "../../shared/booking/mod.ts";
-import { booking, seedCatalogue, type testApp } from "../http/test_app.ts";
+import type { Sql } from "../../../shared/db/mod.ts";
+import { changeStatus, localDate } from "../../../shared/booking/mod.ts";
+import { booking, seedCatalogue, type testApp } from "../../../testing/app.ts";
 import type { Example } from "./arbitraries.ts";
 
 type Call = ReturnType<typeof testApp>["call"];

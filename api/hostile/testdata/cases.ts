@@ -2,8 +2,8 @@
  * Fixed cases of the hostile-input suite: every hostile input that once broke berth (a 500, a
  * hang, a half-written row, a request let through), each with the answer it must get now.
  */
-import { MAX_PRICE } from "../../shared/booking/mod.ts";
-import { booking } from "../http/test_app.ts";
+import { MAX_PRICE } from "../../../shared/booking/mod.ts";
+import { booking } from "../../../testing/app.ts";
 import type { HostileRequest } from "./arbitraries.ts";
 import type { World } from "./world.ts";
 

@@ -5,7 +5,7 @@
  * alerts and the dashboard may use.
  */
 export async function documentedMetrics(): Promise<Map<string, string>> {
-  const doc = await Deno.readTextFile(new URL("../../docs/metrics.md", import.meta.url));
+  const doc = await Deno.readTextFile(new URL("../docs/metrics.md", import.meta.url));
   const rows = doc.matchAll(/^\| `(berth_\w+)` +\| (counter|gauge|histogram) +\|/gm);
   return new Map([...rows].map((m) => [m[1], m[2]]));
 }

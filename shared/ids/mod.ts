@@ -1,0 +1,2 @@
+/** Ids (UUIDv7). */
+export { uuidv7 } from "./uuid.ts";

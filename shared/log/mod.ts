@@ -1,0 +1,2 @@
+/** JSON-line logs carrying the correlation id. */
+export { configureLog, log, withLogContext } from "./log.ts";
