@@ -15,15 +15,23 @@ async function serverCertificates() {
   return { ...tls, dir };
 }
 
-/** Whether the connection a pool opens for DATABASE_URL `url` is encrypted. */
+/**
+ * Whether the connection a pool opens for DATABASE_URL `url` is encrypted. A TLS handshake that
+ * does not finish within berth's 1 s connect timeout (a loaded machine) is tried again: what is
+ * checked here is the encryption, not the speed.
+ */
 async function encrypted(url: string): Promise<boolean> {
-  const sql = connectDb(url, { max: 1 });
-  try {
-    const [row] = await sql<{ ssl: boolean }[]>`
-      select ssl from pg_stat_ssl where pid = pg_backend_pid()`;
-    return row.ssl;
-  } finally {
-    await sql.end({ timeout: 1 });
+  for (let attempt = 1;; attempt++) {
+    const sql = connectDb(url, { max: 1 });
+    try {
+      const [row] = await sql<{ ssl: boolean }[]>`
+        select ssl from pg_stat_ssl where pid = pg_backend_pid()`;
+      return row.ssl;
+    } catch (err) {
+      if ((err as { code?: string }).code !== "CONNECT_TIMEOUT" || attempt === 5) throw err;
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
   }
 }
 
