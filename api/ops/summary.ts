@@ -5,6 +5,7 @@
  */
 import type { Sql } from "../../shared/db/mod.ts";
 import { parseScrape, type Scrape, seriesOf, sumOf } from "../../shared/metrics/mod.ts";
+import { addDays } from "../../shared/booking/mod.ts";
 
 /** Days of occupancy shown, today (at each property) first. */
 export const OCCUPANCY_DAYS = 7;
@@ -161,10 +162,4 @@ export async function opsSummary(sql: Sql, scrapeText: string, now: Date): Promi
     occupancy: occupancy.rows,
     moreProperties: occupancy.more,
   };
-}
-
-function addDays(date: string, n: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
 }

@@ -5,6 +5,7 @@ import { apiModule, pageOf, positionOf } from "../http/mod.ts";
 import { findProperty } from "../catalogue/mod.ts";
 import { NotFound } from "../../shared/errors/mod.ts";
 import {
+  addDays,
   localDate,
   type ReservationFilter,
   searchReservations,
@@ -13,10 +14,6 @@ import {
 } from "../../shared/booking/mod.ts";
 import type * as s from "./schemas.ts";
 import * as op from "./contract.ts";
-
-/** The date after `date`. */
-const dayAfter = (date: string) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /**
  * The filter a search query asks for, `today` read as `today` (at the property). `staying` is
@@ -36,7 +33,7 @@ function filterOf(
     propertyId,
     statuses: q.status?.split(",") as Status[] | undefined,
     from: later(q.from, staying),
-    to: earlier(q.to, staying && dayAfter(staying)),
+    to: earlier(q.to, staying && addDays(staying, 1)),
     arrival: day(q.arrival),
     departure: day(q.departure),
     confirmationNumber: q.confirmationNumber?.toUpperCase(),

@@ -3,6 +3,7 @@
  * Idempotency-Key until it gets a 201 (or a final refusal), as the README tells integrators.
  * Every attempt is recorded, so errors can be counted per fault window.
  */
+import { addDays } from "../../shared/booking/mod.ts";
 
 /** One answer (or failure to get one) to one attempt. */
 export interface Attempt {
@@ -33,12 +34,6 @@ export interface Target {
   dates: string[];
 }
 
-function nextDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
 /** POST /v1/reservations until it gets a 201 or a refusal, or `deadline` passes. */
 export async function bookWithRetries(
   t: Target,
@@ -52,7 +47,7 @@ export async function bookWithRetries(
     propertyId: p.propertyId,
     userId: `chaos-${booking.key.slice(0, 8)}`,
     guest: { name: "Chaos Guest", email: `chaos-${booking.key.slice(0, 8)}@example.test` },
-    items: [{ resourceId: p.resourceId, from: date, to: nextDay(date), quantity: 1 }],
+    items: [{ resourceId: p.resourceId, from: date, to: addDays(date, 1), quantity: 1 }],
     payment: { token: "tok_ok" },
   });
   let wait = 250;

@@ -2,6 +2,7 @@
  * Bookings over HTTP, as a client makes them: what a fault test or suite checks after a fault
  * (is a booking taken, and confirmed by the payment saga?).
  */
+import { addDays } from "../../shared/booking/mod.ts";
 
 /** A client of one platform with a room to book; `seed()` first. */
 export class Booker {
@@ -59,7 +60,7 @@ export class Booker {
    */
   async book(timeoutMs = 30_000): Promise<string> {
     const day = new Date(Date.UTC(2031, 0, 1 + (this.#night++ % 360))).toISOString().slice(0, 10);
-    const to = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+    const to = addDays(day, 1);
     const body = {
       propertyId: this.#property,
       userId: "fault-guest",

@@ -12,6 +12,11 @@ export function daysIn(from: string, to: string): number {
   return epochDay(to) - epochDay(from);
 }
 
+/** The ISO date `n` days after `date` (before it when `n` is negative). */
+export function addDays(date: string, n: number): string {
+  return new Date((epochDay(date) + n) * DAY).toISOString().slice(0, 10);
+}
+
 /** Every date in [from, to), as ISO strings. */
 export function datesIn(from: string, to: string): string[] {
   const out: string[] = [];

@@ -8,7 +8,7 @@ import { datesIn, epochDay } from "./dates.ts";
 import type { Need } from "./nights.ts";
 import { spreadOverNights } from "./nights.ts";
 
-export { datesIn, daysIn, epochDay } from "./dates.ts";
+export { addDays, datesIn, daysIn, epochDay } from "./dates.ts";
 
 export type ResourceKind = "room" | "unit" | "seat";
 export type Status =
