@@ -24,7 +24,8 @@ import { rateRoutes } from "./rates/mod.ts";
 import type { Principal } from "./keys/mod.ts";
 import { buildInfo, PlatformMetrics } from "../shared/metrics/mod.ts";
 import { VERSION } from "./version.ts";
-import { docsRoutes, documentedRoutes, type OpenApiDocument, openApiDocument } from "./docs/mod.ts";
+import type { OpenApiDocument } from "./docs/mod.ts";
+import { docsRoutes, documentedRoutes, openApiDocument } from "./docs/mod.ts";
 import { opsPageRoutes, opsRoutes } from "./ops/mod.ts";
 
 /**

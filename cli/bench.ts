@@ -1,17 +1,15 @@
-import { type Platform, startPlatform } from "./up.ts";
+import type { Platform } from "./up.ts";
+import { startPlatform } from "./up.ts";
 import { ensureTool, postgresBinDir, ROOT, run } from "./infra/mod.ts";
+import type { Bench, BenchReport, Knobs, Plan } from "./bench/mod.ts";
 import {
-  type Bench,
   BenchDb,
-  type BenchReport,
   continueAll,
   DeadlockLog,
   describeMachine,
   evaluateTargets,
   killK6,
-  type Knobs,
   knobsSet,
-  type Plan,
   plan,
   privateClusterLog,
   readKnobs,

@@ -6,16 +6,14 @@
  * clients saw and the recovery times, then the invariants. Exit 0 when every invariant holds
  * and the platform recovered from every fault.
  */
+import type { Check, FaultResult, Target } from "./chaos/mod.ts";
 import {
-  type Check,
   checkInvariants,
-  type FaultResult,
   faults,
   runFault,
   settle,
   startChaosPlatform,
   startLoad,
-  type Target,
 } from "./chaos/mod.ts";
 import type { Booking } from "./chaos/mod.ts";
 

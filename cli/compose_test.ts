@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { configSchema, loadConfig } from "../shared/config/mod.ts";
-import { natsConfig, type NatsNodeSpec, ROOT, TOOL_VERSIONS } from "./infra/mod.ts";
+import type { NatsNodeSpec } from "./infra/mod.ts";
+import { natsConfig, ROOT, TOOL_VERSIONS } from "./infra/mod.ts";
 
 interface Service {
   image?: string;

@@ -1,8 +1,8 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connectNats } from "../shared/nats/mod.ts";
 import { natsAccess } from "./platform.ts";
+import type { DeadLetter } from "../consumers/runtime/mod.ts";
 import {
-  type DeadLetter,
   DeadLetterNotFound,
   getDeadLetter,
   listDeadLetters,

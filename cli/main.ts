@@ -10,7 +10,8 @@ import {
   prepare,
   startInfra,
 } from "./platform.ts";
-import { authorizationConfig, ensureTool, ensureUsers, type Tool } from "./infra/mod.ts";
+import type { Tool } from "./infra/mod.ts";
+import { authorizationConfig, ensureTool, ensureUsers } from "./infra/mod.ts";
 import { status } from "./status.ts";
 import { dlq } from "./dlq.ts";
 import { auditCommand } from "./audit.ts";

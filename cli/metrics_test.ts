@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { eventually, integration, testDatabase, testNats } from "../testing/mod.ts";
 import { documentedMetrics, familyOf } from "../testing/prometheus.ts";
-import { nameOf, parseScrape, type Scrape, valuesOf } from "../shared/metrics/mod.ts";
+import type { Scrape } from "../shared/metrics/mod.ts";
+import { nameOf, parseScrape, valuesOf } from "../shared/metrics/mod.ts";
 import { freePort, ROOT } from "./infra/mod.ts";
 import { processes, startLoad } from "./chaos/mod.ts";
 import { seed } from "./chaos.ts";

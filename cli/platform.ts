@@ -1,8 +1,11 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connectDb, migrate } from "../shared/db/mod.ts";
-import { clusterReplicas, connectNats, type NatsAccess } from "../shared/nats/mod.ts";
-import { provisionStreams, type Replication } from "../shared/events/mod.ts";
+import type { NatsAccess } from "../shared/nats/mod.ts";
+import { clusterReplicas, connectNats } from "../shared/nats/mod.ts";
+import type { Replication } from "../shared/events/mod.ts";
+import { provisionStreams } from "../shared/events/mod.ts";
 import { ConfigError, loadConfig } from "../shared/config/mod.ts";
+import type { NatsNodeSpec } from "./infra/mod.ts";
 import {
   alive,
   clusterFormed,
@@ -16,7 +19,6 @@ import {
   LOGS,
   NATS_MONITOR_PORT,
   NATS_PORT,
-  type NatsNodeSpec,
   NatsServer,
   natsUrlOf,
   tlsFilesIn,

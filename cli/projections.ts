@@ -1,18 +1,20 @@
-import { jetstream, type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
+import type { JetStreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { connectDb, isPgError, type Sql } from "../shared/db/mod.ts";
+import type { Sql } from "../shared/db/mod.ts";
+import { connectDb, isPgError } from "../shared/db/mod.ts";
 import { connectNats } from "../shared/nats/mod.ts";
 import { natsAccess } from "./platform.ts";
 import type { Envelope } from "../shared/events/mod.ts";
 import { openEvent } from "../shared/events/mod.ts";
 import { consumerDefinitions } from "../consumers/runtime/mod.ts";
+import type { Projection } from "../consumers/projections/mod.ts";
 import {
   copySchema,
   copyShadowIn,
   dropSchema,
   eventsAgedOut,
   lockLive,
-  type Projection,
   restoreSnapshot,
   shadowOf,
   shadowPath,

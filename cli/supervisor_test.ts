@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { eventually } from "../testing/mod.ts";
-import { type ChildSpec, MAX_RESTARTS_A_MINUTE, Supervisor } from "./supervisor.ts";
+import type { ChildSpec } from "./supervisor.ts";
+import { MAX_RESTARTS_A_MINUTE, Supervisor } from "./supervisor.ts";
 
 /** A child without a process: it "exits" when the test says so. */
 function fakeChild(name: string) {

@@ -1,12 +1,7 @@
-import {
-  type Infra,
-  localNatsUrl,
-  localPostgres,
-  prepare,
-  startInfra,
-  stopLocalNats,
-} from "./platform.ts";
-import { type ChildSpec, Supervisor } from "./supervisor.ts";
+import type { Infra } from "./platform.ts";
+import { localNatsUrl, localPostgres, prepare, startInfra, stopLocalNats } from "./platform.ts";
+import type { ChildSpec } from "./supervisor.ts";
+import { Supervisor } from "./supervisor.ts";
 import { alive, DENO, LOGS, ROOT, RUN, waitForPort } from "./infra/mod.ts";
 import { ConfigError, loadConfig } from "../shared/config/mod.ts";
 import { MAIL_DIR, MAIL_PORT } from "./mailsink.ts";

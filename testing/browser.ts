@@ -2,7 +2,8 @@
  * A page in a real headless Chromium (Debian's, which `./berth test` installs; see
  * cli/infra/chromium.ts), driven by Playwright, for tests of the pages the api serves.
  */
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { chromium } from "playwright-core";
 
 /** Opens a page of `width` x `height`, runs `fn` with it, and closes the browser. */
 export async function withPage<T>(

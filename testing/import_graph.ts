@@ -21,6 +21,10 @@
  *    `testing/` itself do.
  *
  * Type-only imports count like the others: they are a dependency all the same.
+ *
+ * 5. **One import style**: types come in through an `import type` (or `export type`) line of
+ *    their own, as in nats.js; an import never mixes `type X` into a value list. `deno lint`
+ *    has no rule for it.
  */
 import { posix } from "node:path";
 
@@ -36,6 +40,8 @@ const TREES = ["shared", "api", "consumers", "cli"];
 /** Where a line-start import or re-export names the module it reads from. */
 const STATIC_IMPORT = /^(?:import|export)(?:\s+type)?\s[^;"'()]*?\bfrom\s*["']([^"']+)["']/gm;
 const SIDE_EFFECT_IMPORT = /^import\s*["']([^"']+)["']/gm;
+/** A value import or re-export whose braces name a type inline: `import { type X, y } …`. */
+const MIXED_TYPE_IMPORT = /^(?:import|export)\s*(?:[\w$]+\s*,\s*)?\{[^}]*?\btype\s+[\w$]/gm;
 
 /**
  * The module a repository path belongs to: `shared/events` for `shared/events/mod.ts`, `api`
@@ -77,6 +83,14 @@ export function violationsOf(sources: Map<string, string>): Violation[] {
   const found: Violation[] = [];
   for (const [file, source] of sources) {
     const from = moduleOf(file);
+    for (const m of source.matchAll(MIXED_TYPE_IMPORT)) {
+      const line = source.slice(0, m.index).split("\n").length;
+      found.push({
+        file: `${file}:${line}`,
+        spec: "",
+        rule: "types are imported on a line of their own",
+      });
+    }
     for (const spec of importsOf(source)) {
       const target = posix.normalize(posix.join(posix.dirname(file), spec));
       const to = moduleOf(target);

@@ -92,3 +92,20 @@ Deno.test("given a module without mod.ts, then it is reported, unless it holds o
   ]);
   assert.deepEqual(rulesBroken("api/hostile/hostile_test.ts", 'import "./testdata/world.ts";'), []);
 });
+
+Deno.test("given an import that mixes a type into its values, then it is reported", () => {
+  assert.deepEqual(rulesBroken("api/reservations/x.ts", 'import { type E, e } from "./y.ts";'), [
+    "api/reservations/x.ts:1  types are imported on a line of their own",
+  ]);
+  assert.equal(
+    rulesBroken("api/reservations/x.ts", 'import a, {\n  b,\n  type C,\n} from "./y.ts";').length,
+    1,
+  );
+  assert.deepEqual(
+    rulesBroken(
+      "api/reservations/x.ts",
+      'import type { E } from "./y.ts";\nimport { e } from "./y.ts";',
+    ),
+    [],
+  );
+});

@@ -4,7 +4,9 @@
  * BERTH_NATS_SERVER (the nats-server binary) and BERTH_NATS_KEYS (berth's NATS users' keys,
  * which every test server knows and the processes a test starts sign in with).
  */
-import { connectDb, migrate, type Sql } from "../shared/db/mod.ts";
+import type { Sql } from "../shared/db/mod.ts";
+import { connectDb, migrate } from "../shared/db/mod.ts";
+import type { TlsFiles } from "../cli/infra/mod.ts";
 import {
   clusterFormed,
   clusterNodes,
@@ -12,7 +14,6 @@ import {
   freePort,
   NatsServer,
   natsUrlOf,
-  type TlsFiles,
 } from "../cli/infra/mod.ts";
 import { connectNats } from "../shared/nats/mod.ts";
 

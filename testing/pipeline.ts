@@ -4,8 +4,10 @@ import { clusterReplicas, connectNats } from "../shared/nats/mod.ts";
 import { makeEvent, provisionStreams } from "../shared/events/mod.ts";
 import { testDatabase, testNats } from "./mod.ts";
 import { appendToOutbox, runRelay } from "../shared/outbox/mod.ts";
-import { type ConsumerTuning, runService, type Service } from "../consumers/runtime/mod.ts";
-import { inTransaction, type Sql } from "../shared/db/mod.ts";
+import type { ConsumerTuning, Service } from "../consumers/runtime/mod.ts";
+import { runService } from "../consumers/runtime/mod.ts";
+import type { Sql } from "../shared/db/mod.ts";
+import { inTransaction } from "../shared/db/mod.ts";
 import type { EventData, EventType } from "../shared/events/mod.ts";
 
 // deno-lint-ignore no-explicit-any

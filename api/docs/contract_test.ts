@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import { createConfig, lintFromString } from "@redocly/openapi-core";
 import { integration, testDatabase } from "../../testing/mod.ts";
-import { type Answer, ContractChecker } from "../../testing/openapi.ts";
+import type { Answer } from "../../testing/openapi.ts";
+import { ContractChecker } from "../../testing/openapi.ts";
 import { connectDb } from "../../shared/db/mod.ts";
 import { changeStatus, localDate } from "../../shared/booking/mod.ts";
 import { ADMIN_KEY, rawHttp, testApp } from "../../testing/app.ts";

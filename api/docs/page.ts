@@ -5,7 +5,8 @@
  * its styles inline: no scripts, fonts or anything else from outside.
  */
 import type { OpenApiDocument } from "./openapi.ts";
-import { type FieldRow, type Schema, SchemaView } from "./schema_view.ts";
+import type { FieldRow, Schema } from "./schema_view.ts";
+import { SchemaView } from "./schema_view.ts";
 
 interface Parameter {
   name: string;

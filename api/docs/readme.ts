@@ -6,7 +6,8 @@
  */
 import type { OpenApiDocument } from "./openapi.ts";
 import { codesOf, operationsOf } from "./page.ts";
-import { type Schema, SchemaView } from "./schema_view.ts";
+import type { Schema } from "./schema_view.ts";
+import { SchemaView } from "./schema_view.ts";
 
 /** Where the table sits in README.md. */
 export const BEGIN = "<!-- endpoints: generated from /openapi.json by api/docs/readme.ts -->";

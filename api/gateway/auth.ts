@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import type { Env } from "../http/mod.ts";
 import { Unauthorized } from "../../shared/errors/mod.ts";
-import { BOOTSTRAP_ADMIN_ID, hashKey, type Principal, type Role } from "../keys/mod.ts";
+import type { Principal, Role } from "../keys/mod.ts";
+import { BOOTSTRAP_ADMIN_ID, hashKey } from "../keys/mod.ts";
 
 /** How long a key lookup is trusted; a revocation takes effect on every instance within it. */
 export const KEY_CACHE_MS = 5_000;

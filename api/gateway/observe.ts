@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { httpMetrics, type Registry, type RouteOf } from "../../shared/metrics/mod.ts";
+import type { Registry, RouteOf } from "../../shared/metrics/mod.ts";
+import { httpMetrics } from "../../shared/metrics/mod.ts";
 import { log } from "../../shared/log/mod.ts";
 import { routeOf } from "./route.ts";
 

@@ -1,5 +1,6 @@
 import type { Deps } from "../http/mod.ts";
-import { type PlatformMetrics, readSocket, type Registry } from "../../shared/metrics/mod.ts";
+import type { PlatformMetrics, Registry } from "../../shared/metrics/mod.ts";
+import { readSocket } from "../../shared/metrics/mod.ts";
 import { DomainError } from "../../shared/errors/mod.ts";
 
 /** How long a scrape waits for the hub, which waits up to a second for each process. */

@@ -13,13 +13,8 @@ import fc from "fast-check";
 import { integration, tableDigests, testDatabase } from "../../testing/mod.ts";
 import type { Sql } from "../../shared/db/mod.ts";
 import { ADMIN_KEY, rawHttp, testApp } from "../../testing/app.ts";
-import {
-  exampleRequest,
-  type HostileRequest,
-  hostileRequest,
-  paramsOf,
-  type Target,
-} from "./testdata/arbitraries.ts";
+import type { HostileRequest, Target } from "./testdata/arbitraries.ts";
+import { exampleRequest, hostileRequest, paramsOf } from "./testdata/arbitraries.ts";
 import { fixedCases } from "./testdata/cases.ts";
 import { examplesOf, seedWorld } from "./testdata/world.ts";
 import { ContractChecker } from "../../testing/openapi.ts";

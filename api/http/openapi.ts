@@ -31,7 +31,8 @@
  * key), 403 (admin), 408 and 413 (a method with a body), 415 (a JSON body), 503 `unavailable`
  * and 504 `timeout` (every operation behind a key).
  */
-import { createRoute, OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
+import type { RouteConfig } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { ZodType } from "zod";
 import type { Env } from "./env.ts";

@@ -4,7 +4,8 @@ import { apiModule, pageOf, positionOf } from "../http/mod.ts";
 import { NotFound } from "../../shared/errors/mod.ts";
 import { uuidv7 } from "../../shared/ids/mod.ts";
 import { hashKey, newKey } from "./keys.ts";
-import { type ApiKeyRow, insertKey, listKeys, revokeKey } from "./queries.ts";
+import type { ApiKeyRow } from "./queries.ts";
+import { insertKey, listKeys, revokeKey } from "./queries.ts";
 import * as op from "./contract.ts";
 
 /** `/v1/api-keys`: admins create, list and revoke keys. The secret is shown once, at creation. */

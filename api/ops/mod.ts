@@ -4,4 +4,5 @@
  * @module
  */
 export { opsPageRoutes, opsRoutes } from "./routes.ts";
-export { type OpsSummary, opsSummary } from "./summary.ts";
+export type { OpsSummary } from "./summary.ts";
+export { opsSummary } from "./summary.ts";

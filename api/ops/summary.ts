@@ -4,7 +4,8 @@
  * Counters are totals since `up` started; the page turns two polls into rates.
  */
 import type { Sql } from "../../shared/db/mod.ts";
-import { parseScrape, type Scrape, seriesOf, sumOf } from "../../shared/metrics/mod.ts";
+import type { Scrape } from "../../shared/metrics/mod.ts";
+import { parseScrape, seriesOf, sumOf } from "../../shared/metrics/mod.ts";
 import { addDays } from "../../shared/booking/mod.ts";
 
 /** Days of occupancy shown, today (at each property) first. */

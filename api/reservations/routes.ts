@@ -3,19 +3,18 @@ import type { Context } from "hono";
 import type { Env } from "../http/mod.ts";
 import { apiModule, ifMatchOf, withEtag } from "../http/mod.ts";
 import { Conflict, DomainError, ValidationFailed } from "../../shared/errors/mod.ts";
+import type { Action, IdempotencyKey, ReservationView } from "../../shared/booking/mod.ts";
 import {
-  type Action,
   changeStatus,
   getReservation,
-  type IdempotencyKey,
   modificationStatus,
   modifyReservation,
   placeBooking,
   prepareBooking,
-  type ReservationView,
 } from "../../shared/booking/mod.ts";
 import * as s from "./schemas.ts";
-import { requestHash, type StoredAnswer, storedAnswer } from "./idempotency.ts";
+import type { StoredAnswer } from "./idempotency.ts";
+import { requestHash, storedAnswer } from "./idempotency.ts";
 import * as op from "./contract.ts";
 
 /** A status a reservation write answers with. */

@@ -4,14 +4,8 @@ import type { Env } from "../http/mod.ts";
 import { apiModule, pageOf, positionOf } from "../http/mod.ts";
 import { findProperty } from "../catalogue/mod.ts";
 import { NotFound } from "../../shared/errors/mod.ts";
-import {
-  addDays,
-  localDate,
-  type ReservationFilter,
-  searchReservations,
-  type Status,
-  viewOf,
-} from "../../shared/booking/mod.ts";
+import type { ReservationFilter, Status } from "../../shared/booking/mod.ts";
+import { addDays, localDate, searchReservations, viewOf } from "../../shared/booking/mod.ts";
 import type * as s from "./schemas.ts";
 import * as op from "./contract.ts";
 

@@ -1,5 +1,6 @@
 /** Pending -> confirmed of every booking of a run, as reservation_history recorded it. */
-import { type Spread, spread } from "./percentiles.ts";
+import type { Spread } from "./percentiles.ts";
+import { spread } from "./percentiles.ts";
 
 /** A booking counts as confirmed in time when its confirmation came within this. */
 export const CONFIRM_WITHIN_MS = 5000;

@@ -3,9 +3,11 @@
  * counted, so the bench can take its own transactions out of the commit count), one to the
  * server's `postgres` database for statistics, and one to NATS for consumer backlogs.
  */
-import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
+import type { JetStreamManager } from "@nats-io/jetstream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { connectDb, type Sql } from "../../shared/db/mod.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { connectDb } from "../../shared/db/mod.ts";
 import { connectNats } from "../../shared/nats/mod.ts";
 import { DLQ_STREAM } from "../../shared/events/mod.ts";
 import { sameServer } from "./pgbench.ts";

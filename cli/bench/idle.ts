@@ -1,6 +1,7 @@
 /** The idle step: CPU time of every platform process over a quiet interval with no traffic. */
 import type { Bench } from "./context.ts";
-import { type IdleCpu, measureIdle, statTicks, type Watched } from "./cpu.ts";
+import type { IdleCpu, Watched } from "./cpu.ts";
+import { measureIdle, statTicks } from "./cpu.ts";
 import { settle, sleep } from "./lag.ts";
 import { processTree } from "./rss.ts";
 

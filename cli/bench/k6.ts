@@ -1,10 +1,6 @@
 import { LOGS, ROOT } from "../infra/mod.ts";
-import {
-  type K6Summary,
-  readSummary,
-  type ScenarioResult,
-  type ScenarioSpec,
-} from "./scenarios.ts";
+import type { K6Summary, ScenarioResult, ScenarioSpec } from "./scenarios.ts";
+import { readSummary } from "./scenarios.ts";
 
 /** Where the k6 scripts write their summaries (gitignored). */
 export const RESULTS = `${ROOT}/loadtests/results`;

@@ -4,11 +4,15 @@
  * Postgres commits per booking.
  */
 import type { Bench } from "./context.ts";
-import { type K6Run, runK6 } from "./k6.ts";
-import { type LagAfterLoad, LagWatch, sleep } from "./lag.ts";
-import { type RssPeak, RssSampler } from "./rss.ts";
+import type { K6Run } from "./k6.ts";
+import { runK6 } from "./k6.ts";
+import type { LagAfterLoad } from "./lag.ts";
+import { LagWatch, sleep } from "./lag.ts";
+import type { RssPeak } from "./rss.ts";
+import { RssSampler } from "./rss.ts";
 import type { ScenarioResult, ScenarioSpec } from "./scenarios.ts";
-import { type Confirmations, confirmations } from "./confirm.ts";
+import type { Confirmations } from "./confirm.ts";
+import { confirmations } from "./confirm.ts";
 
 /** Outbox rows and commits over the bookings a run made. */
 export interface PerBooking {

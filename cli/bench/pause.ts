@@ -3,7 +3,8 @@
  * continued (SIGCONT). Bookings must not notice; confirmations must resume.
  */
 import type { Bench } from "./context.ts";
-import { measure, type ScenarioRun } from "./measure.ts";
+import type { ScenarioRun } from "./measure.ts";
+import { measure } from "./measure.ts";
 import { sleep } from "./lag.ts";
 import type { ScenarioSpec } from "./scenarios.ts";
 

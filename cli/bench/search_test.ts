@@ -1,12 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  judgeProbe,
-  nextRate,
-  type Probe,
-  type ProbeFigures,
-  SUSTAINED_LIMITS,
-  sustainedRate,
-} from "./search.ts";
+import type { Probe, ProbeFigures } from "./search.ts";
+import { judgeProbe, nextRate, SUSTAINED_LIMITS, sustainedRate } from "./search.ts";
 
 const opts = { start: 1000, factor: 2, min: 50, max: 8000, probes: 8, resolution: 0.1 };
 

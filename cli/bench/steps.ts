@@ -2,7 +2,8 @@
 import type { Bench } from "./context.ts";
 import { idleStep } from "./idle.ts";
 import { settle } from "./lag.ts";
-import { measure, type MeasureOptions, type ScenarioRun } from "./measure.ts";
+import type { MeasureOptions, ScenarioRun } from "./measure.ts";
+import { measure } from "./measure.ts";
 import { pauseScenario } from "./pause.ts";
 import { relayStep } from "./relay.ts";
 import { FIFTY_PER_TRANSACTION, ONE_PER_TRANSACTION, pgbenchCeilings } from "./pgbench.ts";

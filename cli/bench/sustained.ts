@@ -8,13 +8,8 @@ import type { Bench } from "./context.ts";
 import { RESULTS } from "./k6.ts";
 import { settle } from "./lag.ts";
 import { measure } from "./measure.ts";
-import {
-  judgeProbe,
-  nextRate,
-  type ProbeFigures,
-  SUSTAINED_LIMITS,
-  sustainedRate,
-} from "./search.ts";
+import type { ProbeFigures } from "./search.ts";
+import { judgeProbe, nextRate, SUSTAINED_LIMITS, sustainedRate } from "./search.ts";
 import type { ScenarioSpec } from "./scenarios.ts";
 
 /** One probe of the search, with its verdict. */

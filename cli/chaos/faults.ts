@@ -3,8 +3,10 @@
  * fault (its injection, or its release for a pause) until a new booking is confirmed.
  */
 import { sleep } from "../../shared/time/mod.ts";
-import { type ChaosPlatform, processes } from "./platform.ts";
-import { type Attempt, type Booking, bookWithRetries, type Target } from "./load.ts";
+import type { ChaosPlatform } from "./platform.ts";
+import { processes } from "./platform.ts";
+import type { Attempt, Booking, Target } from "./load.ts";
+import { bookWithRetries } from "./load.ts";
 
 export interface Fault {
   name: string;

@@ -2,8 +2,10 @@
  * The fault suite's platform: `./berth up` of its own (cli/faults/up.ts: its own data folder and
  * ports, two api and two workers processes, a mail sink), and a connection to its database.
  */
-import { startUp, type UpProcess } from "../faults/mod.ts";
-import { connectDb, type Sql } from "../../shared/db/mod.ts";
+import type { UpProcess } from "../faults/mod.ts";
+import { startUp } from "../faults/mod.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { connectDb } from "../../shared/db/mod.ts";
 
 export interface ChaosPlatform extends UpProcess {
   sql: Sql;

@@ -5,13 +5,8 @@
  * roster, so a new event or service gets its rights with it.
  */
 import { nkeys } from "@nats-io/transport-node";
-import {
-  catalogue,
-  DLQ_PREFIX,
-  DLQ_STREAM,
-  type Domain,
-  eventTypes,
-} from "../../shared/events/mod.ts";
+import type { Domain } from "../../shared/events/mod.ts";
+import { catalogue, DLQ_PREFIX, DLQ_STREAM, eventTypes } from "../../shared/events/mod.ts";
 import { inboxPrefixOf, seedFileOf } from "../../shared/nats/mod.ts";
 import { consumerDefinitions, MEMBERS_SUBJECT, partitionsOf } from "../../consumers/runtime/mod.ts";
 import { consumingServices } from "../../consumers/roster.ts";

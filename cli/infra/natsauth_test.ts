@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { type NatsConnection, nkeys } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { nkeys } from "@nats-io/transport-node";
 import { connectAs, integration, testNats } from "../../testing/mod.ts";
 import { connectNats } from "../../shared/nats/mod.ts";
 import { provisionStreams, subjectOf } from "../../shared/events/mod.ts";

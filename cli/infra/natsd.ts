@@ -1,7 +1,9 @@
 import { jetstreamManager } from "@nats-io/jetstream";
-import { connectNats, type NatsAccess } from "../../shared/nats/mod.ts";
+import type { NatsAccess } from "../../shared/nats/mod.ts";
+import { connectNats } from "../../shared/nats/mod.ts";
 import { waitForPort } from "./exec.ts";
-import { authorizationConfig, type NatsUser } from "./natsauth.ts";
+import type { NatsUser } from "./natsauth.ts";
+import { authorizationConfig } from "./natsauth.ts";
 
 /** The certificate a server shows its clients and its cluster's other nodes, and their CA. */
 export interface TlsFiles {

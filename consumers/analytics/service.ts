@@ -2,8 +2,10 @@ import type { Sql } from "../../shared/db/mod.ts";
 import { eventTypesOf } from "../../shared/events/mod.ts";
 import type { Envelope } from "../../shared/events/mod.ts";
 import { nightKey } from "../../shared/booking/mod.ts";
-import { defineService, type EventOf } from "../runtime/mod.ts";
-import { leadDays, type Night, nightsOf, utcDay } from "./nights.ts";
+import type { EventOf } from "../runtime/mod.ts";
+import { defineService } from "../runtime/mod.ts";
+import type { Night } from "./nights.ts";
+import { leadDays, nightsOf, utcDay } from "./nights.ts";
 
 /** The events the KPIs are computed from. */
 export const analyticsEvents = eventTypesOf(["inventory", "reservation", "payment"], [

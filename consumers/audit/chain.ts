@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
  * The audit chain's pure rules: which chain an event belongs to and how entries are hashed.
  * One chain per (stream, property), because within it events are applied in stream order.
  */
-import { catalogue, type Domain } from "../../shared/events/mod.ts";
+import type { Domain } from "../../shared/events/mod.ts";
+import { catalogue } from "../../shared/events/mod.ts";
 import type { Envelope } from "../../shared/events/mod.ts";
 
 /** The hash a chain's first entry points back to. */

@@ -1,5 +1,6 @@
 import type { Sql } from "../../shared/db/mod.ts";
-import { type Envelope, eventTypes, receivedText } from "../../shared/events/mod.ts";
+import type { Envelope } from "../../shared/events/mod.ts";
+import { eventTypes, receivedText } from "../../shared/events/mod.ts";
 import { defineService } from "../runtime/mod.ts";
 import { chainOf, entryHash, GENESIS, reservationIdOf, sha256 } from "./chain.ts";
 

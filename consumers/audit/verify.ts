@@ -1,5 +1,6 @@
 import type { Sql } from "../../shared/db/mod.ts";
-import { type EventKeys, eventKeys, verifySignature } from "../../shared/events/mod.ts";
+import type { EventKeys } from "../../shared/events/mod.ts";
+import { eventKeys, verifySignature } from "../../shared/events/mod.ts";
 import { entryHash, GENESIS, sha256 } from "./chain.ts";
 
 /** The first entry whose link does not hold, and why. */

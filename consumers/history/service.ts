@@ -1,7 +1,8 @@
 import type { Sql } from "../../shared/db/mod.ts";
 import { eventTypesOf } from "../../shared/events/mod.ts";
 import type { Envelope } from "../../shared/events/mod.ts";
-import { defineService, type EventOf } from "../runtime/mod.ts";
+import type { EventOf } from "../runtime/mod.ts";
+import { defineService } from "../runtime/mod.ts";
 
 /** The reservation events the history projects. */
 export const historyEvents = eventTypesOf(["reservation"], [

@@ -1,4 +1,5 @@
-import { applyCommands, type Command } from "../../shared/booking/mod.ts";
+import type { Command } from "../../shared/booking/mod.ts";
+import { applyCommands } from "../../shared/booking/mod.ts";
 import { log } from "../../shared/log/mod.ts";
 import { defineService } from "../runtime/mod.ts";
 

@@ -3,7 +3,8 @@
  * words (room nights with arrival and departure, a show's date and seats, unit days), and what
  * the property's cancellation policy means for it. Pure: the clock comes in as an argument.
  */
-import { type CancellationPolicy, refundFor } from "../payments/mod.ts";
+import type { CancellationPolicy } from "../payments/mod.ts";
+import { refundFor } from "../payments/mod.ts";
 import { counted, formatDate, formatInstant, formatMoney } from "./format.ts";
 import { datesIn, daysIn } from "../../shared/booking/mod.ts";
 

@@ -13,10 +13,12 @@ import { sleep } from "../../shared/time/mod.ts";
 import { log, withLogContext } from "../../shared/log/mod.ts";
 import { annotateSpan, inSpan, SpanKind, traceContextOf } from "../../shared/tracing/mod.ts";
 import { CircuitOpenError } from "../payments/mod.ts";
-import { Breakers, type BreakerTuning, UnhealthyAnswer } from "./breakers.ts";
+import type { BreakerTuning } from "./breakers.ts";
+import { Breakers, UnhealthyAnswer } from "./breakers.ts";
 import type { EmailMessage } from "./email.ts";
 import type { Mailer } from "./mailer.ts";
-import { decide, defaultRetryPolicy, type RetryPolicy, type SendResult } from "./policy.ts";
+import type { RetryPolicy, SendResult } from "./policy.ts";
+import { decide, defaultRetryPolicy } from "./policy.ts";
 import { postWebhook } from "./webhook.ts";
 import * as q from "./queries.ts";
 

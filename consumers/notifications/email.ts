@@ -4,10 +4,12 @@
  * and HTML; the confirmation carries an `.ics` calendar. Pure: the event's time is the clock.
  */
 import type { EventOf } from "../runtime/mod.ts";
-import { type Booking, describeLine, isStay, policyText, refundSentence } from "./booking.ts";
+import type { Booking } from "./booking.ts";
+import { describeLine, isStay, policyText, refundSentence } from "./booking.ts";
 import { formatMoney } from "./format.ts";
 import { calendar } from "./ics.ts";
-import { htmlOf, type MailContent, textOf } from "./layout.ts";
+import type { MailContent } from "./layout.ts";
+import { htmlOf, textOf } from "./layout.ts";
 
 /** Reservation events that send the guest an e-mail. */
 export const emailedEvents = [

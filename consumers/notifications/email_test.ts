@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { makeEvent } from "../../shared/events/mod.ts";
 import type { Booking } from "./booking.ts";
-import { emailedEvents, type MailedEvent, paymentTrouble, renderEmail } from "./email.ts";
+import type { MailedEvent } from "./email.ts";
+import { emailedEvents, paymentTrouble, renderEmail } from "./email.ts";
 
 const reservationId = "0190a0c2-7a4e-7c3b-8f00-000000000042";
 const ref = {

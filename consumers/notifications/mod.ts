@@ -15,16 +15,22 @@
  */
 import type { Sql } from "../../shared/db/mod.ts";
 import type { Config } from "../../shared/config/mod.ts";
-import { Dispatcher, type DispatcherOptions } from "./dispatcher.ts";
+import type { DispatcherOptions } from "./dispatcher.ts";
+import { Dispatcher } from "./dispatcher.ts";
 import { smtpMailer } from "./mailer.ts";
 import { deliveriesQueued } from "./service.ts";
 
 export { deliveriesQueued, notificationsService, webhookEventTypes } from "./service.ts";
-export { Dispatcher, type DispatcherOptions } from "./dispatcher.ts";
-export { type Mailer, smtpMailer } from "./mailer.ts";
-export { emailedEvents, type EmailMessage, renderEmail } from "./email.ts";
-export { decide, defaultRetryPolicy, type RetryPolicy, type SendResult } from "./policy.ts";
-export { Breakers, type BreakerTuning } from "./breakers.ts";
+export type { DispatcherOptions } from "./dispatcher.ts";
+export { Dispatcher } from "./dispatcher.ts";
+export type { Mailer } from "./mailer.ts";
+export { smtpMailer } from "./mailer.ts";
+export type { EmailMessage } from "./email.ts";
+export { emailedEvents, renderEmail } from "./email.ts";
+export type { RetryPolicy, SendResult } from "./policy.ts";
+export { decide, defaultRetryPolicy } from "./policy.ts";
+export type { BreakerTuning } from "./breakers.ts";
+export { Breakers } from "./breakers.ts";
 export {
   DEFAULT_TOLERANCE_SECONDS,
   SIGNATURE_HEADER,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { decide, type RetryPolicy } from "./policy.ts";
+import type { RetryPolicy } from "./policy.ts";
+import { decide } from "./policy.ts";
 
 const policy: RetryPolicy = { delaysMs: [100, 1000], goneThreshold: 3 };
 const now = new Date("2030-06-01T12:00:00Z");

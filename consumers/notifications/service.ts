@@ -6,11 +6,13 @@
  * here and stored with its delivery. Sending happens in the dispatcher, outside any event's
  * transaction.
  */
-import { defineService, type EventOf, eventTraceContext } from "../runtime/mod.ts";
+import type { EventOf } from "../runtime/mod.ts";
+import { defineService, eventTraceContext } from "../runtime/mod.ts";
 import { eventTypesOf } from "../../shared/events/mod.ts";
 import { uuidv7 } from "../../shared/ids/mod.ts";
 import type { Booking } from "./booking.ts";
-import { emailedEvents, type MailedEvent, renderEmail } from "./email.ts";
+import type { MailedEvent } from "./email.ts";
+import { emailedEvents, renderEmail } from "./email.ts";
 import * as q from "./queries.ts";
 
 /**

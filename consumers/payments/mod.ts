@@ -3,28 +3,19 @@
  * deterministic simulator, the payment rules, the consumer and the daily settlement.
  * See docs/payments.md.
  */
-export {
-  type BreakerOptions,
-  type BreakerState,
-  CircuitBreaker,
-  CircuitOpenError,
-  ProviderTimeoutError,
-} from "./breaker.ts";
-export {
-  type AuthorizeRequest,
-  type AuthorizeResult,
-  GuardedProvider,
-  type MoneyRequest,
-  type PaymentProvider,
-  ProviderRejection,
+export type { BreakerOptions, BreakerState } from "./breaker.ts";
+export { CircuitBreaker, CircuitOpenError, ProviderTimeoutError } from "./breaker.ts";
+export type {
+  AuthorizeRequest,
+  AuthorizeResult,
+  MoneyRequest,
+  PaymentProvider,
 } from "./provider.ts";
-export { PaymentSimulator, type SimulatedPayment, SimulatorRejection } from "./simulator.ts";
+export { GuardedProvider, ProviderRejection } from "./provider.ts";
+export type { SimulatedPayment } from "./simulator.ts";
+export { PaymentSimulator, SimulatorRejection } from "./simulator.ts";
 export * from "./policy.ts";
-export { authorizeWithTries, payments, type PaymentsDeps, paymentsService } from "./service.ts";
-export {
-  dayBefore,
-  runSettlement,
-  settleDay,
-  type Settlement,
-  type SettlementOptions,
-} from "./settlement.ts";
+export type { PaymentsDeps } from "./service.ts";
+export { authorizeWithTries, payments, paymentsService } from "./service.ts";
+export type { Settlement, SettlementOptions } from "./settlement.ts";
+export { dayBefore, runSettlement, settleDay } from "./settlement.ts";

@@ -6,14 +6,11 @@
 import { eventTypesOf } from "../../shared/events/mod.ts";
 import type { EventOf } from "../runtime/mod.ts";
 import type { AuthorizeRequest, AuthorizeResult } from "./provider.ts";
+import type { CancellationPolicy, CaptureAt, MoneyStep, PaymentMoney } from "./policy.ts";
 import {
-  type CancellationPolicy,
   cancellationSteps,
-  type CaptureAt,
   captureRule,
   modificationSteps,
-  type MoneyStep,
-  type PaymentMoney,
   refundFor,
   releaseSteps,
   statusAfter,

@@ -12,7 +12,8 @@ export function captureRule(kinds: readonly string[]): CaptureAt {
 }
 
 /** The cancellation rule is the booking engine's, so a cancel's answer says what is refunded. */
-export { type CancellationPolicy, refundFor } from "../../shared/booking/mod.ts";
+export type { CancellationPolicy } from "../../shared/booking/mod.ts";
+export { refundFor } from "../../shared/booking/mod.ts";
 
 /** A payment's money as the payments service keeps it. */
 export interface PaymentMoney {

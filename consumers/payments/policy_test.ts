@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { MAX_TOTAL } from "../../shared/booking/mod.ts";
+import type { PaymentMoney } from "./policy.ts";
 import {
   cancellationSteps,
   captureRule,
   modificationSteps,
-  type PaymentMoney,
   refundFor,
   releaseSteps,
   statusAfter,

@@ -3,19 +3,14 @@
  * timeout and a circuit breaker). Every call carries an idempotency key, so a call repeated
  * after a crash or a rolled-back transaction has the provider's first answer and no second effect.
  */
-import {
-  type BreakerOptions,
-  CircuitBreaker,
-  CircuitOpenError,
-  ProviderTimeoutError,
-} from "./breaker.ts";
-import {
-  type PaymentMetrics,
-  paymentMetrics,
-  type ProviderOperation,
-  type ProviderOutcome,
-  Registry,
+import type { BreakerOptions } from "./breaker.ts";
+import { CircuitBreaker, CircuitOpenError, ProviderTimeoutError } from "./breaker.ts";
+import type {
+  PaymentMetrics,
+  ProviderOperation,
+  ProviderOutcome,
 } from "../../shared/metrics/mod.ts";
+import { paymentMetrics, Registry } from "../../shared/metrics/mod.ts";
 import { annotateSpan, inSpan, SpanKind } from "../../shared/tracing/mod.ts";
 
 /**

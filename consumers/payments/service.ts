@@ -15,32 +15,24 @@
  * events (and the later events of the same property) wait in the backlog until the call
  * settles, then come again and find its answer kept here.
  */
-import { inTransaction, type Sql } from "../../shared/db/mod.ts";
-import { type Envelope, makeEvent } from "../../shared/events/mod.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { inTransaction } from "../../shared/db/mod.ts";
+import type { Envelope } from "../../shared/events/mod.ts";
+import { makeEvent } from "../../shared/events/mod.ts";
 import { uuidv7 } from "../../shared/ids/mod.ts";
 import { log } from "../../shared/log/mod.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
-import {
-  type Applied,
-  type BatchEvent,
-  claimInbox,
-  defineService,
-  withinEvent,
-} from "../runtime/mod.ts";
+import type { Applied, BatchEvent } from "../runtime/mod.ts";
+import { claimInbox, defineService, withinEvent } from "../runtime/mod.ts";
 import { CircuitOpenError, ProviderTimeoutError } from "./breaker.ts";
 import type { AuthorizeRequest, AuthorizeResult, GuardedProvider } from "./provider.ts";
+import type { Ask, Emit, Evolved, Facts, PaymentEvent, PaymentState } from "./plan.ts";
 import {
-  type Ask,
-  type Emit,
   evolveAuthorized,
-  type Evolved,
   evolveIncremented,
   evolveMoved,
-  type Facts,
-  type PaymentEvent,
   paymentEvents,
-  type PaymentState,
   planFor,
 } from "./plan.ts";
 import * as q from "./queries.ts";

@@ -4,7 +4,8 @@
  * Captures and refunds count; voids moved no money and do not. A day is settled once: the
  * settlement row's key (day, property, currency) is written in the same transaction as the event.
  */
-import { inTransaction, type Sql } from "../../shared/db/mod.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { inTransaction } from "../../shared/db/mod.ts";
 import { makeEvent } from "../../shared/events/mod.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { uuidv7 } from "../../shared/ids/mod.ts";

@@ -10,7 +10,8 @@
 import type { Sql } from "../../shared/db/mod.ts";
 import { log } from "../../shared/log/mod.ts";
 import { every } from "../../shared/time/mod.ts";
-import { copyRows, copySchema, type Projection, shadowOf, snapshotOf } from "./projection.ts";
+import type { Projection } from "./projection.ts";
+import { copyRows, copySchema, shadowOf, snapshotOf } from "./projection.ts";
 
 /** How often the workers take a snapshot of each projection: daily, well within a week. */
 export const SNAPSHOT_EVERY_MS = 24 * 3_600_000;

@@ -1,3 +1,4 @@
 /** The dynamic rates service: occupancy-driven prices, rate history, applied rates. */
 export { rates } from "./service.ts";
-export { dynamicPrice, multiplierBps, type RateRules, type Tier } from "./pricing.ts";
+export type { RateRules, Tier } from "./pricing.ts";
+export { dynamicPrice, multiplierBps } from "./pricing.ts";

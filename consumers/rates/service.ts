@@ -1,7 +1,8 @@
 import type { Sql } from "../../shared/db/mod.ts";
 import type { Envelope } from "../../shared/events/mod.ts";
 import { eventTypesOf } from "../../shared/events/mod.ts";
-import { type BatchContext, defineService, type EventOf } from "../runtime/mod.ts";
+import type { BatchContext, EventOf } from "../runtime/mod.ts";
+import { defineService } from "../runtime/mod.ts";
 import type { Night, Occupancy, RatesState } from "./state.ts";
 import { dynamicPrice } from "./pricing.ts";
 import { needsOf, nightKey } from "../../shared/booking/mod.ts";

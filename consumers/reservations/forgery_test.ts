@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { jetstream } from "@nats-io/jetstream";
 import { connectAs, eventually, integration } from "../../testing/mod.ts";
+import type { Envelope } from "../../shared/events/mod.ts";
 import {
-  type Envelope,
   eventKeysFrom,
   generateEventKey,
   makeEvent,

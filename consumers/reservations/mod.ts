@@ -1,2 +1,3 @@
 /** The reservations service: payment outcomes move reservations (see docs/payments.md). */
-export { onRefusal, reservations, type ReservationsDeps, reservationsService } from "./service.ts";
+export type { ReservationsDeps } from "./service.ts";
+export { onRefusal, reservations, reservationsService } from "./service.ts";

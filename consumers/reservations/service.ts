@@ -11,9 +11,9 @@
  * payments service void the authorization. One that finds the reservation already expired,
  * failed or cancelled changes nothing here: the payments service voids it on that event.
  */
+import type { Command } from "../../shared/booking/mod.ts";
 import {
   applyCommands,
-  type Command,
   decideChange,
   decideModificationOutcome,
   readReservations,
@@ -23,8 +23,10 @@ import { DomainError } from "../../shared/errors/mod.ts";
 import { uuidv7 } from "../../shared/ids/mod.ts";
 import { log } from "../../shared/log/mod.ts";
 import type { Sql } from "../../shared/db/mod.ts";
-import { type Applied, type BatchEvent, defineService, withinEvent } from "../runtime/mod.ts";
-import { Registry, type ReservationMetrics, reservationMetrics } from "../../shared/metrics/mod.ts";
+import type { Applied, BatchEvent } from "../runtime/mod.ts";
+import { defineService, withinEvent } from "../runtime/mod.ts";
+import type { ReservationMetrics } from "../../shared/metrics/mod.ts";
+import { Registry, reservationMetrics } from "../../shared/metrics/mod.ts";
 
 /** What the reservations service needs. */
 export interface ReservationsDeps {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { integration, testDatabase } from "../../testing/mod.ts";
-import { type Envelope, makeEvent } from "../../shared/events/mod.ts";
+import type { Envelope } from "../../shared/events/mod.ts";
+import { makeEvent } from "../../shared/events/mod.ts";
 import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
 import type { BatchEvent } from "../runtime/mod.ts";
 import { onRefusal, reservationsService } from "./service.ts";

@@ -1,27 +1,21 @@
 import type { JetStreamClient } from "@nats-io/jetstream";
-import { isPgUnavailable, type Sql } from "../../shared/db/mod.ts";
-import {
-  type Envelope,
-  MalformedEventError,
-  openEvent,
-  subjectOf,
-} from "../../shared/events/mod.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { isPgUnavailable } from "../../shared/db/mod.ts";
+import type { Envelope } from "../../shared/events/mod.ts";
+import { MalformedEventError, openEvent, subjectOf } from "../../shared/events/mod.ts";
 import { log } from "../../shared/log/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
 import { afterFailure, RETRY_DELAYS_MS } from "./attempts.ts";
 import { recordDeadLetter } from "./inbox.ts";
 import { Backlog } from "./backlog.ts";
-import { type Applied, applyItems, type BatchItem } from "./batch.ts";
+import type { Applied, BatchItem } from "./batch.ts";
+import { applyItems } from "./batch.ts";
 import { deadLetter } from "./dlq.ts";
 import type { ConsumerTuning } from "./provision.ts";
 import type { Held, Sink } from "./receiver.ts";
 import type { Service } from "./service.ts";
-import {
-  type ConsumerMetrics,
-  consumerMetrics,
-  type ConsumerOutcome,
-  Registry,
-} from "../../shared/metrics/mod.ts";
+import type { ConsumerMetrics, ConsumerOutcome } from "../../shared/metrics/mod.ts";
+import { consumerMetrics, Registry } from "../../shared/metrics/mod.ts";
 
 /** Most events applied in one batch (one transaction). */
 export const MAX_BATCH = 500;

@@ -1,6 +1,8 @@
 import type { JsMsg } from "@nats-io/jetstream";
-import { inTransaction, type Sql } from "../../shared/db/mod.ts";
-import { type Envelope, makeEvent } from "../../shared/events/mod.ts";
+import type { Sql } from "../../shared/db/mod.ts";
+import { inTransaction } from "../../shared/db/mod.ts";
+import type { Envelope } from "../../shared/events/mod.ts";
+import { makeEvent } from "../../shared/events/mod.ts";
 import type { EventData, EventType } from "../../shared/events/mod.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { withLogContext } from "../../shared/log/mod.ts";

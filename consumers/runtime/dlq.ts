@@ -1,5 +1,6 @@
 import type { JetStreamClient, JetStreamManager, JsMsg, StoredMsg } from "@nats-io/jetstream";
-import { headers as makeHeaders, type MsgHdrs } from "@nats-io/transport-node";
+import type { MsgHdrs } from "@nats-io/transport-node";
+import { headers as makeHeaders } from "@nats-io/transport-node";
 import { DLQ_PREFIX, DLQ_STREAM } from "../../shared/events/mod.ts";
 
 /** Headers the runtime adds to a dead letter; the original headers travel beside them. */

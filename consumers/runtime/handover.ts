@@ -1,4 +1,5 @@
-import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
+import type { JetStreamManager } from "@nats-io/jetstream";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { log } from "../../shared/log/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";

@@ -45,23 +45,24 @@
  * waits and unpins the consumer so a standby takes over at once.
  * @module
  */
-export {
-  type BatchContext,
-  type BatchEvent,
-  defineService,
-  type EventOf,
-  type HandlerContext,
-  type Service,
-  type ServiceIdentity,
+export type {
+  BatchContext,
+  BatchEvent,
+  EventOf,
+  HandlerContext,
+  Service,
+  ServiceIdentity,
 } from "./service.ts";
+export { defineService } from "./service.ts";
 export { ServiceDefinitionError } from "./service.ts";
-export { MAX_BATCH, type Outcome, runService, type RunServiceOptions } from "./runner.ts";
-export { afterFailure, type NextStep, RETRY_DELAYS_MS } from "./attempts.ts";
+export type { Outcome, RunServiceOptions } from "./runner.ts";
+export { MAX_BATCH, runService } from "./runner.ts";
+export type { NextStep } from "./attempts.ts";
+export { afterFailure, RETRY_DELAYS_MS } from "./attempts.ts";
+export type { ConsumerDefinition, ConsumerTuning } from "./provision.ts";
 export {
   consumerConfig,
-  type ConsumerDefinition,
   consumerDefinitions,
-  type ConsumerTuning,
   defaultTuning,
   partitionsOf,
   PIN_GROUP,
@@ -69,11 +70,12 @@ export {
 } from "./provision.ts";
 export { Members, MEMBERS_SUBJECT, ownerOf } from "./members.ts";
 export { Backlog } from "./backlog.ts";
-export { type Applied, applyItems, type BatchItem, claimInbox } from "./batch.ts";
+export type { Applied, BatchItem } from "./batch.ts";
+export { applyItems, claimInbox } from "./batch.ts";
 export { eventTraceContext, withinEvent } from "./spans.ts";
 export { HandoverBarrier } from "./handover.ts";
+export type { DeadLetter } from "./dlq.ts";
 export {
-  type DeadLetter,
   DeadLetterNotFound,
   DlqHeaders,
   dlqSubject,
@@ -81,4 +83,5 @@ export {
   listDeadLetters,
   replayDeadLetter,
 } from "./dlq.ts";
-export { type ConsumerLag, type LagReport, readLag } from "../../shared/nats/mod.ts";
+export type { ConsumerLag, LagReport } from "../../shared/nats/mod.ts";
+export { readLag } from "../../shared/nats/mod.ts";

@@ -7,7 +7,8 @@ import {
   ReplayPolicy,
 } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
-import { catalogue, type Domain, type EventType, PARTITIONS } from "../../shared/events/mod.ts";
+import type { Domain, EventType } from "../../shared/events/mod.ts";
+import { catalogue, PARTITIONS } from "../../shared/events/mod.ts";
 import type { Service, ServiceIdentity } from "./service.ts";
 
 /** The priority group every berth consumer pins one client in. */

@@ -6,7 +6,8 @@ import { parseSubject } from "../../shared/events/mod.ts";
 import { log } from "../../shared/log/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
 import { HandoverBarrier } from "./handover.ts";
-import { type ConsumerDefinition, type ConsumerTuning, PIN_GROUP } from "./provision.ts";
+import type { ConsumerDefinition, ConsumerTuning } from "./provision.ts";
+import { PIN_GROUP } from "./provision.ts";
 
 /** Where JetStream announces a consumer's new leader: `.<stream>.<consumer>` follows. */
 const LEADER_ELECTED = "$JS.EVENT.ADVISORY.CONSUMER.LEADER_ELECTED";

@@ -4,11 +4,12 @@ import type { Sql } from "../../shared/db/mod.ts";
 import { uuidv7 } from "../../shared/ids/mod.ts";
 import { log } from "../../shared/log/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
-import { Applier, type Outcome } from "./applier.ts";
+import type { Outcome } from "./applier.ts";
+import { Applier } from "./applier.ts";
 import { Members } from "./members.ts";
+import type { ConsumerTuning } from "./provision.ts";
 import {
   consumerDefinitions,
-  type ConsumerTuning,
   defaultTuning,
   partitionsOf,
   provisionConsumers,
@@ -17,7 +18,8 @@ import { Receiver } from "./receiver.ts";
 import type { Service } from "./service.ts";
 import type { ConsumerMetrics } from "../../shared/metrics/mod.ts";
 
-export { MAX_BATCH, type Outcome } from "./applier.ts";
+export type { Outcome } from "./applier.ts";
+export { MAX_BATCH } from "./applier.ts";
 
 /** How to run a service. */
 export interface RunServiceOptions {

@@ -10,13 +10,13 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import type { Context, Span } from "@opentelemetry/api";
 import type { Envelope } from "../../shared/events/mod.ts";
+import type { TraceContext } from "../../shared/tracing/mod.ts";
 import {
   activeTraceContext,
   failSpan,
   messageTraceContext,
   SpanKind,
   startSpan,
-  type TraceContext,
   tracing,
   withContext,
 } from "../../shared/tracing/mod.ts";

@@ -5,31 +5,21 @@
  */
 import { Conflict } from "../errors/mod.ts";
 import type { EventType } from "../events/mod.ts";
-import { type Envelope, makeEvent } from "../events/mod.ts";
+import type { Envelope } from "../events/mod.ts";
+import { makeEvent } from "../events/mod.ts";
+import type { Action, Item, Status } from "./domain.ts";
 import {
-  type Action,
   arrivalOf,
   confirmationNumber,
   datesIn,
   decideTransition,
   inventoryState,
-  type Item,
   localDate,
   needsOf,
   priceItems,
-  type Status,
 } from "./domain.ts";
-import {
-  type ChangeCommand,
-  deltasOf,
-  extrasOf,
-  giveBack,
-  type HoldCommand,
-  type LineRow,
-  netDeltas,
-  outboxRow,
-  type SeatRow,
-} from "./write.ts";
+import type { ChangeCommand, HoldCommand, LineRow, SeatRow } from "./write.ts";
+import { deltasOf, extrasOf, giveBack, netDeltas, outboxRow } from "./write.ts";
 import type { PendingChange } from "./modify.ts";
 import type { Adjustment, Refund } from "./money.ts";
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { assertNotPast, localDate, resolveItems } from "./domain.ts";
-import { decideChange, type ReservationState } from "./decide.ts";
+import type { ReservationState } from "./decide.ts";
+import { decideChange } from "./decide.ts";
 import { DomainError, ValidationFailed } from "../errors/mod.ts";
 
 const resources = new Map([["show", { kind: "seat" as const, propertyId: "p" }]]);

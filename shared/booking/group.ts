@@ -5,7 +5,8 @@
  */
 import type { Sql } from "../db/mod.ts";
 import { log } from "../log/mod.ts";
-import { applyCommands, type Command, type Outcome } from "./write.ts";
+import type { Command, Outcome } from "./write.ts";
+import { applyCommands } from "./write.ts";
 
 interface Waiting {
   command: Command;

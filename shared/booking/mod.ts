@@ -1,45 +1,27 @@
 /** The booking engine: domain rules, decisions, its one write path and the hold sweeper. */
 export * from "./domain.ts";
 export * from "./nights.ts";
-export {
-  decideChange,
-  type Decided,
-  decideHold,
-  type ItemView,
-  type ReservationState,
-  type ReservationView,
-  viewOf,
-} from "./decide.ts";
-export {
-  decideModificationOutcome,
-  decideModify,
-  type ModificationPayment,
-  type PendingChange,
-} from "./modify.ts";
+export type { Decided, ItemView, ReservationState, ReservationView } from "./decide.ts";
+export { decideChange, decideHold, viewOf } from "./decide.ts";
+export type { ModificationPayment, PendingChange } from "./modify.ts";
+export { decideModificationOutcome, decideModify } from "./modify.ts";
+export type { Ctx, IdempotencyKey, NewReservation, PreparedBooking } from "./reservations.ts";
 export {
   changeStatus,
-  type Ctx,
   getReservation,
-  type IdempotencyKey,
   modificationStatus,
   modifyReservation,
-  type NewReservation,
   placeBooking,
   prepareBooking,
-  type PreparedBooking,
   readReservations,
 } from "./reservations.ts";
-export { applyCommands, batchLocks, type Command, type Outcome } from "./write.ts";
+export type { Command, Outcome } from "./write.ts";
+export { applyCommands, batchLocks } from "./write.ts";
 export { GroupCommit, groupCommitOf } from "./group.ts";
 export { runSweeper, sweepOnce } from "./sweeper.ts";
 export { SoldOutCache } from "./soldout.ts";
 export { inventoryOn, lockDates } from "./queries.ts";
-export { type Found, type ReservationFilter, searchReservations } from "./search.ts";
-export {
-  type Adjustment,
-  adjustmentOf,
-  type CancellationPolicy,
-  cancellationRefund,
-  type Refund,
-  refundFor,
-} from "./money.ts";
+export type { Found, ReservationFilter } from "./search.ts";
+export { searchReservations } from "./search.ts";
+export type { Adjustment, CancellationPolicy, Refund } from "./money.ts";
+export { adjustmentOf, cancellationRefund, refundFor } from "./money.ts";

@@ -5,30 +5,13 @@
  */
 import { Conflict } from "../errors/mod.ts";
 import { makeEvent } from "../events/mod.ts";
-import { assertModifiable, inventoryState, type Item, needsOf, priceItems } from "./domain.ts";
+import type { Item } from "./domain.ts";
+import { assertModifiable, inventoryState, needsOf, priceItems } from "./domain.ts";
 import { seatKey } from "./nights.ts";
-import {
-  type BookedRate,
-  changeOf,
-  type DecideCtx,
-  type Decided,
-  itemViews,
-  lineRows,
-  type PriceOf,
-  ratesOf,
-  refOf,
-  type ReservationState,
-  seatRows,
-} from "./decide.ts";
-import {
-  type ChangeCommand,
-  deltasOf,
-  extrasOf,
-  giveBack,
-  netDeltas,
-  outboxRow,
-  type SeatRow,
-} from "./write.ts";
+import type { BookedRate, DecideCtx, Decided, PriceOf, ReservationState } from "./decide.ts";
+import { changeOf, itemViews, lineRows, ratesOf, refOf, seatRows } from "./decide.ts";
+import type { ChangeCommand, SeatRow } from "./write.ts";
+import { deltasOf, extrasOf, giveBack, netDeltas, outboxRow } from "./write.ts";
 
 /**
  * A modification that raised the total and waits for the difference to be authorized. The

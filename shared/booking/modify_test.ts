@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { decideChange, type ReservationState } from "./decide.ts";
+import type { ReservationState } from "./decide.ts";
+import { decideChange } from "./decide.ts";
 import { decideModificationOutcome, decideModify } from "./modify.ts";
 import type { Item } from "./domain.ts";
 import type { DomainError } from "../errors/mod.ts";

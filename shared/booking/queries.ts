@@ -1,6 +1,7 @@
 /** The booking engine's SQL: tagged templates over the tables of migrations/0001_core.sql. */
 import type { Sql } from "../db/mod.ts";
-import { lockKey, type ResourceKind, type Status } from "./domain.ts";
+import type { ResourceKind, Status } from "./domain.ts";
+import { lockKey } from "./domain.ts";
 import type { Need } from "./nights.ts";
 import type { ReservationState } from "./decide.ts";
 import type { PendingChange } from "./modify.ts";

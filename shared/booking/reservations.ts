@@ -14,25 +14,10 @@ import {
   ValidationFailed,
 } from "../errors/mod.ts";
 import { uuidv7 } from "../ids/mod.ts";
-import {
-  type Action,
-  arrivalOf,
-  assertNotPast,
-  datesIn,
-  type Item,
-  type ItemRequest,
-  localDate,
-  needsOf,
-  resolveItems,
-} from "./domain.ts";
-import {
-  decideChange,
-  decideHold,
-  type ReservationState,
-  type ReservationView,
-  seatRows,
-  viewOf,
-} from "./decide.ts";
+import type { Action, Item, ItemRequest } from "./domain.ts";
+import { arrivalOf, assertNotPast, datesIn, localDate, needsOf, resolveItems } from "./domain.ts";
+import type { ReservationState, ReservationView } from "./decide.ts";
+import { decideChange, decideHold, seatRows, viewOf } from "./decide.ts";
 import { decideModify } from "./modify.ts";
 import { nightKey } from "./nights.ts";
 import { adjustmentOf, cancellationRefund } from "./money.ts";

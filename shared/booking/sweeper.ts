@@ -5,9 +5,11 @@ import { sleep } from "../time/mod.ts";
 import { uuidv7 } from "../ids/mod.ts";
 import { expiredHolds, nextHoldDue } from "./queries.ts";
 import { readReservations } from "./reservations.ts";
-import { decideChange, type Decided } from "./decide.ts";
+import type { Decided } from "./decide.ts";
+import { decideChange } from "./decide.ts";
 import { applyCommands } from "./write.ts";
-import { Registry, type SweeperMetrics, sweeperMetrics } from "../metrics/mod.ts";
+import type { SweeperMetrics } from "../metrics/mod.ts";
+import { Registry, sweeperMetrics } from "../metrics/mod.ts";
 
 export interface SweeperOptions {
   sql: Sql;

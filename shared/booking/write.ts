@@ -7,7 +7,8 @@ import type { Sql } from "../db/mod.ts";
 import type { Envelope, InboxRef } from "../events/mod.ts";
 import type { PendingChange } from "./modify.ts";
 import { sealEvent, subjectOf } from "../events/mod.ts";
-import { hash32, type Item, lockKey, needsOf, sortForLocks } from "./domain.ts";
+import type { Item } from "./domain.ts";
+import { hash32, lockKey, needsOf, sortForLocks } from "./domain.ts";
 import type { Need } from "./nights.ts";
 import { nightKey } from "./nights.ts";
 

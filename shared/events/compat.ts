@@ -7,7 +7,8 @@
  * other change is a new version, with an upcast from the one before (catalogue.ts).
  */
 import { z } from "zod";
-import { type EventType, eventTypes, versionSchemaOf, versionsOf } from "./catalogue.ts";
+import type { EventType } from "./catalogue.ts";
+import { eventTypes, versionSchemaOf, versionsOf } from "./catalogue.ts";
 
 /** Where the committed schemas live. */
 export const SCHEMAS_DIR = new URL("./schemas/", import.meta.url);

@@ -1,8 +1,7 @@
 import { z } from "zod";
+import type { EventData, EventType } from "./catalogue.ts";
 import {
   dataSchemaOf,
-  type EventData,
-  type EventType,
   isEventType,
   upcastData,
   versionOf,
@@ -10,7 +9,8 @@ import {
   versionsOf,
 } from "./catalogue.ts";
 import { uuidv7 } from "../ids/mod.ts";
-import { activeTraceContext, type TraceContext } from "../tracing/mod.ts";
+import type { TraceContext } from "../tracing/mod.ts";
+import { activeTraceContext } from "../tracing/mod.ts";
 
 /**
  * The JSON envelope every event travels in. When tracing, an event made in a span also carries

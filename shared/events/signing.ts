@@ -6,8 +6,10 @@
  * is refused with an {@link EventSignatureError}, whose message says which.
  */
 import { signedContent } from "./canonical.ts";
-import { type EventKeys, eventKeys } from "./keys.ts";
-import { type Envelope, MalformedEventError, parseJson, readEnvelope } from "./envelope.ts";
+import type { EventKeys } from "./keys.ts";
+import { eventKeys } from "./keys.ts";
+import type { Envelope } from "./envelope.ts";
+import { MalformedEventError, parseJson, readEnvelope } from "./envelope.ts";
 
 /** Raised for an event whose signature is missing, by a key not accepted, or does not match. */
 export class EventSignatureError extends MalformedEventError {

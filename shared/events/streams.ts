@@ -1,7 +1,8 @@
 import type { JetStreamManager, StreamConfig } from "@nats-io/jetstream";
 import { JetStreamApiCodes, JetStreamApiError } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
-import { catalogue, DLQ_PREFIX, DLQ_STREAM, type Domain } from "./catalogue.ts";
+import type { Domain } from "./catalogue.ts";
+import { catalogue, DLQ_PREFIX, DLQ_STREAM } from "./catalogue.ts";
 
 /** The part of a stream's configuration berth owns; everything else is the server's default. */
 export interface StreamDefinition {

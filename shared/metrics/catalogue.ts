@@ -8,7 +8,8 @@
  * Every label value known at start-up gets its series at 0 (the services, outcomes, routes), so
  * a rate or an alert sees the first event, not only the second.
  */
-import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
+import { Counter, Gauge, Histogram } from "prom-client";
 
 /** Seconds, from a millisecond to ten seconds: requests, batches, statements. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

@@ -1,4 +1,5 @@
-import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } from "prom-client";
+import type { MetricObjectWithValues, MetricValue } from "prom-client";
+import { AggregatorRegistry } from "prom-client";
 import { Registry } from "prom-client";
 import { hubMetrics, PROCESS_KINDS } from "./catalogue.ts";
 import { readSocket, serveOnSocket } from "./socket.ts";

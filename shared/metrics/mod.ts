@@ -7,14 +7,8 @@
 export { Registry } from "prom-client";
 export * from "./catalogue.ts";
 export { PlatformMetrics } from "./platform.ts";
-export { MetricsHub, type MetricsJson, serveRegistry } from "./hub.ts";
+export type { MetricsJson } from "./hub.ts";
+export { MetricsHub, serveRegistry } from "./hub.ts";
 export { readSocket } from "./socket.ts";
-export {
-  labelsOf,
-  nameOf,
-  parseScrape,
-  type Scrape,
-  seriesOf,
-  sumOf,
-  valuesOf,
-} from "./exposition.ts";
+export type { Scrape } from "./exposition.ts";
+export { labelsOf, nameOf, parseScrape, seriesOf, sumOf, valuesOf } from "./exposition.ts";

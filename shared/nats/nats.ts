@@ -1,9 +1,5 @@
-import {
-  connect,
-  type NatsConnection,
-  nkeyAuthenticator,
-  type ServerInfo,
-} from "@nats-io/transport-node";
+import type { NatsConnection, ServerInfo } from "@nats-io/transport-node";
+import { connect, nkeyAuthenticator } from "@nats-io/transport-node";
 
 /** Who berth is on a secured NATS, and how it checks the servers (README, "Security"). */
 export interface NatsAccess {

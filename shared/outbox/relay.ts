@@ -1,10 +1,12 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
-import { openSession, type Session, type Sql } from "../db/mod.ts";
+import type { Session, Sql } from "../db/mod.ts";
+import { openSession } from "../db/mod.ts";
 import { log } from "../log/mod.ts";
 import { sleep } from "../time/mod.ts";
 import { traceHeaders } from "../tracing/mod.ts";
-import { Registry, type RelayMetrics, relayMetrics } from "../metrics/mod.ts";
+import type { RelayMetrics } from "../metrics/mod.ts";
+import { Registry, relayMetrics } from "../metrics/mod.ts";
 
 /** Session advisory lock held by the one active relay; a second relay waits as a standby. */
 const RELAY_LOCK = 7_201_002;

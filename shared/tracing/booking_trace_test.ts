@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { booking, seedCatalogue } from "../../testing/app.ts";
 import { eventually, integration } from "../../testing/mod.ts";
-import { Kind, otlpReceiver, type ReceivedSpan } from "./testdata/otlp.ts";
+import type { ReceivedSpan } from "./testdata/otlp.ts";
+import { Kind, otlpReceiver } from "./testdata/otlp.ts";
 import { tracedPlatform } from "./testdata/platform.ts";
 
 const hex = (bytes: number) =>

@@ -4,6 +4,7 @@
  * (envelope, NATS headers), so a booking's path through the services is one trace.
  * @module
  */
+export type { SpanOptions, TraceContext } from "./tracing.ts";
 export {
   activeTraceContext,
   activeTraceId,
@@ -13,9 +14,7 @@ export {
   renameActiveSpan,
   reportTracing,
   SpanKind,
-  type SpanOptions,
   startSpan,
-  type TraceContext,
   traceContextOf,
   tracing,
   tracingEnv,

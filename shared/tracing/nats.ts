@@ -1,5 +1,7 @@
-import { headers, type MsgHdrs } from "@nats-io/transport-node";
-import { type TraceContext, traceContextOf, tracing } from "./tracing.ts";
+import type { MsgHdrs } from "@nats-io/transport-node";
+import { headers } from "@nats-io/transport-node";
+import type { TraceContext } from "./tracing.ts";
+import { traceContextOf, tracing } from "./tracing.ts";
 
 /**
  * The NATS headers that carry an event's trace context (`traceparent`, `tracestate`, as W3C

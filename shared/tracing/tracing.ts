@@ -4,13 +4,11 @@
  * set) registers Deno's tracer, W3C propagators and context, and sends OTLP to that endpoint.
  * Without it the API is a no-op and every helper here returns at once: no span, no trace field.
  */
+import type { Attributes, Context, Span } from "@opentelemetry/api";
 import {
-  type Attributes,
-  type Context,
   context,
   propagation,
   ROOT_CONTEXT,
-  type Span,
   SpanKind,
   SpanStatusCode,
   trace,

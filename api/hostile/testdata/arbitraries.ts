@@ -7,13 +7,13 @@
  * @module
  */
 import fc from "fast-check";
+import type { Json } from "./values.ts";
 import {
   hostileDate,
   hostileKey,
   hostileNumber,
   hostileText,
   hostileValue,
-  type Json,
   rawBodies,
 } from "./values.ts";
 import { mutatedJson, pathsOf, vocabularyOf } from "./mutation.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 import fc from "fast-check";
+import type { Json } from "./values.ts";
 import {
   hostileDate,
   hostileKey,
@@ -14,7 +15,6 @@ import {
   hostileValue,
   isDate,
   isUrl,
-  type Json,
   plausibleNumber,
 } from "./values.ts";
 

@@ -4,7 +4,8 @@
  */
 import type { Sql } from "../../../shared/db/mod.ts";
 import { changeStatus, localDate } from "../../../shared/booking/mod.ts";
-import { booking, seedCatalogue, type testApp } from "../../../testing/app.ts";
+import type { testApp } from "../../../testing/app.ts";
+import { booking, seedCatalogue } from "../../../testing/app.ts";
 import type { Example } from "./arbitraries.ts";
 
 type Call = ReturnType<typeof testApp>["call"];
