@@ -65,17 +65,7 @@ export async function runRelay(opts: RelayOptions): Promise<void> {
     // session ends and the relay starts over (and may find another relay holding the lock).
     const session = openSession(sql, "berth-relay");
     try {
-      // A standby waits on the lock itself (no polling); Postgres grants it the moment the
-      // active relay's session ends.
-      const locking = session.sql`select pg_advisory_lock(${RELAY_LOCK})`;
-      const cancel = () => locking.cancel();
-      signal.addEventListener("abort", cancel, { once: true });
-      if (signal.aborted) cancel();
-      try {
-        await locking;
-      } finally {
-        signal.removeEventListener("abort", cancel);
-      }
+      if (!await lockRelay(session, signal)) continue;
       log.info("relay active");
       metrics.active.set(1);
       await publishLoop({ ...opts, metrics }, session);
@@ -88,6 +78,29 @@ export async function runRelay(opts: RelayOptions): Promise<void> {
     }
   }
 }
+
+/**
+ * Takes RELAY_LOCK on the relay's session: at once, or as a standby that asks again every
+ * STANDBY_POLL_MS until the active relay's session ends. False when `signal` aborted first.
+ *
+ * A standby does not wait inside `pg_advisory_lock`: a statement that waits keeps the snapshot
+ * it started with, and that snapshot's xmin holds back vacuum for the whole database as long as
+ * the wait lasts (the active relay's whole life). Dead outbox, inventory and inbox rows then
+ * pile up, and the relay's read of the unpublished outbox rows visits every dead one of them.
+ */
+async function lockRelay(session: Session, signal: AbortSignal): Promise<boolean> {
+  while (!signal.aborted) {
+    session.check();
+    const [{ locked }] = await session.sql<{ locked: boolean }[]>`
+      select pg_try_advisory_lock(${RELAY_LOCK}) as locked`;
+    if (locked) return true;
+    await sleep(STANDBY_POLL_MS, signal);
+  }
+  return false;
+}
+
+/** How often a standby relay asks for the relay lock. */
+const STANDBY_POLL_MS = 1000;
 
 /** Pages sent and not yet acknowledged at most: the sliding window of the relay. */
 const WINDOW_PAGES = 4;
