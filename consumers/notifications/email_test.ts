@@ -3,6 +3,7 @@ import { makeEvent } from "../../shared/events/mod.ts";
 import type { Booking } from "./booking.ts";
 import type { MailedEvent } from "./email.ts";
 import { emailedEvents, paymentTrouble, renderEmail } from "./email.ts";
+import { visible } from "./testdata/reading.ts";
 
 const reservationId = "0190a0c2-7a4e-7c3b-8f00-000000000042";
 const ref = {
@@ -97,11 +98,6 @@ const everyOutcome: MailedEvent[] = [
   expired,
   declined,
 ];
-
-/** The HTML part's visible text: tags dropped, the escapes undone. */
-const visible = (html: string) =>
-  html.replace(/<[^>]+>/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&").replace(/\s+/g, " ");
 
 Deno.test("email: every outcome names the property, number, line and amount, in text and HTML", () => {
   assert.deepEqual(everyOutcome.map((e) => e.type).sort(), [...emailedEvents].sort());
