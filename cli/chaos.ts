@@ -16,6 +16,7 @@ import {
   startLoad,
 } from "./chaos/mod.ts";
 import type { Booking } from "./chaos/mod.ts";
+import { apiClient } from "./client/mod.ts";
 
 const PROPERTIES = 10;
 const DAYS = 30;
@@ -45,19 +46,9 @@ export function chaosOptions(env = Deno.env.toObject()): ChaosOptions {
   };
 }
 
-async function admin(url: string, key: string, method: string, path: string, body: unknown) {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
 /** Properties with one room type of ample inventory, and a client key to book with. */
 export async function seed(url: string, adminKey: string): Promise<Omit<Target, "url">> {
+  const admin = apiClient(url, adminKey).must;
   const first = new Date(Date.now() + 60 * 86_400_000);
   const dates = Array.from({ length: DAYS }, (_, i) => {
     const d = new Date(first.getTime() + i * 86_400_000);
@@ -66,25 +57,23 @@ export async function seed(url: string, adminKey: string): Promise<Omit<Target, 
   const end = new Date(first.getTime() + DAYS * 86_400_000).toISOString().slice(0, 10);
   const properties = [];
   for (let i = 1; i <= PROPERTIES; i++) {
-    const property = await admin(url, adminKey, "POST", "/v1/properties", {
+    const property = await admin("POST", "/v1/properties", {
       name: `Chaos Hotel ${i}`,
       timezone: "UTC",
       currency: "EUR",
     });
-    const resource = await admin(url, adminKey, "POST", `/v1/properties/${property.id}/resources`, {
+    const resource = await admin("POST", `/v1/properties/${property.id}/resources`, {
       name: "Double room",
       kind: "room",
     });
     await admin(
-      url,
-      adminKey,
       "PUT",
       `/v1/properties/${property.id}/resources/${resource.id}/inventory`,
       { from: dates[0], to: end, total: 1000, price: 9900 },
     );
     properties.push({ propertyId: property.id as string, resourceId: resource.id as string });
   }
-  const client = await admin(url, adminKey, "POST", "/v1/api-keys", {
+  const client = await admin("POST", "/v1/api-keys", {
     name: "chaos client",
     role: "client",
   });

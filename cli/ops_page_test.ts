@@ -7,24 +7,10 @@ import assert from "node:assert/strict";
 import { eventually, integration } from "../testing/mod.ts";
 import { withPage } from "../testing/browser.ts";
 import { startUp } from "./faults/mod.ts";
+import { apiClient } from "./client/mod.ts";
 
 const SCREENSHOTS = new URL("../.data/screenshots/", import.meta.url).pathname;
 const BOOKINGS = 6;
-
-async function call(url: string, key: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      "content-type": "application/json",
-      "idempotency-key": crypto.randomUUID(),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-  return JSON.parse(text);
-}
 
 const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -33,8 +19,7 @@ integration(
   async () => {
     const up = await startUp({ api: 1, workers: 1 });
     try {
-      const admin = (method: string, path: string, body?: unknown) =>
-        call(up.url, up.adminKey, method, path, body);
+      const admin = apiClient(up.url, up.adminKey).must;
       const property = await admin("POST", "/v1/properties", {
         name: "Harbour View Hotel",
         timezone: "UTC",
@@ -53,13 +38,13 @@ integration(
       const client = await admin("POST", "/v1/api-keys", { name: "front desk", role: "client" });
       // Tomorrow night: six of the ten rooms.
       for (let i = 0; i < BOOKINGS; i++) {
-        await call(up.url, client.key, "POST", "/v1/reservations", {
+        await apiClient(up.url, client.key).must("POST", "/v1/reservations", {
           propertyId: property.id,
           userId: `guest-${i}`,
           guest: { name: `Guest ${i}`, email: `guest-${i}@example.test` },
           items: [{ resourceId: room.id, from: day(1), to: day(2), quantity: 1 }],
           payment: { token: "tok_ok" },
-        });
+        }, { "idempotency-key": crypto.randomUUID() });
       }
 
       await withPage(async (page) => {

@@ -7,8 +7,24 @@ import { createApp } from "../api/app.ts";
 import { keyResolver } from "../api/gateway/mod.ts";
 import { findActiveKey } from "../api/keys/mod.ts";
 import type { SoldOutCache } from "../shared/booking/mod.ts";
+import type { Send } from "../cli/client/mod.ts";
+import { request } from "../cli/client/mod.ts";
 
 export const ADMIN_KEY = "test-admin-key-0123456789";
+
+/**
+ * A client that calls through `send` (an app's `request`, or `fetch` to a server) as a client
+ * would: `call(method, path, body?, headers?, key?)`, `key` the admin key unless given.
+ */
+export function callerOf(send: Send) {
+  return (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    key: string | null = ADMIN_KEY,
+  ) => request(send, key, method, path, body, headers);
+}
 
 /** A movable clock for tests. */
 export class TestClock {
@@ -49,32 +65,7 @@ export function testApp(
     keys.resolve,
   );
   /** Calls the app as a client would; `key` defaults to the admin key. */
-  async function call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-    key: string | null = ADMIN_KEY,
-  ) {
-    const res = await app.request(path, {
-      method,
-      headers: {
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-        ...(key ? { authorization: `Bearer ${key}` } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    // deno-lint-ignore no-explicit-any -- response bodies are whatever JSON the api sent
-    let json: any = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = text;
-    }
-    return { status: res.status, body: json, headers: res.headers };
-  }
+  const call = callerOf(async (path, init) => await app.request(path, init));
   return { app, call, clock, config };
 }
 

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { Env } from "../http/mod.ts";
-import { DomainError } from "../../shared/errors/mod.ts";
+import { ApiError } from "../http/mod.ts";
 
 /**
  * Reads the whole request body before any handler does, so no handler waits on a client: more
@@ -9,7 +9,7 @@ import { DomainError } from "../../shared/errors/mod.ts";
  */
 export function readBody(opts: { maxBytes: number; timeoutMs: number }): MiddlewareHandler<Env> {
   const tooLarge = () =>
-    new DomainError("payload_too_large", 413, `the body is larger than ${opts.maxBytes} bytes`);
+    new ApiError(413, "payload_too_large", `the body is larger than ${opts.maxBytes} bytes`);
   return async (c, next) => {
     const body = c.req.raw.body;
     if (!body) return await next();
@@ -19,11 +19,7 @@ export function readBody(opts: { maxBytes: number; timeoutMs: number }): Middlew
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         reject(
-          new DomainError(
-            "request_timeout",
-            408,
-            `the body did not arrive in ${opts.timeoutMs} ms`,
-          ),
+          new ApiError(408, "request_timeout", `the body did not arrive in ${opts.timeoutMs} ms`),
         );
       }, opts.timeoutMs);
     });

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { Env } from "../http/mod.ts";
-import { DomainError } from "../../shared/errors/mod.ts";
+import { ApiError } from "../http/mod.ts";
 
 /**
  * A token bucket per API key and instance: `perSecond` requests a second with bursts of the
@@ -18,7 +18,7 @@ export function rateLimit(perSecond: number): MiddlewareHandler<Env> {
     buckets.set(id, b);
     if (b.tokens < 1) {
       c.header("Retry-After", String(Math.ceil((1 - b.tokens) / perSecond)));
-      throw new DomainError("rate_limited", 429, `more than ${perSecond} requests a second`);
+      throw new ApiError(429, "rate_limited", `more than ${perSecond} requests a second`);
     }
     b.tokens -= 1;
     await next();

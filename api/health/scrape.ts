@@ -1,7 +1,7 @@
 import type { Deps } from "../http/mod.ts";
+import { ApiError } from "../http/mod.ts";
 import type { PlatformMetrics, Registry } from "../../shared/metrics/mod.ts";
 import { readSocket } from "../../shared/metrics/mod.ts";
-import { DomainError } from "../../shared/errors/mod.ts";
 
 /** How long a scrape waits for the hub, which waits up to a second for each process. */
 const HUB_TIMEOUT_MS = 3000;
@@ -16,11 +16,10 @@ async function processMetrics(registry: Registry, hub: string | undefined): Prom
   try {
     return await readSocket(hub, HUB_TIMEOUT_MS);
   } catch (err) {
-    throw new DomainError(
-      "metrics_unavailable",
+    throw new ApiError(
       503,
+      "metrics_unavailable",
       `the metrics hub did not answer: ${(err as Error).message}`,
-      undefined,
       { cause: err },
     );
   }

@@ -3,4 +3,4 @@ export { cursorParam, limitParam, pageOf, pageQuery, pageSchema, positionOf } fr
 export type { Deps, Env } from "./env.ts";
 export { assertIfMatch, contentEtag, ifMatchOf, withEtag } from "./etag.ts";
 export { apiModule, json, operation, problem, problemJson } from "./openapi.ts";
-export { onError, onNotFound } from "./problem.ts";
+export { ApiError, onError, onNotFound, statusOfKind } from "./problem.ts";

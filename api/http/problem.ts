@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { PatternRouter } from "hono/router/pattern-router";
 import { z } from "zod";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { FieldError } from "../../shared/errors/mod.ts";
+import type { ErrorKind, FieldError } from "../../shared/errors/mod.ts";
 import { DomainError } from "../../shared/errors/mod.ts";
 import { isPgError, isPgUnavailable } from "../../shared/db/mod.ts";
 import { log } from "../../shared/log/mod.ts";
@@ -57,6 +57,32 @@ export function problem(
   });
 }
 
+/** The HTTP status of each kind of domain error: the one place the domain meets HTTP. */
+export const statusOfKind: Record<ErrorKind, ContentfulStatusCode> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  precondition_failed: 412,
+};
+
+/**
+ * A refusal only the api makes (the gateway's limits, the metrics hub), with its own status and
+ * code; the domain's refusals are DomainErrors.
+ */
+export class ApiError extends Error {
+  override name = "ApiError";
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
 const httpCodes: Record<number, string> = {
   400: "validation_failed",
   401: "unauthorized",
@@ -71,7 +97,10 @@ const httpCodes: Record<number, string> = {
 
 /** The one error handler: domain errors, HTTPExceptions and SQLSTATEs become problem+json. */
 export function onError(err: Error, c: Context): Response {
-  if (err instanceof DomainError) return problem(c, err.status, err.code, err.message, err.errors);
+  if (err instanceof DomainError) {
+    return problem(c, statusOfKind[err.kind], err.code, err.message, err.errors);
+  }
+  if (err instanceof ApiError) return problem(c, err.status, err.code, err.message);
   if (err instanceof HTTPException) {
     const status = err.status;
     // Whoever refused the body's type (the route's media type check or requireJson), say why.

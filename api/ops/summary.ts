@@ -7,50 +7,18 @@ import type { Sql } from "../../shared/db/mod.ts";
 import type { Scrape } from "../../shared/metrics/mod.ts";
 import { parseScrape, seriesOf, sumOf } from "../../shared/metrics/mod.ts";
 import { addDays } from "../../shared/booking/mod.ts";
+import type { z } from "zod";
+import type { summary } from "./contract.ts";
 
 /** Days of occupancy shown, today (at each property) first. */
 export const OCCUPANCY_DAYS = 7;
 /** Properties shown: those with the most units held and sold over those days. */
 export const OCCUPANCY_PROPERTIES = 12;
 
-export interface ConsumerRow {
-  service: string;
-  stream: string;
-  consumer: string;
-  /** Not yet delivered. */
-  pending: number;
-  /** Delivered, not yet acknowledged. */
-  ackPending: number;
-  oldestUnackedSeconds: number;
-}
-
-export interface OccupancyRow {
-  propertyId: string;
-  name: string;
-  /** `OCCUPANCY_DAYS` days from the property's today; a day without inventory has total 0. */
-  days: { date: string; total: number; held: number; sold: number }[];
-}
-
-export interface OpsSummary {
-  at: string;
-  /** Bookings answered 201 since start-up (a replayed booking counts again). */
-  bookings: number;
-  /** Reservations confirmed since start-up. */
-  confirmations: number;
-  /** Answers with a 5xx status since start-up. */
-  errors5xx: number;
-  /** pending → confirmed, cumulative histogram buckets (`le` null is +Inf). */
-  confirmBuckets: { le: number | null; count: number }[];
-  database: boolean;
-  nats: boolean;
-  outbox: { backlog: number; oldestSeconds: number };
-  consumers: ConsumerRow[];
-  /** Dead letters per service. */
-  deadLetters: { service: string; messages: number }[];
-  occupancy: OccupancyRow[];
-  /** Properties with inventory in those days that are not shown. */
-  moreProperties: number;
-}
+/** What the ops page shows, as the operation declares it (`contract.ts`). */
+export type OpsSummary = z.infer<typeof summary>;
+/** One property's occupancy over `OCCUPANCY_DAYS` days from its today (no inventory: total 0). */
+type OccupancyRow = OpsSummary["occupancy"][number];
 
 /** The scrape's part of the summary (everything but the time and occupancy). */
 export function fromScrape(

@@ -2,10 +2,11 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../http/mod.ts";
 import { z } from "zod";
 import { apiModule, pageOf, positionOf } from "../http/mod.ts";
-import { NotFound, ValidationFailed } from "../../shared/errors/mod.ts";
+import { found, ValidationFailed } from "../../shared/errors/mod.ts";
 import { privateHostProblem } from "../../shared/net/mod.ts";
 import { inTransaction } from "../../shared/db/mod.ts";
-import { findProperty, newId } from "../catalogue/mod.ts";
+import { mustFindProperty } from "../../shared/catalogue/mod.ts";
+import { prefixedId } from "../../shared/ids/mod.ts";
 import * as s from "./schemas.ts";
 import * as q from "./queries.ts";
 import * as op from "./contract.ts";
@@ -50,9 +51,7 @@ function deliveryJson(d: q.DeliveryRow) {
 }
 
 async function mustFindEndpoint(c: { var: Env["Variables"] }, id: string) {
-  const e = await q.findEndpoint(c.var.deps.sql, id);
-  if (!e) throw new NotFound(`no webhook ${id}`);
-  return e;
+  return found(await q.findEndpoint(c.var.deps.sql, id), `webhook ${id}`);
 }
 
 /**
@@ -76,9 +75,9 @@ export function webhookRoutes(): OpenAPIHono<Env> {
             { path: "url", message: `must not point inside the network: ${inside}` },
           ]);
         }
-        if (!(await findProperty(sql, propertyId))) throw new NotFound(`no property ${propertyId}`);
+        await mustFindProperty(sql, propertyId);
         const row = await q.insertEndpoint(sql, {
-          id: newId("wh_"),
+          id: prefixedId("wh_"),
           property_id: propertyId,
           url: b.url,
           events: b.events,
@@ -96,7 +95,7 @@ export function webhookRoutes(): OpenAPIHono<Env> {
         const { limit, cursor } = c.req.valid("query");
         const after = positionOf(cursor, s.webhookParam.shape.webhookId);
         const { sql } = c.var.deps;
-        if (!(await findProperty(sql, propertyId))) throw new NotFound(`no property ${propertyId}`);
+        await mustFindProperty(sql, propertyId);
         const rows = await q.listEndpoints(sql, propertyId, { after, limit: limit + 1 });
         const position = (r: (typeof rows)[number]) => ({ at: r.cursor_at, id: r.id });
         return c.json(pageOf(c, rows, limit, position, endpointJson), 200);
@@ -107,14 +106,15 @@ export function webhookRoutes(): OpenAPIHono<Env> {
     })
     .openapi(op.deleteWebhook, async (c) => {
       const { webhookId } = c.req.valid("param");
-      const deleted = await inTransaction(c.var.deps.sql, (tx) => q.deleteEndpoint(tx, webhookId));
-      if (!deleted) throw new NotFound(`no webhook ${webhookId}`);
+      found(
+        await inTransaction(c.var.deps.sql, (tx) => q.deleteEndpoint(tx, webhookId)),
+        `webhook ${webhookId}`,
+      );
       return c.body(null, 204);
     })
     .openapi(op.enableWebhook, async (c) => {
       const { webhookId } = c.req.valid("param");
-      const row = await q.enableEndpoint(c.var.deps.sql, webhookId);
-      if (!row) throw new NotFound(`no webhook ${webhookId}`);
+      const row = found(await q.enableEndpoint(c.var.deps.sql, webhookId), `webhook ${webhookId}`);
       return c.json(endpointJson(row), 200);
     })
     .openapi(

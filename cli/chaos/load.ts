@@ -1,9 +1,11 @@
 /**
  * The fault suite's client: bookings at a constant rate, each retried with its own
- * Idempotency-Key until it gets a 201 (or a final refusal), as the README tells integrators.
+ * Idempotency-Key until it gets a 201 (or a final refusal), as the README tells integrators
+ * (`cli/client`).
  * Every attempt is recorded, so errors can be counted per fault window.
  */
 import { addDays } from "../../shared/booking/mod.ts";
+import { apiClient, bookWithRetries as retried, retryable } from "../client/mod.ts";
 
 /** One answer (or failure to get one) to one attempt. */
 export interface Attempt {
@@ -23,10 +25,6 @@ export interface Booking {
   refused?: number;
 }
 
-/** What an attempt's answer means for retrying: 408, 429 and 5xx are worth another try. */
-const retryable = (status: number) =>
-  status === 0 || status === 408 || status === 429 || status >= 500;
-
 export interface Target {
   url: string;
   key: string;
@@ -43,44 +41,26 @@ export async function bookWithRetries(
 ): Promise<void> {
   const p = t.properties[Math.floor(Math.random() * t.properties.length)];
   const date = t.dates[Math.floor(Math.random() * t.dates.length)];
-  const body = JSON.stringify({
+  const body = {
     propertyId: p.propertyId,
     userId: `chaos-${booking.key.slice(0, 8)}`,
     guest: { name: "Chaos Guest", email: `chaos-${booking.key.slice(0, 8)}@example.test` },
     items: [{ resourceId: p.resourceId, from: date, to: addDays(date, 1), quantity: 1 }],
     payment: { token: "tok_ok" },
-  });
-  let wait = 250;
-  while (Date.now() < deadline) {
-    let status = 0;
-    let answer: { id?: string; confirmationNumber?: string } | null = null;
-    try {
-      const res = await fetch(`${t.url}/v1/reservations`, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${t.key}`,
-          "content-type": "application/json",
-          "idempotency-key": booking.key,
-        },
-        body,
-        signal: AbortSignal.timeout(15_000),
-      });
-      status = res.status;
-      answer = await res.json().catch(() => null);
-    } catch { /* no answer */ }
-    attempts.push({ at: Date.now(), status });
-    if (status === 201) {
-      booking.ids.push(answer?.id ?? "");
-      booking.reservationId ??= answer?.id;
-      booking.confirmationNumber ??= answer?.confirmationNumber;
-      return;
-    }
-    if (!retryable(status)) {
-      booking.refused = status;
-      return;
-    }
-    await new Promise((r) => setTimeout(r, wait));
-    wait = Math.min(wait * 2, 2000);
+  };
+  const answer = await retried(
+    apiClient(t.url, t.key),
+    body,
+    booking.key,
+    deadline,
+    (status) => attempts.push({ at: Date.now(), status }),
+  );
+  if (answer.status === 201) {
+    booking.ids.push(answer.body?.id ?? "");
+    booking.reservationId ??= answer.body?.id;
+    booking.confirmationNumber ??= answer.body?.confirmationNumber;
+  } else if (!retryable(answer.status)) {
+    booking.refused = answer.status;
   }
 }
 

@@ -93,3 +93,20 @@ export function alive(pid: number): boolean {
 export async function gone(pid: number, signal?: AbortSignal): Promise<void> {
   while (alive(pid) && !signal?.aborted) await new Promise((r) => setTimeout(r, 250));
 }
+
+/**
+ * Stops a child of this process: SIGTERM, then SIGKILL when it has not exited after `graceMs`.
+ * Resolves once it has exited.
+ */
+export async function terminate(child: Deno.ChildProcess, graceMs: number): Promise<void> {
+  try {
+    child.kill("SIGTERM");
+  } catch { /* already gone */ }
+  const kill = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* gone */ }
+  }, graceMs);
+  await child.status;
+  clearTimeout(kill);
+}

@@ -1,6 +1,6 @@
 /** The infrastructure `up` and the tests run: Postgres, nats-server (users, TLS), tools, paths. */
 export { ensureChromium } from "./chromium.ts";
-export { alive, freePort, gone, mustRun, run, waitForPort } from "./exec.ts";
+export { alive, freePort, gone, mustRun, run, terminate, waitForPort } from "./exec.ts";
 export { authorizationConfig, ensureUsers } from "./natsauth.ts";
 export { clusterFormed, clusterNodes, natsConfig, NatsServer, natsUrlOf } from "./natsd.ts";
 export type { NatsNodeSpec, TlsFiles } from "./natsd.ts";

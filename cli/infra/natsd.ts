@@ -1,7 +1,7 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import type { NatsAccess } from "../../shared/nats/mod.ts";
 import { connectNats } from "../../shared/nats/mod.ts";
-import { waitForPort } from "./exec.ts";
+import { terminate, waitForPort } from "./exec.ts";
 import type { NatsUser } from "./natsauth.ts";
 import { authorizationConfig } from "./natsauth.ts";
 
@@ -198,15 +198,6 @@ export class NatsServer {
     const p = this.#proc;
     if (!p) return;
     this.#proc = null;
-    try {
-      p.kill("SIGTERM");
-    } catch { /* already gone */ }
-    const timer = setTimeout(() => {
-      try {
-        p.kill("SIGKILL");
-      } catch { /* gone */ }
-    }, 5000);
-    await p.status;
-    clearTimeout(timer);
+    await terminate(p, 5000);
   }
 }

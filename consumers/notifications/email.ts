@@ -80,75 +80,62 @@ function contentFor(event: MailedEvent, b: Booking): { subject: string; content:
   };
   const total: [string, string] = ["Total", formatMoney(b.total, b.currency)];
   const number: [string, string] = ["Confirmation number", n];
+  /** "Your <thing> at <property> <what>": the subject names the number, the heading does not. */
+  const mail = (
+    thing: "booking" | "hold",
+    what: string,
+    rest: Pick<MailContent, "lead" | "summary" | "notes">,
+  ) => ({
+    subject: `Your ${thing} ${n} at ${at} ${what}`,
+    content: { ...base, heading: `Your ${thing} at ${at} ${what}`, ...rest },
+  });
   switch (event.type) {
     case "reservation.confirmed":
-      return {
-        subject: `Your booking ${n} at ${at} is confirmed`,
-        content: {
-          ...base,
-          heading: `Your booking at ${at} is confirmed`,
-          lead: [`Your booking at ${at} is confirmed. Your confirmation number is ${n}.`],
-          summary: [total, number],
-          notes: [
-            policyText(b, now),
-            keepNumber(b),
-            `The attached ${n}.ics puts ${isStay(b) ? "your stay" : "it"} in your calendar.`,
-          ],
-        },
-      };
+      return mail("booking", "is confirmed", {
+        lead: [`Your booking at ${at} is confirmed. Your confirmation number is ${n}.`],
+        summary: [total, number],
+        notes: [
+          policyText(b, now),
+          keepNumber(b),
+          `The attached ${n}.ics puts ${isStay(b) ? "your stay" : "it"} in your calendar.`,
+        ],
+      });
     case "reservation.cancelled": {
       const d = event.data;
       // Cancelled while pending: the payment never completed, the hold on the card is released.
       const stood = d.previousStatus !== "pending" && b.total > 0;
       const refund = stood ? refundSentence(b, now) : null;
-      return {
-        subject: `Your booking ${n} at ${at} is cancelled`,
-        content: {
-          ...base,
-          heading: `Your booking at ${at} is cancelled`,
-          lead: [`Your booking ${n} at ${at} has been cancelled. Reason: ${d.reason}.`],
-          summary: refund
-            ? [total, ["Refund", formatMoney(refund.refund, b.currency)], number]
-            : [total, number],
-          notes: [
-            refund?.sentence ??
-              "Nothing has been charged, and any amount held on your card is released.",
-          ],
-        },
-      };
+      return mail("booking", "is cancelled", {
+        lead: [`Your booking ${n} at ${at} has been cancelled. Reason: ${d.reason}.`],
+        summary: refund
+          ? [total, ["Refund", formatMoney(refund.refund, b.currency)], number]
+          : [total, number],
+        notes: [
+          refund?.sentence ??
+            "Nothing has been charged, and any amount held on your card is released.",
+        ],
+      });
     }
     case "reservation.failed":
-      return {
-        subject: `Your booking ${n} at ${at} could not be completed`,
-        content: {
-          ...base,
-          heading: `Your booking at ${at} could not be completed`,
-          lead: [
-            `We could not complete your booking ${n} at ${at}: ${
-              paymentTrouble(event.data.reason)
-            }.`,
-          ],
-          summary: [total, number],
-          notes: [
-            "Nothing has been charged, and what was held for you has been released. " +
-            "You are welcome to book again.",
-          ],
-        },
-      };
+      return mail("booking", "could not be completed", {
+        lead: [
+          `We could not complete your booking ${n} at ${at}: ${paymentTrouble(event.data.reason)}.`,
+        ],
+        summary: [total, number],
+        notes: [
+          "Nothing has been charged, and what was held for you has been released. " +
+          "You are welcome to book again.",
+        ],
+      });
     case "reservation.expired":
-      return {
-        subject: `Your hold ${n} at ${at} has expired`,
-        content: {
-          ...base,
-          heading: `Your hold at ${at} has expired`,
-          lead: [
-            `The hold on your booking ${n} at ${at} expired before the payment was completed, ` +
-            "so what is listed below is no longer held for you.",
-          ],
-          summary: [total, number],
-          notes: ["Nothing has been charged. You are welcome to book again."],
-        },
-      };
+      return mail("hold", "has expired", {
+        lead: [
+          `The hold on your booking ${n} at ${at} expired before the payment was completed, ` +
+          "so what is listed below is no longer held for you.",
+        ],
+        summary: [total, number],
+        notes: ["Nothing has been charged. You are welcome to book again."],
+      });
     case "reservation.modification_declined": {
       const d = event.data;
       return {

@@ -3,7 +3,7 @@ import { makeEvent } from "../../shared/events/mod.ts";
 import type { Booking } from "./booking.ts";
 import type { MailedEvent } from "./email.ts";
 import { emailedEvents, paymentTrouble, renderEmail } from "./email.ts";
-import { visible } from "./testdata/reader.ts";
+import { visible } from "./testdata/reading.ts";
 
 const reservationId = "0190a0c2-7a4e-7c3b-8f00-000000000042";
 const ref = {

@@ -3,8 +3,8 @@ import { eventually, integration } from "../../testing/mod.ts";
 import { booking } from "../../testing/app.ts";
 import { sweepOnce } from "../../shared/booking/mod.ts";
 import { notificationsPlatform } from "./testdata/platform.ts";
-import { calendarOnTheWire, icsLines, visible } from "./testdata/reader.ts";
 import type { ReceivedMail } from "../../testing/smtp.ts";
+import { calendarOnTheWire, icsLines, visible } from "./testdata/reading.ts";
 
 const T = 20_000;
 

@@ -1,6 +1,7 @@
 /** The payments service's queries: its own tables in the `payments` schema, and property facts. */
 import type { Sql } from "../../shared/db/mod.ts";
-import type { Movement, PaymentState, PropertyFacts } from "./plan.ts";
+import type { PaymentState, PropertyFacts } from "./plan.ts";
+import type { Movement } from "./evolve.ts";
 
 /** The payments of these reservations, by reservation id. */
 export async function paymentsOf(sql: Sql, ids: string[]): Promise<Map<string, PaymentState>> {

@@ -41,34 +41,30 @@ integration("payments: refunds follow the property's policy; settlement totals",
     const late = new Date("2030-05-31T12:00:00Z");
     // The booking's hold must still be running in real time when the payment arrives.
     const bookedAt = new Date();
+    /** The payment of `id` once it has `status`. */
+    const paymentIn = (id: string, status: string, what: string) =>
+      eventually(
+        async () => {
+          const x = await payment(id);
+          return x.status === status ? x : null;
+        },
+        5000,
+        what,
+      );
 
     await t.step("captured seats cancelled in time: all of it refunded", async () => {
       const id = await bookConfirmed(seats(["A1"]), bookedAt);
-      await eventually(async () => (await payment(id)).status === "captured", 5000, "captured");
+      await paymentIn(id, "captured", "captured");
       await cancelAt(id, early);
-      const pay = await eventually(
-        async () => {
-          const x = await payment(id);
-          return x.status === "refunded" ? x : null;
-        },
-        5000,
-        "refund",
-      );
+      const pay = await paymentIn(id, "refunded", "refund");
       assert.deepEqual([pay.captured, pay.refunded], [4500, 4500]);
     });
 
     await t.step("captured seats cancelled late: the late share is refunded", async () => {
       const id = await bookConfirmed(seats(["A2", "A3"]), bookedAt);
-      await eventually(async () => (await payment(id)).status === "captured", 5000, "captured");
+      await paymentIn(id, "captured", "captured");
       await cancelAt(id, late);
-      const pay = await eventually(
-        async () => {
-          const x = await payment(id);
-          return x.status === "refunded" ? x : null;
-        },
-        5000,
-        "refund",
-      );
+      const pay = await paymentIn(id, "refunded", "refund");
       assert.deepEqual([pay.captured, pay.refunded], [9000, 4500]);
     });
 
@@ -77,14 +73,7 @@ integration("payments: refunds follow the property's policy; settlement totals",
       async () => {
         const id = await bookConfirmed(room, bookedAt);
         await cancelAt(id, late);
-        const pay = await eventually(
-          async () => {
-            const x = await payment(id);
-            return x.status === "captured" ? x : null;
-          },
-          5000,
-          "fee captured",
-        );
+        const pay = await paymentIn(id, "captured", "fee captured");
         assert.deepEqual([pay.captured, pay.refunded, pay.voided], [12000, 0, 12000]);
       },
     );
@@ -92,14 +81,7 @@ integration("payments: refunds follow the property's policy; settlement totals",
     await t.step("an uncaptured room cancelled in time: all of it voided", async () => {
       const id = await bookConfirmed(room, bookedAt);
       await cancelAt(id, early);
-      const pay = await eventually(
-        async () => {
-          const x = await payment(id);
-          return x.status === "voided" ? x : null;
-        },
-        5000,
-        "voided",
-      );
+      const pay = await paymentIn(id, "voided", "voided");
       assert.deepEqual([pay.captured, pay.voided], [0, 24000]);
     });
 

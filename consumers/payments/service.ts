@@ -27,14 +27,10 @@ import type { Applied, BatchEvent } from "../runtime/mod.ts";
 import { claimInbox, defineService, withinEvent } from "../runtime/mod.ts";
 import { CircuitOpenError, ProviderTimeoutError } from "./breaker.ts";
 import type { AuthorizeRequest, AuthorizeResult, GuardedProvider } from "./provider.ts";
-import type { Ask, Emit, Evolved, Facts, PaymentEvent, PaymentState } from "./plan.ts";
-import {
-  evolveAuthorized,
-  evolveIncremented,
-  evolveMoved,
-  paymentEvents,
-  planFor,
-} from "./plan.ts";
+import type { Ask, Facts, PaymentEvent, PaymentState } from "./plan.ts";
+import { paymentEvents, planFor } from "./plan.ts";
+import type { Emit, Evolved } from "./evolve.ts";
+import { evolveAuthorized, evolveIncremented, evolveMoved } from "./evolve.ts";
 import * as q from "./queries.ts";
 
 /** What the payments service needs. */

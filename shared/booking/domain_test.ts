@@ -59,7 +59,7 @@ Deno.test("not past: today is taken, yesterday is date_in_past naming each line"
         { path: "items.1.from", from: "2030-06-01" },
       ], "2030-06-02"),
     (err) =>
-      err instanceof DomainError && err.code === "date_in_past" && err.status === 400 &&
+      err instanceof DomainError && err.code === "date_in_past" && err.kind === "invalid" &&
       err.errors?.map((e) => e.path).join() === "items.1.from",
   );
 });
@@ -97,7 +97,7 @@ Deno.test("check-in: given a confirmed stay, it opens on the arrival date at the
   // 1 June in UTC, still 31 May in Los Angeles: the first line arrives on 1 June.
   assert.throws(
     () => checkIn("2030-06-01T03:00:00Z"),
-    (err) => err instanceof DomainError && err.code === "too_early" && err.status === 409,
+    (err) => err instanceof DomainError && err.code === "too_early" && err.kind === "conflict",
   );
   assert.equal(checkIn("2030-06-01T07:30:00Z").state.status, "checked_in");
 });

@@ -73,7 +73,7 @@ Deno.test("modify: a higher total waits for its payment, holding only what it ad
   assert.equal(asked.state.pendingChange?.total, 48000);
   assert.throws(
     () => decideModify(asked.state, [room("2030-06-01", "2030-06-02")], price, ctx),
-    (e: DomainError) => e.code === "modification_pending" && e.status === 409,
+    (e: DomainError) => e.code === "modification_pending" && e.kind === "conflict",
   );
 
   const id = asked.state.pendingChange!.id;

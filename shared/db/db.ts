@@ -1,5 +1,6 @@
 import postgres from "postgres";
 import { Gate, gated } from "./gate.ts";
+import { DatabaseUnavailable } from "./unavailable.ts";
 import { pgTls } from "./ssl.ts";
 
 /** The postgres.js client type used throughout berth. */
@@ -87,9 +88,6 @@ const unavailable = new Set([
   "CONNECTION_CLOSED",
   "CONNECTION_ENDED",
   "CONNECTION_DESTROYED",
-  // berth: the pool's gate, a lost session
-  "DATABASE_UNREACHABLE",
-  "SESSION_LOST",
   // SQLSTATE: shut down, crashed, starting up; connection exceptions
   "57P01",
   "57P02",
@@ -107,7 +105,8 @@ const unavailable = new Set([
  * committed all the same.
  */
 export function isPgUnavailable(err: unknown): boolean {
-  return unavailable.has((err as { code?: string })?.code ?? "") ||
+  return err instanceof DatabaseUnavailable ||
+    unavailable.has((err as { code?: string })?.code ?? "") ||
     err instanceof Deno.errors.ConnectionRefused;
 }
 
@@ -150,21 +149,15 @@ export async function inTransaction<T>(sql: Sql, fn: (tx: Sql) => Promise<T>): P
   }
 }
 
-/** A lost session's statements would run on a new session without what the old one held. */
-export class SessionLost extends Error {
-  override name = "SessionLost";
-  readonly code = "SESSION_LOST";
-  constructor() {
-    super("the Postgres session ended (its connection closed)");
-  }
-}
-
 /** A Postgres session of its own that knows when it ends: for session locks. */
 export interface Session {
   sql: Sql;
   /** Resolves when its connection closes: its session locks are gone. */
   readonly closed: Promise<void>;
-  /** Throws SessionLost once the session has ended. */
+  /**
+   * Throws DatabaseUnavailable (`SESSION_LOST`) once the session has ended: its statements
+   * would run on a new session without what the old one held.
+   */
   check(): void;
   /** Ends the session (and what it holds). */
   end(): Promise<void>;
@@ -194,7 +187,12 @@ export function openSession(pool: Sql, appName?: string): Session {
     sql,
     closed: closed.promise,
     check() {
-      if (lost) throw new SessionLost();
+      if (lost) {
+        throw new DatabaseUnavailable(
+          "SESSION_LOST",
+          "the Postgres session ended (its connection closed)",
+        );
+      }
     },
     end: () => sql.end({ timeout: 1 }),
   };

@@ -4,25 +4,17 @@
  */
 import type { Sql } from "./db.ts";
 import { sleep } from "../time/mod.ts";
+import { DatabaseUnavailable } from "./unavailable.ts";
 
 /** How long a trial query waits before it is sent. */
 const TRIAL_DELAY_MS = 10;
-
-/** Raised instead of sending a query while the pool's trial queries find Postgres unreachable. */
-export class DatabaseUnreachable extends Error {
-  override name = "DatabaseUnreachable";
-  readonly code = "DATABASE_UNREACHABLE";
-  constructor() {
-    super("Postgres cannot be reached: the query was not sent");
-  }
-}
 
 /**
  * The state of one pool. While it is `up` queries pass through untouched. A new pool, and one
  * whose query failed because no connection could be made or the connection broke
  * (`unreachable(err)`), is `down`: then at most `trials` queries go to the pool at once (each
  * makes it connect), and the others wait for the next of them to settle (`waitMs` at most) and
- * fail at once with DatabaseUnreachable unless it got an answer. The first answer from
+ * fail at once with DatabaseUnavailable (`DATABASE_UNREACHABLE`) unless it got an answer. The first answer from
  * Postgres, an error included, turns it `up`.
  */
 export class Gate {
@@ -55,7 +47,12 @@ export class Gate {
           sleep(this.waitMs, waited.signal).then(() => false),
         ]);
         waited.abort();
-        if (!answered) throw new DatabaseUnreachable();
+        if (!answered) {
+          throw new DatabaseUnavailable(
+            "DATABASE_UNREACHABLE",
+            "Postgres cannot be reached: the query was not sent",
+          );
+        }
       }
     }
     try {

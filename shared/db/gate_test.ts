@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { DatabaseUnreachable, Gate } from "./gate.ts";
+import { Gate } from "./gate.ts";
+import { DatabaseUnavailable } from "./unavailable.ts";
 
 class Refused extends Error {
   code = "ECONNREFUSED";
@@ -57,7 +58,10 @@ Deno.test("gate: once unreachable, queries beyond the trials fail with the next 
   const waiting = g.run(third.query);
   trials[0].reject(new Refused());
   await assert.rejects(running[0], Refused);
-  await assert.rejects(waiting, DatabaseUnreachable);
+  await assert.rejects(
+    waiting,
+    (err) => err instanceof DatabaseUnavailable && err.code === "DATABASE_UNREACHABLE",
+  );
   assert.equal(third.started, false, "the waiting query was never sent");
   trials[1].reject(new Refused());
   await assert.rejects(running[1], Refused);

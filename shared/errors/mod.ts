@@ -1,9 +1,11 @@
-/** The domain error hierarchy, each with a stable code. */
+/** The domain error hierarchy, each with a stable code and a kind (never an HTTP status). */
 export {
   Conflict,
   DateInPast,
   DomainError,
+  errorCodes,
   Forbidden,
+  found,
   InvalidTransition,
   NotFound,
   PreconditionFailed,
@@ -11,4 +13,4 @@ export {
   Unauthorized,
   ValidationFailed,
 } from "./errors.ts";
-export type { FieldError } from "./errors.ts";
+export type { ErrorCode, ErrorKind, FieldError } from "./errors.ts";

@@ -5,7 +5,7 @@
  * to `otlpEndpoint`.
  */
 import { jetstreamManager } from "@nats-io/jetstream";
-import { ADMIN_KEY } from "../../../testing/app.ts";
+import { ADMIN_KEY, callerOf } from "../../../testing/app.ts";
 import { testSmtpServer } from "../../../testing/smtp.ts";
 import { provisionStreams } from "../../events/mod.ts";
 import { connectNats } from "../../nats/mod.ts";
@@ -63,27 +63,7 @@ export async function tracedPlatform(otlpEndpoint: string) {
   }
 
   /** Calls the api over HTTP as a client would; `key` defaults to the admin key. */
-  async function call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-    key: string | null = ADMIN_KEY,
-  ) {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-        ...(key ? { authorization: `Bearer ${key}` } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    // deno-lint-ignore no-explicit-any -- response bodies are whatever JSON the api sent
-    const json: any = text ? JSON.parse(text) : null;
-    return { status: res.status, body: json, headers: res.headers };
-  }
+  const call = callerOf((path, init) => fetch(`http://127.0.0.1:${port}${path}`, init));
 
   return { call, smtp, close };
 }

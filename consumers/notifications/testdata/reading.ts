@@ -1,4 +1,4 @@
-/** A delivered guest mail as its reader sees it: the HTML's text and the calendar's lines. */
+/** A delivered message as a guest reads it: the HTML's text, the calendar's lines. */
 import assert from "node:assert/strict";
 
 /** The HTML part as a reader sees it: tags gone, entities undone, spaces collapsed. */

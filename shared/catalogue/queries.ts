@@ -1,5 +1,5 @@
 /** SQL of the catalogue: properties, resources, seats, inventory and availability. */
-import type { PageOpts, Sql } from "../../shared/db/mod.ts";
+import type { PageOpts, Sql } from "../db/mod.ts";
 
 export interface PropertyRow {
   id: string;
