@@ -9,6 +9,7 @@ import { runService } from "../consumers/runtime/mod.ts";
 import type { Sql } from "../shared/db/mod.ts";
 import { inTransaction } from "../shared/db/mod.ts";
 import type { EventData, EventType } from "../shared/events/mod.ts";
+import { uuidv7 } from "../shared/ids/mod.ts";
 
 // deno-lint-ignore no-explicit-any
 type Services = Service<any>[];
@@ -55,7 +56,13 @@ export async function pipeline(
     await inTransaction(
       sql,
       (tx) =>
-        appendToOutbox(tx, [makeEvent(type, propertyId, data, { correlationId: "test", now })]),
+        appendToOutbox(tx, [
+          makeEvent(type, propertyId, data, {
+            correlationId: "test",
+            now,
+            id: uuidv7(now.getTime()),
+          }),
+        ]),
     );
   }
   return {

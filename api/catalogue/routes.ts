@@ -12,6 +12,7 @@ import {
   sortForLocks,
 } from "../../shared/booking/mod.ts";
 import { makeEvent } from "../../shared/events/mod.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import * as s from "./schemas.ts";
 import * as q from "./queries.ts";
@@ -182,6 +183,7 @@ export function catalogueRoutes(): OpenAPIHono<Env> {
               { path: "total", message: "needed for dates that have no inventory yet" },
             ]);
           }
+          const at = now();
           await appendToOutbox(tx, [
             makeEvent("inventory.updated", propertyId, {
               resourceId,
@@ -192,7 +194,7 @@ export function catalogueRoutes(): OpenAPIHono<Env> {
                 sold: r.sold,
                 price: r.price,
               })),
-            }, { correlationId: c.var.correlationId, now: now() }),
+            }, { correlationId: c.var.correlationId, now: at, id: uuidv7(at.getTime()) }),
           ]);
           return rows;
         });
