@@ -1,6 +1,6 @@
-import type { Command } from "../../shared/booking/mod.ts";
-import { applyCommands } from "../../shared/booking/mod.ts";
+import { applyCommands, decide } from "../../shared/booking/mod.ts";
 import { log } from "../../shared/log/mod.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
 import { defineService } from "../runtime/mod.ts";
 
 /**
@@ -12,15 +12,19 @@ export const inventoryPrices = defineService({
   name: "inventory-prices",
   events: ["rate.updated"],
   async applyBatch(sql, batch) {
-    const commands: Command[] = batch.map(({ event, inbox }) => ({
-      kind: "price",
-      resourceId: event.data.resourceId,
-      date: event.data.date,
-      price: event.data.price,
-      ...inbox,
-    }));
+    const now = new Date();
+    const commands = batch.map(({ event, inbox }) => {
+      const { resourceId, date, price } = event.data;
+      const ctx = {
+        now,
+        newId: () => uuidv7(now.getTime()),
+        correlationId: event.correlationId,
+        causationId: event.id,
+      };
+      return { ...decide({ type: "price", resourceId, date, price }, null, ctx).command, ...inbox };
+    });
     const outcomes = await applyCommands(sql, {
-      now: new Date(),
+      now,
       service: "inventory-prices",
       commands,
     });

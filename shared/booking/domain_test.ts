@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { assertNotPast, localDate, resolveItems } from "./domain.ts";
-import type { ReservationState } from "./decide.ts";
-import { decideChange } from "./decide.ts";
+import type { ReservationState } from "./state.ts";
+import { decide } from "./decide.ts";
 import { DomainError, ValidationFailed } from "../errors/mod.ts";
 
 const resources = new Map([["show", { kind: "seat" as const, propertyId: "p" }]]);
@@ -89,7 +89,7 @@ Deno.test("check-in: given a confirmed stay, it opens on the arrival date at the
     pendingChange: null,
   };
   const checkIn = (iso: string) =>
-    decideChange(stay, "checkIn", {
+    decide({ type: "checkIn" }, stay, {
       now: new Date(iso),
       newId: () => crypto.randomUUID(),
       correlationId: "c",
