@@ -18,11 +18,11 @@ type Services = Service<any>[];
  * Starts the platform with `services` consuming (or those made for its database); `close()`
  * stops and removes everything. With `natsUrl` (a cluster's) it uses that NATS instead of
  * starting a nats-server, with as many stream replicas as that cluster has servers; `tuning`
- * changes the consumers' defaults.
+ * changes the consumers' defaults; `now` is the services' runtime clock (default: real time).
  */
 export async function pipeline(
   made: Services | ((sql: Sql) => Services),
-  opts: { natsUrl?: string; tuning?: Partial<ConsumerTuning> } = {},
+  opts: { natsUrl?: string; tuning?: Partial<ConsumerTuning>; now?: () => Date } = {},
 ) {
   const db = await testDatabase();
   const server = opts.natsUrl ? null : await testNats();
@@ -41,7 +41,7 @@ export async function pipeline(
     ...services.map((service) =>
       [
         service.name,
-        runService({ sql, nc, service, signal: stop.signal, tuning: opts.tuning }),
+        runService({ sql, nc, service, signal: stop.signal, tuning: opts.tuning, now: opts.now }),
       ] as const
     ),
   ]);
