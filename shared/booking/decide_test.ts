@@ -4,9 +4,9 @@ import type { BookingCommand, Decided } from "./decide.ts";
 import { decide } from "./decide.ts";
 import type { Item } from "./domain.ts";
 import type { ReservationState } from "./state.ts";
+import { idSource, room } from "./testdata/items.ts";
 
-let n = 0;
-const newId = () => `0190a0a0-0000-7000-8000-${String(++n).padStart(12, "0")}`;
+const newId = idSource();
 /** The decision at `iso` on the test clock. */
 const at = (iso: string) =>
   specOf((c: BookingCommand, s: ReservationState | null) =>
@@ -14,13 +14,6 @@ const at = (iso: string) =>
   );
 const BOOKED = "2030-05-01T10:00:00.000Z";
 
-const room = (from: string, to: string): Item => ({
-  resourceId: "room",
-  kind: "room",
-  from,
-  to,
-  quantity: 1,
-});
 const nightly: Record<string, number> = { "2030-06-01": 12000, "2030-06-02": 15000 };
 const priceOf = (_r: string, d: string) => nightly[d] ?? 10000;
 const hold = (items: Item[]): BookingCommand => ({

@@ -7,6 +7,7 @@ import {
   localDate,
   priceItems,
   resolveItems,
+  statuses,
 } from "./domain.ts";
 import type { ReservationState } from "./state.ts";
 import { decide } from "./decide.ts";
@@ -170,15 +171,6 @@ const allowed: [Status, Action, Status][] = [
   ["confirmed", "cancel", "cancelled"],
   ["confirmed", "checkIn", "checked_in"],
   ["checked_in", "checkOut", "checked_out"],
-];
-const statuses: Status[] = [
-  "pending",
-  "confirmed",
-  "checked_in",
-  "checked_out",
-  "cancelled",
-  "expired",
-  "failed",
 ];
 const actions: Action[] = ["confirm", "fail", "expire", "cancel", "checkIn", "checkOut"];
 

@@ -6,28 +6,13 @@ import type { ModificationPayment } from "./modify.ts";
 import type { ChangeCommand } from "./write.ts";
 import type { Item } from "./domain.ts";
 import type { DomainError } from "../errors/mod.ts";
+import { idSource, room, seats } from "./testdata/items.ts";
 
-let n = 0;
 const ctx = {
   now: new Date("2030-05-01T10:00:00Z"),
-  newId: () => `0190a0a0-0000-7000-8000-${String(++n).padStart(12, "0")}`,
+  newId: idSource(),
   correlationId: "c1",
 };
-const room = (from: string, to: string): Item => ({
-  resourceId: "room",
-  kind: "room",
-  from,
-  to,
-  quantity: 1,
-});
-const seats = (...s: string[]): Item => ({
-  resourceId: "show",
-  kind: "seat",
-  from: "2030-06-01",
-  to: "2030-06-02",
-  quantity: s.length,
-  seats: s,
-});
 const price = (r: string) => (r === "room" ? 12000 : 4500);
 
 /** A confirmed reservation of `items` at the prices above. */
