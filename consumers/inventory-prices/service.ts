@@ -1,6 +1,5 @@
 import { applyCommands, decide } from "../../shared/booking/mod.ts";
 import { log } from "../../shared/log/mod.ts";
-import { uuidv7 } from "../../shared/ids/mod.ts";
 import { defineService } from "../runtime/mod.ts";
 
 /**
@@ -11,20 +10,14 @@ import { defineService } from "../runtime/mod.ts";
 export const inventoryPrices = defineService({
   name: "inventory-prices",
   events: ["rate.updated"],
-  async applyBatch(sql, batch) {
-    const now = new Date();
+  async applyBatch(sql, batch, _attempt, clock) {
     const commands = batch.map(({ event, inbox }) => {
       const { resourceId, date, price } = event.data;
-      const ctx = {
-        now,
-        newId: () => uuidv7(now.getTime()),
-        correlationId: event.correlationId,
-        causationId: event.id,
-      };
+      const ctx = { ...clock, correlationId: event.correlationId, causationId: event.id };
       return { ...decide({ type: "price", resourceId, date, price }, null, ctx).command, ...inbox };
     });
     const outcomes = await applyCommands(sql, {
-      now,
+      now: clock.now,
       service: "inventory-prices",
       commands,
     });

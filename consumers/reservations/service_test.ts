@@ -56,7 +56,8 @@ integration("reservations: payment outcomes commit with their inbox rows, once",
         .sql`select type from outbox where payload::jsonb -> 'data' ->> 'reservationId' = ${id}
         order by seq`).map((r) => r.type);
 
-    const apply = (...events: Envelope[]) => service.applyBatch!(db.sql, events.map(delivered), 1);
+    const apply = (...events: Envelope[]) =>
+      service.applyBatch!(db.sql, events.map(delivered), 1, { now: new Date(), newId: uuidv7 });
 
     await t.step("confirms once; the same event again is a duplicate", async () => {
       const r = await book(Date.now());

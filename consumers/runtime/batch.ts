@@ -52,11 +52,13 @@ export async function applyItems(
     },
   }));
   const spans = startEventSpans(service.name, items);
+  const at = now();
+  const clock: BatchClock = { now: at, newId: () => uuidv7(at.getTime()) };
   let outcomes: Applied[];
   try {
     outcomes = service.applyBatch
-      ? await service.applyBatch(sql, batch, attempt)
-      : await applyInTransaction(sql, service, batch, attempt, now);
+      ? await service.applyBatch(sql, batch, attempt, clock)
+      : await applyInTransaction(sql, service, batch, attempt, clock);
   } catch (err) {
     spans?.fail(err);
     throw err;
@@ -71,14 +73,12 @@ async function applyInTransaction(
   service: Service,
   batch: BatchEvent[],
   attempt: number,
-  now: () => Date,
+  clock: BatchClock,
 ): Promise<Applied[]> {
   return await inTransaction(sql, async (tx) => {
     if (service.lockProperties) {
       await lockProperties(tx, service.name, batch.map((b) => b.event.propertyId));
     }
-    const at = now();
-    const clock: BatchClock = { now: at, newId: () => uuidv7(at.getTime()) };
     const fresh = await claimInbox(tx, service.name, batch);
     const emitted: Envelope[] = [];
     if (service.handleBatch) {

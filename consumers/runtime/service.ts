@@ -62,7 +62,7 @@ export interface BatchEvent<T extends EventType = EventType> {
  *   its effect: in one statement (services that touch inventory: a paused worker must hold no
  *   lock), or after outside calls made with no transaction open (payments). Returns per event
  *   "applied", "duplicate", or `{ deferUntil }` to put it (and the later events of its
- *   property) off until outside work it started has settled.
+ *   property) off until outside work it started has settled. It gets the batch's clock too.
  */
 export interface Service<T extends EventType = EventType> {
   name: string;
@@ -81,7 +81,12 @@ export interface Service<T extends EventType = EventType> {
    * instead of deadlocking. (One-key locks: apart from the bookings' two-key ones.)
    */
   lockProperties?: boolean;
-  applyBatch?(sql: Sql, batch: BatchEvent<T>[], attempt: number): Promise<Applied[]>;
+  applyBatch?(
+    sql: Sql,
+    batch: BatchEvent<T>[],
+    attempt: number,
+    clock: BatchClock,
+  ): Promise<Applied[]>;
   /** Called after a batch that applied something committed (to wake a sender, say). */
   afterCommit?(): void;
 }
