@@ -4,6 +4,7 @@ import type { Booking } from "./booking.ts";
 import type { MailedEvent } from "./email.ts";
 import { emailedEvents, paymentTrouble, renderEmail } from "./email.ts";
 import { uuidv7 } from "../../shared/ids/mod.ts";
+import { visible } from "./testdata/reader.ts";
 
 const reservationId = "0190a0c2-7a4e-7c3b-8f00-000000000042";
 const ref = {
@@ -98,11 +99,6 @@ const everyOutcome: MailedEvent[] = [
   expired,
   declined,
 ];
-
-/** The HTML part's visible text: tags dropped, the escapes undone. */
-const visible = (html: string) =>
-  html.replace(/<[^>]+>/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&").replace(/\s+/g, " ");
 
 Deno.test("email: every outcome names the property, number, line and amount, in text and HTML", () => {
   assert.deepEqual(everyOutcome.map((e) => e.type).sort(), [...emailedEvents].sort());

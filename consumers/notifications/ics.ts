@@ -41,29 +41,28 @@ export function icsDateTime(at: Date): string {
   return at.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Folds a content line so no line is longer than 75 octets: each continuation starts with one
  * space. A UTF-8 character is never split across lines.
  */
 export function foldLine(line: string): string {
   const lines: string[] = [];
-  let current = "";
+  let start = 0;
   let octets = 0;
-  for (const ch of line) {
-    const size = encoder.encode(ch).length;
+  for (let i = 0; i < line.length; i++) {
+    const code = line.codePointAt(i)!;
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
     // The first line holds 75 octets; a continuation's leading space takes one of them.
     if (octets + size > 75) {
-      lines.push(current);
-      current = " ";
+      lines.push(line.slice(start, i));
+      start = i;
       octets = 1;
     }
-    current += ch;
     octets += size;
+    if (code > 0xffff) i++; // the low half of a surrogate pair
   }
-  lines.push(current);
-  return lines.join("\r\n");
+  lines.push(line.slice(start));
+  return lines.join("\r\n ");
 }
 
 /** One content line, folded. */

@@ -37,8 +37,8 @@ Deno.test("ics: long lines fold at 75 octets, continuations start with a space",
 });
 
 Deno.test("ics: folding never splits a multi-byte character", () => {
-  // "é" is 2 octets, "€" 3: with any split inside one, decoding a line would fail.
-  const line = "LOCATION:" + "Théâtre € ".repeat(30);
+  // "é" is 2 octets, "€" 3, "🎭" 4 (two UTF-16 units): a split inside one would not decode.
+  const line = "LOCATION:" + "Théâtre € 🎭 ".repeat(30);
   const folded = foldLine(line);
   for (const l of folded.split("\r\n")) {
     assert.ok(octets(l) <= 75, `${octets(l)} octets: ${l}`);

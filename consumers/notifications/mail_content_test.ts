@@ -3,25 +3,10 @@ import { eventually, integration } from "../../testing/mod.ts";
 import { booking } from "../../testing/app.ts";
 import { sweepOnce } from "../../shared/booking/mod.ts";
 import { notificationsPlatform } from "./testdata/platform.ts";
+import { calendarOnTheWire, icsLines, visible } from "./testdata/reader.ts";
 import type { ReceivedMail } from "../../testing/smtp.ts";
 
 const T = 20_000;
-
-/** The HTML part as a reader sees it: tags gone, entities undone, spaces collapsed. */
-const visible = (html: string) =>
-  html.replace(/<[^>]+>/g, " ").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&").replace(/\s+/g, " ");
-
-/** A calendar as a reader unfolds it, one content line per entry. */
-const icsLines = (ics: string) => ics.replace(/\r?\n /g, "").split(/\r?\n/);
-
-/** The calendar part's bytes as they travelled (base64 in the raw message), as text. */
-function calendarOnTheWire(raw: string): string {
-  const part = /^Content-Type: text\/calendar[^]*?\r\n\r\n([A-Za-z0-9+/=\r\n]+?)\r\n--/m.exec(raw);
-  assert.ok(part, "a base64 text/calendar part");
-  const bytes = Uint8Array.from(atob(part[1].replace(/\s/g, "")), (c) => c.charCodeAt(0));
-  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-}
 
 integration("guest mail: what a guest reads in the delivered message", async (t) => {
   const p = await notificationsPlatform(() => 200);

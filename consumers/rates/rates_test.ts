@@ -124,6 +124,9 @@ integration("dynamic rates: the price rises after occupancy crosses its threshol
       "rate.applied",
     );
     assert.equal(applied.body.rates[0].price, 14000);
+    // The rate is recorded, not published again: `reservation.created` carries it already.
+    const [{ count }] = await p.sql`select count(*)::int from outbox where type = 'rate.applied'`;
+    assert.equal(count, 0);
 
     // Cancelling two of three brings occupancy to 25 %: the base price is back.
     await call("POST", `/v1/reservations/${third.id}/cancel`);

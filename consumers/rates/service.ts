@@ -101,7 +101,6 @@ function apply(s: RatesState, event: RateEvent, ctx: BatchContext) {
       s.nights.set(d.reservationId, nights);
       s.changedNights.add(d.reservationId);
       for (const r of d.rates) {
-        ctx.emit(event, "rate.applied", { reservationId: d.reservationId, ...r });
         s.applied.set(`${d.reservationId}\u0000${nightKey(r.resourceId, r.date)}`, {
           reservation_id: d.reservationId,
           resource_id: r.resourceId,
@@ -128,8 +127,9 @@ function apply(s: RatesState, event: RateEvent, ctx: BatchContext) {
 
 /**
  * Dynamic rates: keeps occupancy per (resource, date) from capacity and reservation events,
- * publishes `rate.updated` when a date's price changes with it, and `rate.applied` for the rate
- * each reservation was booked at. A batch reads the occupancy, rules and reservation nights it
+ * publishes `rate.updated` when a date's price changes with it, and records the rate each
+ * reservation was booked at in `rates.applied` (from the event's `rates`: no further event
+ * repeats them, which spares every booking an event per night). A batch reads the occupancy, rules and reservation nights it
  * touches with one statement each, applies its events in order in memory, and writes each
  * table with one statement.
  */

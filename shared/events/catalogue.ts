@@ -192,6 +192,8 @@ export const catalogue = {
           occupancy: z.number().min(0).max(1),
         }),
       },
+      // No longer emitted (a booking's rates travel in `reservation.created`); kept so that a
+      // stream written before still reads.
       applied: {
         version: 1,
         data: z.object({
