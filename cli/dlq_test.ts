@@ -5,6 +5,7 @@ import { DlqHeaders, dlqSubject } from "../consumers/runtime/mod.ts";
 import { headers } from "@nats-io/transport-node";
 import { platform } from "../testing/platform.ts";
 import { dlq } from "./dlq.ts";
+import { uuidv7 } from "../shared/ids/mod.ts";
 
 integration("berth dlq: ls, show and replay --all back to the original subject", async () => {
   const p = await platform();
@@ -13,7 +14,7 @@ integration("berth dlq: ls, show and replay --all back to the original subject",
       reservationId: crypto.randomUUID(),
       confirmationNumber: "RSV-2026-000007",
       userId: "u7",
-    }, { correlationId: "c7" });
+    }, { correlationId: "c7", now: new Date(), id: uuidv7() });
     const subject = subjectOf(e.type, e.propertyId);
     const h = headers();
     h.set(DlqHeaders.Subject, subject);

@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { eventKeysFrom, makeEvent, openEvent, sealEvent } from "../shared/events/mod.ts";
 import { keysCommand, localEventKeys } from "./keys.ts";
+import { uuidv7 } from "../shared/ids/mod.ts";
 
 const event = () =>
   makeEvent("reservation.expired", "p1", {
     reservationId: crypto.randomUUID(),
     confirmationNumber: "RSV-2026-000001",
     userId: "u1",
-  }, { correlationId: "c" });
+  }, { correlationId: "c", now: new Date(), id: uuidv7() });
 
 Deno.test("local keys: made once, kept private, rotated with the earlier ones still accepted", async () => {
   const dir = await Deno.makeTempDir({ prefix: "berth-keys-" });

@@ -9,6 +9,7 @@ import { runService } from "../consumers/runtime/mod.ts";
 import type { Sql } from "../shared/db/mod.ts";
 import { inTransaction } from "../shared/db/mod.ts";
 import type { EventData, EventType } from "../shared/events/mod.ts";
+import { uuidv7 } from "../shared/ids/mod.ts";
 
 // deno-lint-ignore no-explicit-any
 type Services = Service<any>[];
@@ -17,11 +18,11 @@ type Services = Service<any>[];
  * Starts the platform with `services` consuming (or those made for its database); `close()`
  * stops and removes everything. With `natsUrl` (a cluster's) it uses that NATS instead of
  * starting a nats-server, with as many stream replicas as that cluster has servers; `tuning`
- * changes the consumers' defaults.
+ * changes the consumers' defaults; `now` is the services' runtime clock (default: real time).
  */
 export async function pipeline(
   made: Services | ((sql: Sql) => Services),
-  opts: { natsUrl?: string; tuning?: Partial<ConsumerTuning> } = {},
+  opts: { natsUrl?: string; tuning?: Partial<ConsumerTuning>; now?: () => Date } = {},
 ) {
   const db = await testDatabase();
   const server = opts.natsUrl ? null : await testNats();
@@ -40,7 +41,7 @@ export async function pipeline(
     ...services.map((service) =>
       [
         service.name,
-        runService({ sql, nc, service, signal: stop.signal, tuning: opts.tuning }),
+        runService({ sql, nc, service, signal: stop.signal, tuning: opts.tuning, now: opts.now }),
       ] as const
     ),
   ]);
@@ -55,7 +56,13 @@ export async function pipeline(
     await inTransaction(
       sql,
       (tx) =>
-        appendToOutbox(tx, [makeEvent(type, propertyId, data, { correlationId: "test", now })]),
+        appendToOutbox(tx, [
+          makeEvent(type, propertyId, data, {
+            correlationId: "test",
+            now,
+            id: uuidv7(now.getTime()),
+          }),
+        ]),
     );
   }
   return {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { dateRange, day, id, instant, isoDate, seatName } from "../catalogue/mod.ts";
 import { cursorParam, limitParam } from "../http/mod.ts";
-import { MAX_QUANTITY } from "../../shared/booking/mod.ts";
+import { MAX_QUANTITY, statuses } from "../../shared/booking/mod.ts";
 
 export const item = dateRange({
   resourceId: id.meta({ example: "r_double" }),
@@ -47,16 +47,6 @@ export const idempotencyKey = z.string().regex(
   "1 to 255 printable ASCII characters",
 );
 
-/** The states of a reservation. */
-const statuses = [
-  "pending",
-  "confirmed",
-  "checked_in",
-  "checked_out",
-  "cancelled",
-  "expired",
-  "failed",
-] as const;
 export const status = z.enum(statuses);
 const statusWord = `(${statuses.join("|")})`;
 

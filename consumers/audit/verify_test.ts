@@ -10,6 +10,7 @@ import {
 } from "../../shared/events/mod.ts";
 import { auditCommand } from "../../cli/audit.ts";
 import { applyAudit, entryHash, sha256, verifyAuditLog } from "./mod.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
 
 integration("audit verify: checks every event's signature, not only the chain", async (t) => {
   const db = await testDatabase();
@@ -25,7 +26,7 @@ integration("audit verify: checks every event's signature, not only the chain", 
             paymentId: `pay_${n}`,
             amount: 1000 * n,
             currency: "EUR",
-          }, { correlationId: `c${n}` }),
+          }, { correlationId: `c${n}`, now: new Date(), id: uuidv7() }),
           keys,
         ),
         keys,

@@ -1,5 +1,4 @@
-import type { Command } from "../../shared/booking/mod.ts";
-import { applyCommands } from "../../shared/booking/mod.ts";
+import { applyCommands, decide } from "../../shared/booking/mod.ts";
 import { log } from "../../shared/log/mod.ts";
 import { defineService } from "../runtime/mod.ts";
 
@@ -11,16 +10,14 @@ import { defineService } from "../runtime/mod.ts";
 export const inventoryPrices = defineService({
   name: "inventory-prices",
   events: ["rate.updated"],
-  async applyBatch(sql, batch) {
-    const commands: Command[] = batch.map(({ event, inbox }) => ({
-      kind: "price",
-      resourceId: event.data.resourceId,
-      date: event.data.date,
-      price: event.data.price,
-      ...inbox,
-    }));
+  async applyBatch(sql, batch, _attempt, clock) {
+    const commands = batch.map(({ event, inbox }) => {
+      const { resourceId, date, price } = event.data;
+      const ctx = { ...clock, correlationId: event.correlationId, causationId: event.id };
+      return { ...decide({ type: "price", resourceId, date, price }, null, ctx).command, ...inbox };
+    });
     const outcomes = await applyCommands(sql, {
-      now: new Date(),
+      now: clock.now,
       service: "inventory-prices",
       commands,
     });

@@ -8,6 +8,7 @@
 import type { Sql } from "../../shared/db/mod.ts";
 import { inTransaction, isPgUnavailable } from "../../shared/db/mod.ts";
 import { makeEvent } from "../../shared/events/mod.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
 import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { sleep } from "../../shared/time/mod.ts";
 import { log, withLogContext } from "../../shared/log/mod.ts";
@@ -211,7 +212,13 @@ export class Dispatcher {
           eventType: d.event_type,
           attempts: attempt,
         };
-        const meta = { correlationId: d.correlation_id, causationId: d.event_id, now: now() };
+        const at = now();
+        const meta = {
+          correlationId: d.correlation_id,
+          causationId: d.event_id,
+          now: at,
+          id: uuidv7(at.getTime()),
+        };
         await appendToOutbox(tx, [
           decision.status === "sent"
             ? makeEvent("notification.sent", d.property_id, note, meta)

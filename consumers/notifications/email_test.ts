@@ -3,6 +3,7 @@ import { makeEvent } from "../../shared/events/mod.ts";
 import type { Booking } from "./booking.ts";
 import type { MailedEvent } from "./email.ts";
 import { emailedEvents, paymentTrouble, renderEmail } from "./email.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
 import { visible } from "./testdata/reading.ts";
 
 const reservationId = "0190a0c2-7a4e-7c3b-8f00-000000000042";
@@ -65,7 +66,7 @@ function theatre(over: Partial<Booking> = {}): Booking {
   });
 }
 
-const at = (iso: string) => ({ correlationId: "c1", now: new Date(iso) });
+const at = (iso: string) => ({ correlationId: "c1", now: new Date(iso), id: uuidv7() });
 const confirmed = (now = "2030-05-01T09:00:00Z") =>
   makeEvent("reservation.confirmed", "p1", { ...ref, paymentId: "pay_1" }, at(now));
 const cancelled = (now: string, previousStatus = "confirmed") =>

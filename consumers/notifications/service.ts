@@ -9,7 +9,6 @@
 import type { EventOf } from "../runtime/mod.ts";
 import { defineService, eventTraceContext } from "../runtime/mod.ts";
 import { eventTypesOf } from "../../shared/events/mod.ts";
-import { uuidv7 } from "../../shared/ids/mod.ts";
 import type { Booking } from "./booking.ts";
 import type { MailedEvent } from "./email.ts";
 import { emailedEvents, renderEmail } from "./email.ts";
@@ -87,7 +86,7 @@ export const notificationsService = defineService({
   name: "notifications",
   events: webhookEventTypes,
   afterCommit: () => deliveriesQueued.dispatchEvent(new Event("queued")),
-  async handleBatch(tx, events) {
+  async handleBatch(tx, events, ctx) {
     const mailed = events.filter(isMailed).map((e) => e.data.reservationId);
     const [bookings, endpoints] = await Promise.all([
       q.findBookings(tx, [...new Set(mailed)]),
@@ -95,7 +94,7 @@ export const notificationsService = defineService({
     ]);
     // A delivery continues its event's trace: the dispatcher's send is a child of its span.
     const byId = new Map(events.map((e) => [e.id, e]));
-    const queued = deliveriesFor(events, bookings, endpoints, () => uuidv7());
+    const queued = deliveriesFor(events, bookings, endpoints, ctx.newId);
     await q.queueDeliveries(
       tx,
       queued.map((d) => ({ ...d, ...eventTraceContext(byId.get(d.event_id)!) })),

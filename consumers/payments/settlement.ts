@@ -58,7 +58,7 @@ export async function settleDay(sql: Sql, date: string, now: Date): Promise<Sett
         refunded: s.refunded,
         net: s.net,
         payments: s.payments,
-      }, { correlationId: uuidv7(now.getTime()), now });
+      }, { correlationId: uuidv7(now.getTime()), now, id: uuidv7(now.getTime()) });
       const inserted = await tx`
         insert into payments.settlements (date, property_id, currency, captured, refunded, net,
           payments, event_id, settled_at)

@@ -13,6 +13,7 @@ import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
 import { listDeadLetters, runService } from "../runtime/mod.ts";
 import { platform } from "../../testing/platform.ts";
 import { reservationsService } from "./service.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
 
 /**
  * Whoever may publish events on NATS (here with the valid credentials of the operator's `cli`
@@ -54,7 +55,7 @@ integration("forged payment.authorized never confirms a reservation", async () =
         paymentId: `pay_${reservationId.slice(-6)}`,
         amount,
         currency: "EUR",
-      }, { correlationId: reservationId });
+      }, { correlationId: reservationId, now: new Date(), id: uuidv7() });
     const send = (e: Envelope, payload: string) =>
       jetstream(intruder).publish(subjectOf(e.type, e.propertyId), payload, { msgID: e.id });
 

@@ -5,6 +5,7 @@ import { makeEvent, sealEvent, subjectOf } from "../../shared/events/mod.ts";
 import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
 import { sleep } from "../../shared/time/mod.ts";
 import { platform } from "../../testing/platform.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
 
 const workerPath = new URL("./testdata/worker.ts", import.meta.url).pathname;
 
@@ -71,7 +72,7 @@ integration(
             paymentId: `pay_${i}`,
             amount: r.body.total,
             currency: "EUR",
-          }, { correlationId: r.body.id });
+          }, { correlationId: r.body.id, now: new Date(), id: uuidv7() });
           await js.publish(subjectOf(e.type, e.propertyId), await sealEvent(e), { msgID: e.id });
         }
       };

@@ -2,7 +2,7 @@
  * The reservations service, the consumer side of the booking engine: `payment.authorized`
  * confirms a pending reservation, `payment.failed` fails it and releases its inventory; the same
  * events with a `modificationId` apply or drop the modification whose difference they answer
- * (decideModificationOutcome). A batch
+ * (`decide` of a `settleModification`). A batch
  * of events is read, decided in pure code and written as one `booking_apply` statement with
  * the inbox rows (shared/booking/write.ts), so a paused worker holds no lock a booking needs.
  *
@@ -12,12 +12,7 @@
  * failed or cancelled changes nothing here: the payments service voids it on that event.
  */
 import type { Command } from "../../shared/booking/mod.ts";
-import {
-  applyCommands,
-  decideChange,
-  decideModificationOutcome,
-  readReservations,
-} from "../../shared/booking/mod.ts";
+import { applyCommands, decide, readReservations } from "../../shared/booking/mod.ts";
 import type { ReservationState } from "../../shared/booking/mod.ts";
 import { DomainError } from "../../shared/errors/mod.ts";
 import { uuidv7 } from "../../shared/ids/mod.ts";
@@ -79,8 +74,10 @@ export function decidePaymentOutcome(
     const payment = event.type === "payment.authorized"
       ? { ok: true as const }
       : { ok: false as const, reason: event.data.reason };
-    const d = decideModificationOutcome(s, modificationId, payment, ctx);
-    return d ? { command: { ...d.command, ...b.inbox }, state: d.state } : none;
+    const d = decide({ type: "settleModification", modificationId, payment }, s, ctx);
+    return d.command.kind === "none"
+      ? none
+      : { command: { ...d.command, ...b.inbox }, state: d.state };
   }
   const action = event.type === "payment.authorized" ? "confirm" : "fail";
   const reason = event.type === "payment.authorized"
@@ -88,7 +85,7 @@ export function decidePaymentOutcome(
     : `payment failed: ${event.data.reason}`;
   const paymentId = event.type === "payment.authorized" ? event.data.paymentId : undefined;
   try {
-    const d = decideChange(s, action, { ...ctx, reason, paymentId });
+    const d = decide({ type: action, reason, paymentId }, s, ctx);
     return { command: { ...d.command, ...b.inbox }, state: d.state };
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
@@ -96,7 +93,7 @@ export function decidePaymentOutcome(
     log.info("payment outcome not applied", { reservationId: s.id, code: err.code, next });
     if (next === "ignore") return none;
     const reason = "hold expired before the payment was authorized";
-    const d = decideChange(s, "expire", { ...ctx, reason });
+    const d = decide({ type: "expire", reason }, s, ctx);
     return { command: { ...d.command, ...b.inbox }, state: d.state };
   }
 }

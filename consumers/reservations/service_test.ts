@@ -5,6 +5,7 @@ import { makeEvent } from "../../shared/events/mod.ts";
 import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
 import type { BatchEvent } from "../runtime/mod.ts";
 import { onRefusal, reservationsService } from "./service.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
 
 Deno.test("refusals: only a too-late authorization expires the reservation", () => {
   assert.equal(onRefusal("hold_expired", "confirm"), "expire");
@@ -47,7 +48,7 @@ integration("reservations: payment outcomes commit with their inbox rows, once",
         paymentId: "pay_x",
         amount,
         currency: "EUR",
-      }, { correlationId: "c1" });
+      }, { correlationId: "c1", now: new Date(), id: uuidv7() });
     const status = async (id: string) =>
       (await db.sql`select status from reservations where id = ${id}`)[0].status;
     const events = async (id: string) =>
@@ -55,7 +56,8 @@ integration("reservations: payment outcomes commit with their inbox rows, once",
         .sql`select type from outbox where payload::jsonb -> 'data' ->> 'reservationId' = ${id}
         order by seq`).map((r) => r.type);
 
-    const apply = (...events: Envelope[]) => service.applyBatch!(db.sql, events.map(delivered), 1);
+    const apply = (...events: Envelope[]) =>
+      service.applyBatch!(db.sql, events.map(delivered), 1, { now: new Date(), newId: uuidv7 });
 
     await t.step("confirms once; the same event again is a duplicate", async () => {
       const r = await book(Date.now());

@@ -36,6 +36,8 @@ export interface ApplierOptions {
   onSettled?: (info: { consumer: string; seq: number; outcome: Outcome }) => void;
   /** Where outcomes, batches and retries are counted (default: a registry of its own). */
   metrics?: ConsumerMetrics;
+  /** The clock whose time handlers get and emitted events carry (default: real time). */
+  now?: () => Date;
 }
 
 function errorText(err: unknown): string {
@@ -58,9 +60,11 @@ export class Applier implements Sink {
   readonly #backlog = new Backlog<Held>();
   readonly #retries = new Set<Promise<void>>();
   readonly #metrics: ConsumerMetrics;
+  readonly #now: () => Date;
   #open = true;
 
   constructor(readonly opts: ApplierOptions) {
+    this.#now = opts.now ?? (() => new Date());
     this.#metrics = opts.metrics ?? consumerMetrics(new Registry(), [opts.service.name]);
   }
 
@@ -190,7 +194,7 @@ export class Applier implements Sink {
     this.#metrics.batchSize.observe({ service }, items.length);
     const done = this.#metrics.batchSeconds.startTimer({ service });
     try {
-      return await applyItems(this.opts.sql, this.opts.service, items, attempt);
+      return await applyItems(this.opts.sql, this.opts.service, items, attempt, this.#now);
     } finally {
       done();
     }

@@ -8,7 +8,7 @@ import { appendToOutbox } from "../../shared/outbox/mod.ts";
 import { withLogContext } from "../../shared/log/mod.ts";
 import { uuidv7 } from "../../shared/ids/mod.ts";
 import { hash32 } from "../../shared/booking/mod.ts";
-import type { BatchEvent, EventOf, HandlerContext, Service } from "./service.ts";
+import type { BatchClock, BatchEvent, EventOf, HandlerContext, Service } from "./service.ts";
 import { startEventSpans, withinEvent } from "./spans.ts";
 
 /** A message of a batch: parsed, with its ordering key (the property). */
@@ -38,7 +38,7 @@ export async function applyItems(
   service: Service,
   items: BatchItem[],
   attempt: number,
-  now: () => Date = () => new Date(),
+  now: () => Date,
 ): Promise<Applied[]> {
   const batch: BatchEvent[] = items.map((it) => ({
     event: it.event as EventOf<never>,
@@ -52,11 +52,13 @@ export async function applyItems(
     },
   }));
   const spans = startEventSpans(service.name, items);
+  const at = now();
+  const clock: BatchClock = { now: at, newId: () => uuidv7(at.getTime()) };
   let outcomes: Applied[];
   try {
     outcomes = service.applyBatch
-      ? await service.applyBatch(sql, batch, attempt)
-      : await applyInTransaction(sql, service, batch, attempt, now);
+      ? await service.applyBatch(sql, batch, attempt, clock)
+      : await applyInTransaction(sql, service, batch, attempt, clock);
   } catch (err) {
     spans?.fail(err);
     throw err;
@@ -71,7 +73,7 @@ async function applyInTransaction(
   service: Service,
   batch: BatchEvent[],
   attempt: number,
-  now: () => Date,
+  clock: BatchClock,
 ): Promise<Applied[]> {
   return await inTransaction(sql, async (tx) => {
     if (service.lockProperties) {
@@ -82,8 +84,9 @@ async function applyInTransaction(
     if (service.handleBatch) {
       const events = batch.filter((b) => fresh.has(b.event.id)).map((b) => b.event);
       await service.handleBatch(tx, events as EventOf<never>[], {
+        ...clock,
         emit(cause, type, data, o) {
-          const e = caused(cause, type, data, o?.propertyId, now());
+          const e = caused(cause, type, data, o?.propertyId, clock);
           emitted.push(e as Envelope);
           return e;
         },
@@ -91,7 +94,7 @@ async function applyInTransaction(
     }
     for (const b of service.handleBatch ? [] : batch) {
       if (!fresh.has(b.event.id)) continue;
-      const ctx = handlerContext(service.name, b, attempt, emitted, now);
+      const ctx = handlerContext(service.name, b, attempt, emitted, clock);
       await withLogContext(
         { correlationId: b.event.correlationId, eventId: b.event.id, service: service.name },
         () => service.handle!(tx, b.event as EventOf<never>, ctx),
@@ -148,7 +151,7 @@ function handlerContext(
   b: BatchEvent,
   attempt: number,
   emitted: Envelope[],
-  now: () => Date,
+  clock: BatchClock,
 ): HandlerContext {
   const handled = b.event;
   return {
@@ -156,8 +159,9 @@ function handlerContext(
     attempt,
     deliveries: b.deliveries,
     streamSeq: b.inbox.streamSeq,
+    ...clock,
     emit(type, data, o) {
-      const e = caused(handled, type, data, o?.propertyId, now());
+      const e = caused(handled, type, data, o?.propertyId, clock);
       emitted.push(e as Envelope);
       return Promise.resolve(e);
     },
@@ -173,13 +177,13 @@ function caused<E extends EventType>(
   type: E,
   data: EventData<E>,
   propertyId: string | undefined,
-  at: Date,
+  clock: BatchClock,
 ): Envelope<E> {
   return withinEvent(cause, () =>
     makeEvent(type, propertyId ?? cause.propertyId, data, {
       correlationId: cause.correlationId,
       causationId: cause.id,
-      now: at,
-      id: uuidv7(at.getTime()),
+      now: clock.now,
+      id: clock.newId(),
     }));
 }

@@ -22,6 +22,7 @@ import {
 } from "./mod.ts";
 import { numberOf, publishBurst } from "./testdata/fixtures.ts";
 import { platform } from "../../testing/platform.ts";
+import { uuidv7 } from "../../shared/ids/mod.ts";
 
 integration("consumers are derived from the catalogue and provisioned idempotently", async () => {
   const p = await platform();
@@ -200,7 +201,7 @@ integration("a malformed message goes to the DLQ at once and the property moves 
       reservationId: crypto.randomUUID(),
       confirmationNumber: "RSV-2026-000042",
       userId: "u",
-    }, { correlationId: "c" });
+    }, { correlationId: "c", now: new Date(), id: uuidv7() });
     await p.js.publish("reservation.p9.expired", "{not json", { headers: undefined });
     await p.js.publish(subjectOf(good.type, good.propertyId), await sealEvent(good));
     await eventually(() => Promise.resolve(seen.length === 1), 5000, "good event applied");

@@ -46,6 +46,7 @@
  * @module
  */
 export type {
+  BatchClock,
   BatchContext,
   BatchEvent,
   EventOf,

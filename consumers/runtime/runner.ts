@@ -42,6 +42,8 @@ export interface RunServiceOptions {
   onSettled?: (info: { consumer: string; seq: number; outcome: Outcome }) => void;
   /** Where the service's outcomes, batches and retries are counted (the process's registry). */
   metrics?: ConsumerMetrics;
+  /** The clock whose time handlers get and emitted events carry (default: real time). */
+  now?: () => Date;
 }
 
 /**

@@ -254,3 +254,37 @@ integration("a service started while NATS is away waits for it instead of failin
     await p.close();
   }
 });
+
+integration(
+  "a handler's events carry the runtime's clock: its time, and ids drawn at it",
+  async () => {
+    const p = await platform();
+    const stop = new AbortController();
+    const T = "2031-02-03T04:05:06.007Z";
+    try {
+      await createEffectsTable(p.sql);
+      const running = runService({
+        sql: p.sql,
+        nc: p.nc,
+        service: countingService("a", 0),
+        signal: stop.signal,
+        now: () => new Date(T),
+      });
+      const ids = await publishBurst(p.nc, ["p1", "p2"], 4);
+      await eventually(async () => (await applied(p.sql)) === ids.length, 20_000, "all applied");
+      const emitted = await p.sql<{ id: string; payload: string }[]>`
+      select id::text, payload from outbox where type = 'notification.sent'`;
+      assert.equal(emitted.length, ids.length);
+      const msHex = Date.parse(T).toString(16).padStart(12, "0");
+      for (const e of emitted) {
+        assert.equal(JSON.parse(e.payload).occurredAt, T);
+        assert.equal(e.id.replace("-", "").slice(0, 12), msHex, "a UUIDv7 of the clock's time");
+      }
+      stop.abort();
+      await running;
+    } finally {
+      stop.abort();
+      await p.close();
+    }
+  },
+);

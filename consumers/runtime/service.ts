@@ -5,8 +5,16 @@ import type { Applied } from "./batch.ts";
 /** One envelope type per event type of the union `T`, so `switch (event.type)` narrows `data`. */
 export type EventOf<T extends EventType> = T extends EventType ? Envelope<T> : never;
 
+/** A batch's time, from the runtime's injected clock, and where its new ids come from. */
+export interface BatchClock {
+  /** What `emit` stamps as `occurredAt`. */
+  now: Date;
+  /** A new id at `now` (UUIDv7): what `emit` gives each event. */
+  newId(): string;
+}
+
 /** What a handler gets besides the transaction and the event. */
-export interface HandlerContext {
+export interface HandlerContext extends BatchClock {
   /** The service's name. */
   service: string;
   /** 1 for the first try of this delivery, up to 1 + the number of retries. */
@@ -28,7 +36,7 @@ export interface HandlerContext {
 }
 
 /** What `handleBatch` gets besides the transaction and the events. */
-export interface BatchContext {
+export interface BatchContext extends BatchClock {
   /** Builds an event caused by `cause` for the outbox, written with the batch's commit. */
   emit<E extends EventType>(
     cause: Envelope,
@@ -54,7 +62,7 @@ export interface BatchEvent<T extends EventType = EventType> {
  *   its effect: in one statement (services that touch inventory: a paused worker must hold no
  *   lock), or after outside calls made with no transaction open (payments). Returns per event
  *   "applied", "duplicate", or `{ deferUntil }` to put it (and the later events of its
- *   property) off until outside work it started has settled.
+ *   property) off until outside work it started has settled. It gets the batch's clock too.
  */
 export interface Service<T extends EventType = EventType> {
   name: string;
@@ -73,7 +81,12 @@ export interface Service<T extends EventType = EventType> {
    * instead of deadlocking. (One-key locks: apart from the bookings' two-key ones.)
    */
   lockProperties?: boolean;
-  applyBatch?(sql: Sql, batch: BatchEvent<T>[], attempt: number): Promise<Applied[]>;
+  applyBatch?(
+    sql: Sql,
+    batch: BatchEvent<T>[],
+    attempt: number,
+    clock: BatchClock,
+  ): Promise<Applied[]>;
   /** Called after a batch that applied something committed (to wake a sender, say). */
   afterCommit?(): void;
 }

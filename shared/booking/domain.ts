@@ -11,14 +11,17 @@ import { spreadOverNights } from "./nights.ts";
 export { addDays, datesIn, daysIn, epochDay } from "./dates.ts";
 
 export type ResourceKind = "room" | "unit" | "seat";
-export type Status =
-  | "pending"
-  | "confirmed"
-  | "checked_in"
-  | "checked_out"
-  | "cancelled"
-  | "expired"
-  | "failed";
+/** The states of a reservation. */
+export const statuses = [
+  "pending",
+  "confirmed",
+  "checked_in",
+  "checked_out",
+  "cancelled",
+  "expired",
+  "failed",
+] as const;
+export type Status = (typeof statuses)[number];
 
 /** What a reservation in this state does to inventory: counted as held, sold, or nothing. */
 export function inventoryState(status: Status): "held" | "sold" | "none" {

@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
-import { assertNotPast, localDate, resolveItems } from "./domain.ts";
-import type { ReservationState } from "./decide.ts";
-import { decideChange } from "./decide.ts";
+import type { Action, Status } from "./domain.ts";
+import {
+  assertNotPast,
+  confirmationNumber,
+  decideTransition,
+  localDate,
+  priceItems,
+  resolveItems,
+  statuses,
+} from "./domain.ts";
+import type { ReservationState } from "./state.ts";
+import { decide } from "./decide.ts";
 import { DomainError, ValidationFailed } from "../errors/mod.ts";
 
 const resources = new Map([["show", { kind: "seat" as const, propertyId: "p" }]]);
@@ -89,7 +98,7 @@ Deno.test("check-in: given a confirmed stay, it opens on the arrival date at the
     pendingChange: null,
   };
   const checkIn = (iso: string) =>
-    decideChange(stay, "checkIn", {
+    decide({ type: "checkIn" }, stay, {
       now: new Date(iso),
       newId: () => crypto.randomUUID(),
       correlationId: "c",
@@ -114,4 +123,97 @@ Deno.test("resolve items: a booking of too many seats is refused as such, before
       JSON.stringify(err.errors) ===
         JSON.stringify([{ path: "items", message: "at most 20 units or seats per booking" }]),
   );
+});
+
+Deno.test("resolve items: rooms default to one, seats are sorted and counted, strangers refused", () => {
+  const known = new Map([
+    ["room", { kind: "room" as const, propertyId: "p" }],
+    ["show", { kind: "seat" as const, propertyId: "p" }],
+    ["elsewhere", { kind: "room" as const, propertyId: "q" }],
+  ]);
+  const items = resolveItems(
+    [
+      { resourceId: "room", from: "2030-06-01", to: "2030-06-03" },
+      { resourceId: "show", from: "2030-06-01", to: "2030-06-02", seats: ["B2", "A1"] },
+    ],
+    known,
+    "p",
+    20,
+  );
+  assert.deepEqual(items.map((it) => [it.kind, it.quantity, it.seats]), [
+    ["room", 1, undefined],
+    ["seat", 2, ["A1", "B2"]],
+  ]);
+  assert.throws(
+    () =>
+      resolveItems(
+        [
+          { resourceId: "elsewhere", from: "2030-06-01", to: "2030-06-02" },
+          { resourceId: "room", from: "2030-06-01", to: "2030-06-02", seats: ["A1"] },
+          { resourceId: "show", from: "2030-06-01", to: "2030-06-02" },
+        ],
+        known,
+        "p",
+        20,
+      ),
+    (err) =>
+      err instanceof ValidationFailed &&
+      err.errors?.map((e) => e.path).join() === "items.0.resourceId,items.1.seats,items.2.seats",
+  );
+});
+
+/** Every state change berth allows, written out: from, action, to. */
+const allowed: [Status, Action, Status][] = [
+  ["pending", "confirm", "confirmed"],
+  ["pending", "fail", "failed"],
+  ["pending", "expire", "expired"],
+  ["pending", "cancel", "cancelled"],
+  ["confirmed", "cancel", "cancelled"],
+  ["confirmed", "checkIn", "checked_in"],
+  ["checked_in", "checkOut", "checked_out"],
+];
+const actions: Action[] = ["confirm", "fail", "expire", "cancel", "checkIn", "checkOut"];
+
+Deno.test("transitions: given each status, each allowed action leads on and every other is refused", () => {
+  let refused = 0;
+  for (const from of statuses) {
+    for (const action of actions) {
+      const to = allowed.find(([f, a]) => f === from && a === action)?.[2];
+      if (to) {
+        assert.equal(decideTransition(from, action), to, `${from} ${action}`);
+        continue;
+      }
+      refused++;
+      assert.throws(
+        () => decideTransition(from, action),
+        (err) => err instanceof DomainError && err.code === "invalid_transition",
+        `${from} ${action}`,
+      );
+    }
+  }
+  assert.equal(refused, statuses.length * actions.length - allowed.length);
+});
+
+Deno.test("confirmation numbers: RSV-<year>-<6 digits>, the year at the clock, none twice", () => {
+  const now = new Date("2030-12-31T23:30:00Z");
+  assert.match(confirmationNumber(1, now), /^RSV-2030-\d{6}$/);
+  assert.equal(confirmationNumber(1, new Date("2031-01-01T00:00:00Z")).slice(0, 9), "RSV-2031-");
+  const seen = new Set<string>();
+  for (let seq = 0; seq < 100_000; seq++) seen.add(confirmationNumber(seq, now));
+  assert.equal(seen.size, 100_000, "100,000 bookings of a year, 100,000 numbers");
+  // Consecutive bookings do not read as consecutive numbers.
+  assert.notEqual(
+    Number(confirmationNumber(2, now).slice(9)) - Number(confirmationNumber(1, now).slice(9)),
+    1,
+  );
+});
+
+Deno.test("prices: each line is its nights' prices times its quantity; the total is their sum", () => {
+  const nightly: Record<string, number> = { "2030-06-01": 12000, "2030-06-02": 15000 };
+  const { amounts, total } = priceItems([
+    { resourceId: "room", kind: "room", from: "2030-06-01", to: "2030-06-03", quantity: 2 },
+    { resourceId: "show", kind: "seat", from: "2030-06-02", to: "2030-06-03", quantity: 3 },
+  ], (r, d) => (r === "show" ? 4500 : nightly[d]));
+  assert.deepEqual(amounts, [54000, 13500]);
+  assert.equal(total, 67500);
 });

@@ -8,26 +8,21 @@ import { makeEvent } from "../events/mod.ts";
 import type { Item } from "./domain.ts";
 import { assertModifiable, inventoryState, needsOf, priceItems } from "./domain.ts";
 import { seatKey } from "./nights.ts";
-import type { BookedRate, DecideCtx, Decided, PriceOf, ReservationState } from "./decide.ts";
-import { changeOf, itemViews, lineRows, ratesOf, refOf, seatRows } from "./decide.ts";
-import type { ChangeCommand, SeatRow } from "./write.ts";
-import { deltasOf, extrasOf, giveBack, netDeltas, outboxRow } from "./write.ts";
-
-/**
- * A modification that raised the total and waits for the difference to be authorized. The
- * reservation keeps its lines, total and units meanwhile, and holds the units and seats the new
- * lines need beyond them (`extrasOf`), so neither the old booking nor the new one can be lost
- * while the card network answers.
- */
-export interface PendingChange {
-  /** The modification's id: in its events and in the payment's answer. */
-  id: string;
-  items: Item[];
-  amounts: number[];
-  total: number;
-  rates: BookedRate[];
-  requestedAt: string;
-}
+import type { PendingChange, PriceOf, ReservationState } from "./state.ts";
+import { itemViews, ratesOf, refOf } from "./state.ts";
+import type { SeatRow } from "./rows.ts";
+import {
+  changeOf,
+  deltasOf,
+  extrasOf,
+  giveBack,
+  lineRows,
+  netDeltas,
+  outboxRow,
+  seatRows,
+} from "./rows.ts";
+import type { ChangeCommand } from "./write.ts";
+import type { Change, DecideCtx } from "./decide.ts";
 
 /** The seats of both line sets, each once: what a pending modification holds. */
 function seatsOfBoth(a: Item[], b: Item[]): SeatRow[] {
@@ -51,7 +46,7 @@ export function decideModify(
   items: Item[],
   priceOf: PriceOf,
   ctx: DecideCtx,
-): Decided {
+): Change {
   assertModifiable(s.status);
   if (s.pendingChange) {
     throw new Conflict(
@@ -146,7 +141,7 @@ export function decideModificationOutcome(
   modificationId: string,
   payment: ModificationPayment,
   ctx: DecideCtx,
-): Decided | null {
+): Change | null {
   const pending = s.pendingChange;
   const as = inventoryState(s.status);
   if (!pending || pending.id !== modificationId || as === "none") return null;

@@ -1,31 +1,18 @@
 import assert from "node:assert/strict";
-import type { ReservationState } from "./decide.ts";
-import { decideChange } from "./decide.ts";
-import { decideModificationOutcome, decideModify } from "./modify.ts";
+import type { ReservationState } from "./state.ts";
+import type { Decided } from "./decide.ts";
+import { decide } from "./decide.ts";
+import type { ModificationPayment } from "./modify.ts";
+import type { ChangeCommand } from "./write.ts";
 import type { Item } from "./domain.ts";
 import type { DomainError } from "../errors/mod.ts";
+import { idSource, room, seats } from "./testdata/items.ts";
 
-let n = 0;
 const ctx = {
   now: new Date("2030-05-01T10:00:00Z"),
-  newId: () => `0190a0a0-0000-7000-8000-${String(++n).padStart(12, "0")}`,
+  newId: idSource(),
   correlationId: "c1",
 };
-const room = (from: string, to: string): Item => ({
-  resourceId: "room",
-  kind: "room",
-  from,
-  to,
-  quantity: 1,
-});
-const seats = (...s: string[]): Item => ({
-  resourceId: "show",
-  kind: "seat",
-  from: "2030-06-01",
-  to: "2030-06-02",
-  quantity: s.length,
-  seats: s,
-});
 const price = (r: string) => (r === "room" ? 12000 : 4500);
 
 /** A confirmed reservation of `items` at the prices above. */
@@ -56,12 +43,28 @@ function confirmed(...items: Item[]): ReservationState {
   };
 }
 
-const deltas = (d: { command: { deltas: unknown[] } }) => d.command.deltas;
+const deltas = (d: Decided) => d.deltas;
+const typeOf = (d: Decided) => d.events.map((e) => e.type).join();
+const modify = (s: ReservationState, ...items: Item[]) =>
+  decide({ type: "modify", items, priceOf: price }, s, ctx);
+const answer = (s: ReservationState, modificationId: string, payment: ModificationPayment) =>
+  decide({ type: "settleModification", modificationId, payment }, s, ctx);
+
+/** The payment's answer to a modification that waits: a change of the reservation. */
+function settle(
+  s: ReservationState,
+  modificationId: string,
+  payment: ModificationPayment,
+): Decided<ChangeCommand> {
+  const d = answer(s, modificationId, payment);
+  if (d.command.kind !== "change") throw new Error(`no change decided: ${d.command.kind}`);
+  return { ...d, command: d.command };
+}
 
 Deno.test("modify: a higher total waits for its payment, holding only what it adds", () => {
   const s = confirmed(room("2030-06-01", "2030-06-03"));
-  const asked = decideModify(s, [room("2030-06-01", "2030-06-05")], price, ctx);
-  assert.equal(asked.event.type, "reservation.modification_requested");
+  const asked = modify(s, room("2030-06-01", "2030-06-05"));
+  assert.equal(typeOf(asked), "reservation.modification_requested");
   // The booking stands as it was: its lines and total; the two new nights are held on top.
   assert.equal(asked.command.items, undefined);
   assert.equal(asked.command.total, undefined);
@@ -72,13 +75,13 @@ Deno.test("modify: a higher total waits for its payment, holding only what it ad
   assert.equal(asked.state.total, 24000);
   assert.equal(asked.state.pendingChange?.total, 48000);
   assert.throws(
-    () => decideModify(asked.state, [room("2030-06-01", "2030-06-02")], price, ctx),
+    () => modify(asked.state, room("2030-06-01", "2030-06-02")),
     (e: DomainError) => e.code === "modification_pending" && e.kind === "conflict",
   );
 
   const id = asked.state.pendingChange!.id;
-  const paid = decideModificationOutcome(asked.state, id, { ok: true }, ctx)!;
-  assert.equal(paid.event.type, "reservation.modified");
+  const paid = settle(asked.state, id, { ok: true });
+  assert.equal(typeOf(paid), "reservation.modified");
   assert.equal(paid.command.total, 48000);
   assert.equal(paid.command.pendingChange, null);
   // The held nights become sold; the old nights stay sold.
@@ -87,31 +90,34 @@ Deno.test("modify: a higher total waits for its payment, holding only what it ad
     { r: "room", d: "2030-06-04", h: -1, s: 1 },
   ]);
 
-  const declined = decideModificationOutcome(asked.state, id, {
-    ok: false,
-    reason: "card_declined",
-  }, ctx)!;
-  assert.equal(declined.event.type, "reservation.modification_declined");
+  const declined = settle(asked.state, id, { ok: false, reason: "card_declined" });
+  assert.equal(typeOf(declined), "reservation.modification_declined");
   assert.equal(declined.command.items, undefined);
   assert.deepEqual(deltas(declined), [
     { r: "room", d: "2030-06-03", h: -1, s: 0 },
     { r: "room", d: "2030-06-04", h: -1, s: 0 },
   ]);
   assert.equal(declined.state.pendingChange, null);
-  assert.equal(decideModificationOutcome(declined.state, id, { ok: true }, ctx), null);
-  assert.equal(decideModificationOutcome(asked.state, ctx.newId(), { ok: true }, ctx), null);
+  // An answer to a modification that no longer waits (settled, or another one) changes nothing.
+  for (
+    const late of [
+      answer(declined.state, id, { ok: true }),
+      answer(asked.state, ctx.newId(), { ok: true }),
+    ]
+  ) {
+    assert.equal(late.command.kind, "none");
+    assert.deepEqual(late.events, []);
+  }
 });
 
 Deno.test("modify: moved to dearer nights, the old ones stay until the new ones are paid", () => {
   const s = confirmed(room("2030-06-01", "2030-06-02"));
-  const asked = decideModify(s, [room("2030-06-03", "2030-06-05")], price, ctx);
+  const asked = modify(s, room("2030-06-03", "2030-06-05"));
   assert.deepEqual(deltas(asked), [
     { r: "room", d: "2030-06-03", h: 1, s: 0 },
     { r: "room", d: "2030-06-04", h: 1, s: 0 },
   ]);
-  const paid = decideModificationOutcome(asked.state, asked.state.pendingChange!.id, {
-    ok: true,
-  }, ctx)!;
+  const paid = settle(asked.state, asked.state.pendingChange!.id, { ok: true });
   assert.deepEqual(deltas(paid), [
     { r: "room", d: "2030-06-01", h: 0, s: -1 },
     { r: "room", d: "2030-06-03", h: -1, s: 1 },
@@ -121,19 +127,19 @@ Deno.test("modify: moved to dearer nights, the old ones stay until the new ones 
 
 Deno.test("modify: seats asked for are held beside the booked ones until the answer", () => {
   const s = confirmed(seats("A1"));
-  const asked = decideModify(s, [seats("A1", "A2")], price, ctx);
+  const asked = modify(s, seats("A1", "A2"));
   assert.deepEqual(asked.command.seats?.map((x) => x.s), ["A1", "A2"]);
   const id = asked.state.pendingChange!.id;
-  const declined = decideModificationOutcome(asked.state, id, { ok: false, reason: "x" }, ctx)!;
+  const declined = settle(asked.state, id, { ok: false, reason: "x" });
   assert.deepEqual(declined.command.seats?.map((x) => x.s), ["A1"]);
-  const paid = decideModificationOutcome(asked.state, id, { ok: true }, ctx)!;
+  const paid = settle(asked.state, id, { ok: true });
   assert.deepEqual(paid.command.seats?.map((x) => x.s), ["A1", "A2"]);
 });
 
 Deno.test("modify: cancelled while a change waits, everything it held is given back", () => {
   const s = confirmed(room("2030-06-01", "2030-06-03"));
-  const asked = decideModify(s, [room("2030-06-01", "2030-06-04")], price, ctx);
-  const cancelled = decideChange(asked.state, "cancel", ctx);
+  const asked = modify(s, room("2030-06-01", "2030-06-04"));
+  const cancelled = decide({ type: "cancel" }, asked.state, ctx);
   assert.equal(cancelled.command.pendingChange, null);
   assert.equal(cancelled.state.pendingChange, null);
   assert.deepEqual(deltas(cancelled), [
@@ -143,13 +149,13 @@ Deno.test("modify: cancelled while a change waits, everything it held is given b
   ]);
   // Checking in (on the arrival date) keeps the change waiting.
   const arrival = { ...ctx, now: new Date("2030-06-01T10:00:00Z") };
-  assert.ok(decideChange(asked.state, "checkIn", arrival).state.pendingChange);
+  assert.ok(decide({ type: "checkIn" }, asked.state, arrival).state.pendingChange);
 });
 
 Deno.test("modify: a total that does not rise changes the booking at once", () => {
   const s = confirmed(room("2030-06-01", "2030-06-04"));
-  const lower = decideModify(s, [room("2030-06-01", "2030-06-02")], price, ctx);
-  assert.equal(lower.event.type, "reservation.modified");
+  const lower = modify(s, room("2030-06-01", "2030-06-02"));
+  assert.equal(typeOf(lower), "reservation.modified");
   assert.equal(lower.command.total, 12000);
   assert.equal(lower.state.pendingChange, null);
   assert.deepEqual(deltas(lower), [

@@ -4,7 +4,7 @@
  * the payments service moves the money by the same rules (`refundFor` is its rule too), so
  * what a cancel says is refunded is what the card gets back.
  */
-import type { ReservationState } from "./decide.ts";
+import type { ReservationState } from "./state.ts";
 
 /** A property's cancellation policy. */
 export interface CancellationPolicy {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { adjustmentOf, cancellationRefund } from "./money.ts";
-import type { ReservationState } from "./decide.ts";
+import type { ReservationState } from "./state.ts";
 
 const policy = { freeCancelHours: 24, lateRefundPercent: 30 };
 /** The first night starts at midnight in Amsterdam: 22:00 UTC the day before, in June. */

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { integration, testDatabase } from "../../testing/mod.ts";
 import { seedCatalogue, testApp } from "../../testing/app.ts";
-import { placeBooking, prepareBooking } from "./reservations.ts";
+import { placeBooking } from "./place.ts";
+import { prepareBooking } from "./quote.ts";
 
 const ctx = () => ({ now: new Date(), correlationId: "t", holdMinutes: 15, apiKeyId: "k" });
 const input = (propertyId: string, roomId: string) => ({

@@ -3,8 +3,8 @@ import type { Sql } from "../db/mod.ts";
 import type { ResourceKind, Status } from "./domain.ts";
 import { lockKey } from "./domain.ts";
 import type { Need } from "./nights.ts";
-import type { ReservationState } from "./decide.ts";
-import type { PendingChange } from "./modify.ts";
+import type { ReservationState } from "./state.ts";
+import type { PendingChange } from "./state.ts";
 import type { CancellationPolicy } from "./money.ts";
 
 export interface ResourceRow {

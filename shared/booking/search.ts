@@ -5,7 +5,7 @@
  */
 import type { PageOpts, Position, Sql } from "../db/mod.ts";
 import type { Status } from "./domain.ts";
-import type { ReservationState } from "./decide.ts";
+import type { ReservationState } from "./state.ts";
 import { reservationStates } from "./queries.ts";
 
 /** What a property's reservations are filtered by; every filter given must hold. */

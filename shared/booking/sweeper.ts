@@ -4,9 +4,9 @@ import { log } from "../log/mod.ts";
 import { sleep } from "../time/mod.ts";
 import { uuidv7 } from "../ids/mod.ts";
 import { expiredHolds, nextHoldDue } from "./queries.ts";
-import { readReservations } from "./reservations.ts";
+import { readReservations } from "./read.ts";
 import type { Decided } from "./decide.ts";
-import { decideChange } from "./decide.ts";
+import { decide } from "./decide.ts";
 import { applyCommands } from "./write.ts";
 import type { SweeperMetrics } from "../metrics/mod.ts";
 import { Registry, sweeperMetrics } from "../metrics/mod.ts";
@@ -85,13 +85,12 @@ export async function sweepOnce(sql: Sql, now: Date, onExpired?: (id: string) =>
     const ids = (await expiredHolds(sql, now, PAGE + skip.size)).filter((id) => !skip.has(id));
     const decided = [...(await readReservations(sql, ids)).values()].flatMap((s) => {
       try {
-        const id = () => uuidv7(now.getTime());
+        const newId = () => uuidv7(now.getTime());
         return [
-          decideChange(s, "expire", {
+          decide({ type: "expire", reason: "hold expired" }, s, {
             now,
-            newId: id,
-            correlationId: id(),
-            reason: "hold expired",
+            newId,
+            correlationId: newId(),
           }),
         ];
       } catch (err) {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { eventually, integration, testDatabase } from "../../testing/mod.ts";
 import { booking, seedCatalogue, testApp, TestClock } from "../../testing/app.ts";
 import { runSweeper, sweepOnce } from "./sweeper.ts";
-import { changeStatus } from "./reservations.ts";
+import { changeStatus } from "./change.ts";
 import { MAX_PRICE } from "./domain.ts";
 
 integration("sweeper: an expired hold frees its inventory with no request arriving", async () => {

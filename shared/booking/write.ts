@@ -4,36 +4,11 @@
  * batch up front in one global order and returns each command's own outcome.
  */
 import type { Sql } from "../db/mod.ts";
-import type { Envelope, InboxRef } from "../events/mod.ts";
-import type { PendingChange } from "./modify.ts";
-import { sealEvent, subjectOf } from "../events/mod.ts";
-import type { Item } from "./domain.ts";
-import { hash32, lockKey, needsOf, sortForLocks } from "./domain.ts";
-import type { Need } from "./nights.ts";
-import { nightKey } from "./nights.ts";
-
-/**
- * An event for the outbox: the columns of its row, and the event, which `applyCommands` signs
- * into the row's `payload` as it sends the batch (deciding is synchronous, signing is not).
- */
-export interface OutboxRow {
-  id: string;
-  property_id: string;
-  subject: string;
-  type: string;
-  event: Envelope;
-}
-
-/** The outbox row of an event. */
-export function outboxRow(e: Envelope): OutboxRow {
-  return {
-    id: e.id,
-    property_id: e.propertyId,
-    subject: subjectOf(e.type, e.propertyId),
-    type: e.type,
-    event: e,
-  };
-}
+import type { InboxRef } from "../events/mod.ts";
+import { sealEvent } from "../events/mod.ts";
+import { hash32, lockKey, sortForLocks } from "./domain.ts";
+import type { PendingChange } from "./state.ts";
+import type { Delta, HistoryRow, LineRow, OutboxRow, SeatRow } from "./rows.ts";
 
 /** A command with its events as `booking_apply` inserts them: `payload` the signed envelope. */
 async function sealed(c: Command): Promise<Command> {
@@ -43,32 +18,6 @@ async function sealed(c: Command): Promise<Command> {
     payload: await sealEvent(event),
   })));
   return { ...c, events } as unknown as Command;
-}
-
-/** A reservation line as stored. */
-export interface LineRow {
-  line: number;
-  resource_id: string;
-  kind: string;
-  date_from: string;
-  date_to: string;
-  quantity: number;
-  seats: string[] | null;
-  amount: number;
-}
-
-/** A named seat on a date. */
-export interface SeatRow {
-  r: string;
-  d: string;
-  s: string;
-}
-
-/** A status change recorded in the reservation's history. */
-export interface HistoryRow {
-  reservation_id: string;
-  status: string;
-  reason: string | null;
 }
 
 /** An Idempotency-Key claimed by the command that applies; taken before, it makes a replay. */
@@ -120,7 +69,7 @@ export interface ChangeCommand extends Partial<InboxRef> {
   paymentId?: string;
   total?: number;
   /** Net change of held and sold per (resource, date). */
-  deltas: { r: string; d: string; h: number; s: number }[];
+  deltas: Delta[];
   /** Prices the new lines were priced at (a modification); checked under the locks. */
   prices?: { r: string; d: string; p: number }[];
   releaseSeats: boolean;
@@ -147,8 +96,11 @@ export interface PriceCommand extends Partial<InboxRef> {
   price: number;
 }
 
-/** A consumed event that changes nothing here but is recorded as applied. */
-export interface NoneCommand extends InboxRef {
+/**
+ * Nothing to change: a consumed event that is only recorded as applied (with its inbox ref), or
+ * a decision that found nothing left to do.
+ */
+export interface NoneCommand extends Partial<InboxRef> {
   kind: "none";
   events?: OutboxRow[];
 }
@@ -232,43 +184,3 @@ export async function applyCommands(
   }) as outcomes`;
   return outcomes;
 }
-
-/** Units as deltas of held (`as` "held") or sold, with `sign` +1 to take and -1 to give back. */
-export function deltasOf(needs: Need[], as: "held" | "sold", sign: 1 | -1) {
-  return needs.map((n) => ({
-    r: n.resourceId,
-    d: n.date,
-    h: as === "held" ? sign * n.quantity : 0,
-    s: as === "sold" ? sign * n.quantity : 0,
-  }));
-}
-
-/** Sums deltas per (resource, date), dropping those that cancel out. */
-export function netDeltas(deltas: { r: string; d: string; h: number; s: number }[]) {
-  const byKey = new Map<string, { r: string; d: string; h: number; s: number }>();
-  for (const x of deltas) {
-    const k = nightKey(x.r, x.d);
-    const cur = byKey.get(k);
-    if (cur) cur.h += x.h, cur.s += x.s;
-    else byKey.set(k, { ...x });
-  }
-  return [...byKey.values()].filter((x) => x.h !== 0 || x.s !== 0);
-}
-
-/** A net change of held and sold units of one (resource, date). */
-export type Delta = { r: string; d: string; h: number; s: number };
-
-/**
- * The units `after` needs beyond `before`, per (resource, date), as held deltas: what a pending
- * modification holds on top of the reservation's own units.
- */
-export function extrasOf(before: Item[], after: Item[]): Delta[] {
-  return netDeltas([
-    ...deltasOf(needsOf(after), "held", 1),
-    ...deltasOf(needsOf(before), "held", -1),
-  ])
-    .filter((x) => x.h > 0);
-}
-
-/** Gives back held deltas (the extras of a pending modification). */
-export const giveBack = (held: Delta[]): Delta[] => held.map((x) => ({ ...x, h: -x.h }));

@@ -10,6 +10,7 @@ import { inTransaction, isPgError } from "../db/mod.ts";
 import { Conflict, found, NotFound, ValidationFailed } from "../errors/mod.ts";
 import { assertNotPast, datesIn, localDate, lockDates, sortForLocks } from "../booking/mod.ts";
 import { makeEvent } from "../events/mod.ts";
+import { uuidv7 } from "../ids/mod.ts";
 import { appendToOutbox } from "../outbox/mod.ts";
 import * as q from "./queries.ts";
 
@@ -153,7 +154,7 @@ export async function setInventory(
           sold: r.sold,
           price: r.price,
         })),
-      }, { correlationId: ctx.correlationId, now: ctx.now }),
+      }, { correlationId: ctx.correlationId, now: ctx.now, id: uuidv7(ctx.now.getTime()) }),
     ]);
     return rows;
   });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { eventTypes, eventTypesOf, parseSubject, subjectOf, versionsOf } from "./catalogue.ts";
 import { makeEvent, MalformedEventError, parseEvent, receivedText } from "./envelope.ts";
 import { streamDefinitions } from "./streams.ts";
+import { uuidv7 } from "../ids/mod.ts";
 
 Deno.test("catalogue: every event DESIGN names is there", () => {
   for (
@@ -66,7 +67,7 @@ Deno.test("envelope: made, serialised and parsed back unchanged", () => {
     paymentId: "pay_1",
     amount: 12000,
     currency: "EUR",
-  }, { correlationId: "c1", now: new Date("2026-01-01T00:00:00Z") });
+  }, { correlationId: "c1", now: new Date("2026-01-01T00:00:00Z"), id: uuidv7() });
   assert.match(e.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.equal(e.version, 1);
   assert.deepEqual(parseEvent(JSON.stringify(e)), e);
@@ -74,14 +75,18 @@ Deno.test("envelope: made, serialised and parsed back unchanged", () => {
 
 Deno.test("envelope: data that breaks its schema is refused on both sides", () => {
   assert.throws(() =>
-    makeEvent("payment.authorized", "p1", { amount: 1.5 } as never, { correlationId: "c" })
+    makeEvent("payment.authorized", "p1", { amount: 1.5 } as never, {
+      correlationId: "c",
+      now: new Date(),
+      id: uuidv7(),
+    })
   );
   assert.throws(() => parseEvent("{nope"), MalformedEventError);
   const e = makeEvent("reservation.expired", "p1", {
     reservationId: "0190a0a0-0000-7000-8000-000000000000",
     confirmationNumber: "RSV-2026-000001",
     userId: "u1",
-  }, { correlationId: "c" });
+  }, { correlationId: "c", now: new Date(), id: uuidv7() });
   const bad = JSON.stringify({ ...e, data: { reservationId: 5 } });
   assert.throws(() => parseEvent(bad), /bad reservation.expired data/);
 });
@@ -104,7 +109,7 @@ Deno.test("versions: an older version is read as the current one; an unknown one
     currency: "EUR",
     holdExpiresAt: "2030-05-01T10:15:00.000Z",
     rates: [{ resourceId: "r1", date: "2030-06-01", price: 9000 }],
-  }, { correlationId: "c" });
+  }, { correlationId: "c", now: new Date(), id: uuidv7() });
   const guest = { name: "Ada", email: "ada@example.com" };
   const v1 = { ...v2, version: 1, data: { ...v2.data, guest, paymentToken: "tok_ok_1" } };
   const read = parseEvent(JSON.stringify(v1));

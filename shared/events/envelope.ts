@@ -8,7 +8,6 @@ import {
   versionSchemaOf,
   versionsOf,
 } from "./catalogue.ts";
-import { uuidv7 } from "../ids/mod.ts";
 import type { TraceContext } from "../tracing/mod.ts";
 import { activeTraceContext } from "../tracing/mod.ts";
 
@@ -64,20 +63,21 @@ export class MalformedEventError extends Error {
 
 /**
  * Builds an envelope, validating `data` against the catalogue's schema; it carries the trace
- * context of the active span, if any.
+ * context of the active span, if any. Its `id` and `now` (its `occurredAt`) come from the
+ * caller's id source and clock: there is no fallback to real time or a fresh UUID here.
  */
 export function makeEvent<T extends EventType>(
   type: T,
   propertyId: string,
   data: EventData<T>,
-  meta: { correlationId: string; causationId?: string | null; now?: Date; id?: string },
+  meta: { correlationId: string; causationId?: string | null; now: Date; id: string },
 ): Envelope<T> {
   const parsed = dataSchemaOf(type).parse(data) as EventData<T>;
   return {
-    id: meta.id ?? uuidv7(),
+    id: meta.id,
     type,
     version: versionOf(type),
-    occurredAt: (meta.now ?? new Date()).toISOString(),
+    occurredAt: meta.now.toISOString(),
     propertyId,
     correlationId: meta.correlationId,
     causationId: meta.causationId ?? null,

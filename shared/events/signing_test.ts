@@ -3,6 +3,7 @@ import { canonicalJson, signedContent } from "./canonical.ts";
 import { EventKeyError, eventKeysFrom, generateEventKey } from "./keys.ts";
 import { makeEvent } from "./envelope.ts";
 import { EventSignatureError, openEvent, sealEvent, signEvent } from "./signing.ts";
+import { uuidv7 } from "../ids/mod.ts";
 
 const authorized = () =>
   makeEvent("payment.authorized", "p1", {
@@ -10,7 +11,7 @@ const authorized = () =>
     paymentId: "pay_1",
     amount: 12000,
     currency: "EUR",
-  }, { correlationId: "c1", now: new Date("2026-01-01T00:00:00Z") });
+  }, { correlationId: "c1", now: new Date("2026-01-01T00:00:00Z"), id: uuidv7() });
 
 async function keysOf(...kids: string[]) {
   const made = await Promise.all(kids.map(generateEventKey));

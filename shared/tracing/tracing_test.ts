@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { makeEvent } from "../events/mod.ts";
 import { inSpan, traceHeaders, tracing, tracingEnv } from "./mod.ts";
+import { uuidv7 } from "../ids/mod.ts";
 
 Deno.test("tracing env: nothing without OTEL_EXPORTER_OTLP_ENDPOINT", () => {
   assert.deepEqual(tracingEnv({}, "berth-api"), {});
@@ -25,6 +26,8 @@ Deno.test("not tracing: events carry no trace context and messages no trace head
     Promise.resolve(
       makeEvent("inventory.updated", "p1", { resourceId: "r1", dates: [] }, {
         correlationId: "c1",
+        now: new Date(),
+        id: uuidv7(),
       }),
     ));
   assert.equal(event.traceparent, undefined);

@@ -4,6 +4,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import type { Sql } from "../../../shared/db/mod.ts";
 import { makeEvent, sealEvent, subjectOf } from "../../../shared/events/mod.ts";
 import { defineService } from "../service.ts";
+import { uuidv7 } from "../../../shared/ids/mod.ts";
 
 /** The table the counting service writes one row per application into. */
 export async function createEffectsTable(sql: Sql): Promise<void> {
@@ -60,7 +61,7 @@ export async function publishBurst(
       reservationId: crypto.randomUUID(),
       confirmationNumber: `RSV-2026-${String(n).padStart(6, "0")}`,
       userId: "u1",
-    }, { correlationId: `burst-${n}` });
+    }, { correlationId: `burst-${n}`, now: new Date(), id: uuidv7() });
     ids.push(e.id);
     acks.push(js.publish(subjectOf(e.type, e.propertyId), await sealEvent(e), { msgID: e.id }));
   }
