@@ -105,6 +105,25 @@ export async function seedCatalogue(
   return { propertyId: pid, roomId: room.body.id as string, showId: show.body.id as string };
 }
 
+/** A "Parking" unit resource at `propertyId` with `total` units a date, 2030-06-01 to -08. */
+export async function seedUnit(
+  call: ReturnType<typeof testApp>["call"],
+  propertyId: string,
+  total: number,
+): Promise<string> {
+  const unit = await call("POST", `/v1/properties/${propertyId}/resources`, {
+    name: "Parking",
+    kind: "unit",
+  });
+  await call("PUT", `/v1/properties/${propertyId}/resources/${unit.body.id}/inventory`, {
+    from: "2030-06-01",
+    to: "2030-06-08",
+    total,
+    price: 1500,
+  });
+  return unit.body.id;
+}
+
 let n = 0;
 /** A booking body for the seeded catalogue. */
 export function booking(propertyId: string, items: unknown[], token = "tok_ok_test") {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { jetstream } from "@nats-io/jetstream";
 import { eventually, integration } from "../../testing/mod.ts";
 import { makeEvent, sealEvent, subjectOf } from "../../shared/events/mod.ts";
-import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
+import { booking, seedCatalogue, seedUnit, testApp } from "../../testing/app.ts";
 import { sleep } from "../../shared/time/mod.ts";
 import { platform } from "../../testing/platform.ts";
 import { uuidv7 } from "../../shared/ids/mod.ts";
@@ -29,16 +29,7 @@ integration(
     }).spawn();
     try {
       const { propertyId, roomId } = await seedCatalogue(call, { rooms: 100_000 });
-      const unit = await call("POST", `/v1/properties/${propertyId}/resources`, {
-        name: "Parking",
-        kind: "unit",
-      });
-      await call("PUT", `/v1/properties/${propertyId}/resources/${unit.body.id}/inventory`, {
-        from: "2030-06-01",
-        to: "2030-06-08",
-        total: 100_000,
-        price: 1500,
-      });
+      const unitId = await seedUnit(call, propertyId, 100_000);
       const [{ deadlocks: deadlocksBefore }] = await p.sql<{ deadlocks: number }[]>`
       select deadlocks::int from pg_stat_database where datname = current_database()`;
       const day = (n: number) => `2030-06-0${n + 1}`;
@@ -52,7 +43,7 @@ integration(
           const a = (c + i) % 5;
           const items = [
             { resourceId: roomId, from: day(a), to: day(a + 2) },
-            { resourceId: unit.body.id, from: day(a + 1), to: day(a + 3), quantity: 1 },
+            { resourceId: unitId, from: day(a + 1), to: day(a + 3), quantity: 1 },
           ];
           if (i % 2) items.reverse();
           const t0 = performance.now();

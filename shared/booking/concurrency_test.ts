@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { integration, testDatabase } from "../../testing/mod.ts";
-import { booking, seedCatalogue, testApp } from "../../testing/app.ts";
+import { booking, seedCatalogue, seedUnit, testApp } from "../../testing/app.ts";
 
 integration("concurrency: 300 racing clients for 7 rooms get exactly 7", async () => {
   const db = await testDatabase();
@@ -76,20 +76,11 @@ integration(
     const db = await testDatabase();
     const { call } = testApp(db.sql);
     const { propertyId, roomId } = await seedCatalogue(call, { rooms: 1000 });
-    const unit = await call("POST", `/v1/properties/${propertyId}/resources`, {
-      name: "Parking",
-      kind: "unit",
-    });
-    await call("PUT", `/v1/properties/${propertyId}/resources/${unit.body.id}/inventory`, {
-      from: "2030-06-01",
-      to: "2030-06-08",
-      total: 1000,
-      price: 1500,
-    });
+    const unitId = await seedUnit(call, propertyId, 1000);
     try {
       const forward = [
         { resourceId: roomId, from: "2030-06-01", to: "2030-06-07" },
-        { resourceId: unit.body.id, from: "2030-06-01", to: "2030-06-07" },
+        { resourceId: unitId, from: "2030-06-01", to: "2030-06-07" },
       ];
       const backward = [...forward].reverse();
       const results = await Promise.all(
@@ -104,7 +95,7 @@ integration(
       // A deadlock would have rolled a booking back (503 unavailable): every one is placed.
       assert.deepEqual(results.filter((r) => r.status !== 201).map((r) => r.body), []);
       // And each took its units on every night of both resources, none elsewhere.
-      for (const resourceId of [roomId, unit.body.id]) {
+      for (const resourceId of [roomId, unitId]) {
         const avail = await call(
           "GET",
           `/v1/availability?propertyId=${propertyId}&resourceId=${resourceId}&from=2030-06-01&to=2030-06-08`,

@@ -63,6 +63,15 @@ export function decideModify(
     p: priceOf(n.resourceId, n.date),
   }));
   const change = { ...changeOf(s, s.status, ctx), prices, releaseSeats: true };
+  // What both events say of the change: the new lines and total beside the old total.
+  const changed = {
+    ...refOf(s),
+    items: itemViews(items, amounts),
+    total,
+    previousTotal: s.total,
+    currency: s.currency,
+    rates,
+  };
   if (total > s.total) {
     const pending: PendingChange = {
       id: ctx.newId(),
@@ -74,13 +83,8 @@ export function decideModify(
     };
     const state = { ...s, pendingChange: pending, version: s.version + 1, updatedAt: ctx.now };
     const event = makeEvent("reservation.modification_requested", s.propertyId, {
-      ...refOf(s),
+      ...changed,
       modificationId: pending.id,
-      items: itemViews(items, amounts),
-      total,
-      previousTotal: s.total,
-      currency: s.currency,
-      rates,
     }, { ...ctx, id: ctx.newId() });
     const reason = `modification requested: ${s.total} to ${total}, awaiting payment`;
     const command: ChangeCommand = {
@@ -102,14 +106,10 @@ export function decideModify(
     version: s.version + 1,
     updatedAt: ctx.now,
   };
-  const event = makeEvent("reservation.modified", s.propertyId, {
-    ...refOf(s),
-    items: itemViews(items, amounts),
-    total,
-    previousTotal: s.total,
-    currency: s.currency,
-    rates,
-  }, { ...ctx, id: ctx.newId() });
+  const event = makeEvent("reservation.modified", s.propertyId, changed, {
+    ...ctx,
+    id: ctx.newId(),
+  });
   const command: ChangeCommand = {
     ...change,
     total,
