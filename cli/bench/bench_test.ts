@@ -233,6 +233,23 @@ Deno.test("renderReport shows targets, ceilings, relay, searches, pause, idle an
   }
 });
 
+Deno.test("a search where no rate held reports the lowest rate tried, not 0", () => {
+  const r = report();
+  const probe = { ...r.sustained[0].probes[0], ok: false, why: ["confirmation p99 619 ms"] };
+  r.sustained[1] = {
+    ...r.sustained[1],
+    rate: 0,
+    probes: [{ ...probe, rate: 56 }, { ...probe, rate: 45 }],
+  };
+  const t = evaluateTargets(r).find((x) => x.what === "sustained rate, 1,000 properties")!;
+  assert.deepEqual([t.measured, t.ok], ["below 45/s", false]);
+  assert.ok(
+    renderReport(r).includes(
+      "### 1,000 properties: below 45 bookings/s: none of the rates tried held",
+    ),
+  );
+});
+
 Deno.test("parseNatsBench reads the rate of nats bench's summary", () => {
   const out =
     "\nNATS JetStream asynchronous publisher stats: 5,861 msgs/sec ~ 5.7 MiB/sec ~ 170.60us\n";

@@ -3,6 +3,7 @@ import type { BenchReport } from "./report.ts";
 import type { ScenarioRun } from "./measure.ts";
 import { ceilingOf } from "./targets.ts";
 import { mb, ms, num, ratio } from "./format.ts";
+import { sustainedText } from "./sustained.ts";
 
 /** The pgbench ceilings, every run of them. */
 export function ceilingSection(r: BenchReport): string[] {
@@ -90,8 +91,9 @@ export function sustainedSection(r: BenchReport): string[] {
   ];
   for (const s of r.sustained) {
     out.push(
-      `### ${s.mode}: ${num(s.rate)} bookings/s` +
-        (ceiling ? ` (${ratio(s.rate / ceiling)} x the ceiling)` : ""),
+      `### ${s.mode}: ${sustainedText(s).replace("/s", " bookings/s")}` +
+        (ceiling && s.rate ? ` (${ratio(s.rate / ceiling)} x the ceiling)` : "") +
+        (s.rate ? "" : ": none of the rates tried held"),
       "",
       "| rate | bookings | confirm p99 | late | errors | dropped | back to 0 after | backlog at start | held |",
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -28,6 +28,15 @@ export interface SustainedResult {
   rate: number;
 }
 
+/**
+ * The rate found as the report says it: `56/s`, or, when no rate tried held, `below 45/s`
+ * (the lowest tried, usually the search's floor), never a bare 0.
+ */
+export function sustainedText(s: Pick<SustainedResult, "rate" | "probes">): string {
+  if (s.rate > 0 || s.probes.length === 0) return `${s.rate.toLocaleString("en")}/s`;
+  return `below ${Math.min(...s.probes.map((p) => p.rate)).toLocaleString("en")}/s`;
+}
+
 /** The two modes: every booking on one hot property, and spread over many. */
 export function sustainedModes(properties: number): { mode: string; properties: number }[] {
   return [{ mode: "one hot property", properties: 1 }, {

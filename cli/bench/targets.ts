@@ -5,6 +5,7 @@
 import type { BenchReport } from "./report.ts";
 import type { ScenarioRun } from "./measure.ts";
 import { ms, num } from "./format.ts";
+import { sustainedText } from "./sustained.ts";
 
 /** One target: what, the figure measured, the bar; met (true), missed (false), unknown (null). */
 export interface Target {
@@ -80,7 +81,7 @@ export function evaluateTargets(r: BenchReport): Target[] {
   for (const s of r.sustained) {
     out.push({
       what: `sustained rate, ${s.mode}`,
-      measured: `${num(s.rate)}/s${ratio(s.rate)}`,
+      measured: s.rate ? `${num(s.rate)}/s${ratio(s.rate)}` : sustainedText(s),
       target: ceiling ? `>= 0.5 x ceiling (${num(0.5 * ceiling)}/s)` : ">= 0.5 x ceiling",
       ok: ceiling ? s.rate >= 0.5 * ceiling : null,
     });
