@@ -99,8 +99,12 @@ async function lockRelay(session: Session, signal: AbortSignal): Promise<boolean
   return false;
 }
 
-/** How often a standby relay asks for the relay lock. */
-const STANDBY_POLL_MS = 1000;
+/**
+ * How often a standby relay asks for the relay lock: as long as the workers processes take to
+ * give a dead one's partitions to the others (consumers/runtime/members.ts), and one commit
+ * every 3 s at rest.
+ */
+const STANDBY_POLL_MS = 3000;
 
 /** Pages sent and not yet acknowledged at most: the sliding window of the relay. */
 const WINDOW_PAGES = 4;

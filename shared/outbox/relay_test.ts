@@ -70,12 +70,12 @@ integration("relay: NATS down, bookings go on; back up, all drain once and in or
     assert.deepEqual(ids, outbox.map((r) => r.id));
 
     // The relay started first is the active one: stopped, it ends, and the standby, which
-    // asks for the lock every second, takes over. (The standby's stop is what the finally
+    // asks for the lock every 3 s, takes over. (The standby's stop is what the finally
     // checks.)
     stops[0].abort();
     await running[0];
     await book(10);
-    await eventually(async () => (await streamCount()) === 60, 3000, "the standby publishes");
+    await eventually(async () => (await streamCount()) === 60, 6000, "the standby publishes");
   } finally {
     stops.forEach((s) => s.abort());
     await Promise.all(running);
