@@ -22,7 +22,7 @@ export interface Knobs {
   pauseAt: number;
   pauseFor: number;
   pauseShare: number;
-  /** SUSTAINED_PROBE_SECONDS (60), SUSTAINED_PROBES per mode (6), SUSTAINED_PROPERTIES (1000). */
+  /** SUSTAINED_PROBE_SECONDS (60), SUSTAINED_PROBES per mode (8), SUSTAINED_PROPERTIES (1000). */
   probeSeconds: number;
   probes: number;
   properties: number;
@@ -43,7 +43,7 @@ const DEFAULTS: Record<string, number> = {
   PAUSE_FOR: 30,
   PAUSE_SHARE: 0.25,
   SUSTAINED_PROBE_SECONDS: 60,
-  SUSTAINED_PROBES: 6,
+  SUSTAINED_PROBES: 8,
   SUSTAINED_PROPERTIES: 1000,
   STEADY_SECONDS: 60,
 };

@@ -21,7 +21,7 @@ Deno.test("plan: a full run takes every step; one name its step and the ceiling 
 Deno.test("readKnobs: defaults, overrides, and a bad value named", () => {
   const d = readKnobs({});
   assert.equal(d.ceiling, null);
-  assert.equal(d.probes, 6);
+  assert.equal(d.probes, 8);
   assert.equal(d.properties, 1000);
   assert.equal(d.pauseSeconds, 60);
   const k = readKnobs({ BENCH_CEILING: "4000", SUSTAINED_PROBE_SECONDS: "10", IDLE_SECONDS: "" });

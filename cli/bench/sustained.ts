@@ -64,7 +64,8 @@ export async function sustained(
   const opts = {
     start,
     factor: 2,
-    min: Math.max(10, 0.01 * ceiling),
+    // Not under 10/s: slower than that says nothing a single booking's timing does not.
+    min: 10,
     max: 2 * ceiling,
     probes: k.probes,
     resolution: 0.1,
