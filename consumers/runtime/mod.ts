@@ -54,8 +54,7 @@ export type {
   Service,
   ServiceIdentity,
 } from "./service.ts";
-export { defineService } from "./service.ts";
-export { ServiceDefinitionError } from "./service.ts";
+export { defineService, ServiceDefinitionError } from "./service.ts";
 export type { Outcome, RunServiceOptions } from "./runner.ts";
 export { MAX_BATCH, runService } from "./runner.ts";
 export type { NextStep } from "./attempts.ts";

@@ -1,6 +1,5 @@
 import type { MetricObjectWithValues, MetricValue } from "prom-client";
-import { AggregatorRegistry } from "prom-client";
-import { Registry } from "prom-client";
+import { AggregatorRegistry, Registry } from "prom-client";
 import { hubMetrics, PROCESS_KINDS } from "./catalogue.ts";
 import { readSocket, serveOnSocket } from "./socket.ts";
 
