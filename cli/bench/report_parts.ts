@@ -91,7 +91,7 @@ export function sustainedSection(r: BenchReport): string[] {
   ];
   for (const s of r.sustained) {
     out.push(
-      `### ${s.mode}: ${sustainedText(s).replace("/s", " bookings/s")}` +
+      `### ${s.mode}: ${sustainedText(s, " bookings/s")}` +
         (ceiling && s.rate ? ` (${ratio(s.rate / ceiling)} x the ceiling)` : "") +
         (s.rate ? "" : ": none of the rates tried held"),
       "",

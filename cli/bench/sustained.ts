@@ -32,9 +32,12 @@ export interface SustainedResult {
  * The rate found as the report says it: `56/s`, or, when no rate tried held, `below 45/s`
  * (the lowest tried, usually the search's floor), never a bare 0.
  */
-export function sustainedText(s: Pick<SustainedResult, "rate" | "probes">): string {
-  if (s.rate > 0 || s.probes.length === 0) return `${s.rate.toLocaleString("en")}/s`;
-  return `below ${Math.min(...s.probes.map((p) => p.rate)).toLocaleString("en")}/s`;
+export function sustainedText(
+  s: Pick<SustainedResult, "rate" | "probes">,
+  unit = "/s",
+): string {
+  if (s.rate > 0 || s.probes.length === 0) return `${s.rate.toLocaleString("en")}${unit}`;
+  return `below ${Math.min(...s.probes.map((p) => p.rate)).toLocaleString("en")}${unit}`;
 }
 
 /** The two modes: every booking on one hot property, and spread over many. */

@@ -14,8 +14,8 @@ const TRIAL_DELAY_MS = 10;
  * whose query failed because no connection could be made or the connection broke
  * (`unreachable(err)`), is `down`: then at most `trials` queries go to the pool at once (each
  * makes it connect), and the others wait for the next of them to settle (`waitMs` at most) and
- * fail at once with DatabaseUnavailable (`DATABASE_UNREACHABLE`) unless it got an answer. The first answer from
- * Postgres, an error included, turns it `up`.
+ * fail at once with DatabaseUnavailable (`DATABASE_UNREACHABLE`) unless it got an answer. The
+ * first answer from Postgres, an error included, turns it `up`.
  */
 export class Gate {
   #down = true;
